@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the whole system on this machine, on real local parts. Ctrl-C stops everything.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { startLocalSystem, type LocalSystem } from './local/system';
+
+const MIN_NODE_MAJOR = 22;
+
+function port(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
+  return parsed;
+}
+
+const program = new Command()
+  .name('npm start --')
+  .description('Run treasury-compliance locally: DynamoDB Local, fauxqs (SQS + S3), a Hardhat chain with the ERC-3643 contracts, the HTTP API and the queue workers.')
+  .option('--api-port <port>', 'HTTP API port (taken ports fall back to a free one)', port, 3000)
+  .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
+  .option('--sqs-port <port>', 'fauxqs (SQS + S3) port', port, 4566)
+  .option('--chain-port <port>', 'Hardhat JSON-RPC port', port, 8545)
+  .option('--log-level <level>', 'handler log level: DEBUG, INFO, WARN, ERROR', 'WARN')
+  .option('--work-dir <dir>', 'where logs and scratch files go', '.local')
+  .option('--json', 'print one JSON line with the URLs and credentials when ready (for scripts and tests)', false)
+  .addHelpText('after', '\nExample, once it prints its URLs:\n  curl -X POST $API/investors -H "authorization: Bearer $PORTAL_TOKEN" -H "content-type: application/json" \\\n    -d \'{"externalId":"p-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"]}\'');
+
+async function main(): Promise<void> {
+  const options = program.parse().opts<{ apiPort: number; dynamodbPort: number; sqsPort: number; chainPort: number; logLevel: string; workDir: string; json: boolean }>();
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < MIN_NODE_MAJOR) {
+    throw new Error(`Node ${process.versions.node} is too old: run through \`npm start\`, which uses the Node 24 that \`npm ci\` installs into node_modules/.bin.`);
+  }
+
+  const startedAt = Date.now();
+  const system = await startLocalSystem({
+    ports: { api: options.apiPort, dynamodb: options.dynamodbPort, fauxqs: options.sqsPort, chain: options.chainPort },
+    workDir: options.workDir,
+    logLevel: options.logLevel,
+    onProgress: options.json ? undefined : (step) => console.log(`… ${step}`),
+  });
+  const readyMs = Date.now() - startedAt;
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    if (!options.json) console.log(`\n${signal}: stopping…`);
+    await system.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (options.json) {
+    console.log(JSON.stringify({ ready: true, readyMs, apiUrl: system.apiUrl, services: system.services.map(({ name, endpoint }) => ({ name, endpoint })), chains: system.chains, env: system.env, tokens: system.tokens }));
+  } else {
+    printBanner(system, readyMs, options.workDir);
+  }
+}
+
+function printBanner(system: LocalSystem, readyMs: number, workDir: string): void {
+  const chain = system.chains[0]!;
+  const portal = system.tokens.find((token) => token.role === 'portal')!;
+  const lines = [
+    '',
+    `treasury-compliance is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
+    '',
+    `  HTTP API            ${system.apiUrl}`,
+    ...system.services.map((service) => `  ${service.name.padEnd(20)}${service.endpoint}`),
+    `  IdentityRegistry    ${chain.identityRegistry}   (chain ${chain.chainId})`,
+    `  Token               ${chain.token}`,
+    `  Identity factory    ${chain.identityFactory}`,
+    `  Logs                ${workDir}/logs`,
+    '',
+    'Dev credentials (local only; tokens are valid for this run):',
+    ...system.tokens.map((token) => `  ${token.subject.padEnd(15)} ${token.role.padEnd(19)} Bearer ${token.token}`),
+    `  allowlist agent ${chain.agent} (Hardhat dev account #1)`,
+    '',
+    'Try it:',
+    `  curl -s -X POST ${system.apiUrl}/investors -H 'authorization: Bearer ${portal.token}' -H 'content-type: application/json' \\`,
+    `    -d '{"externalId":"demo-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"]}'`,
+    '',
+    'Ctrl-C stops everything.',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start failed: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,167 @@
+import { mkdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, type FunctionName } from '../../lambda/config/system';
+import { createApiServer, type HttpLambda } from './api-gateway';
+import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from './chain-deploy';
+import { DEV_USERS, DevAuthority } from './dev-auth';
+import { lambdaContext } from './lambda-context';
+import { provision } from './provision';
+import { freePort, startDynamoDbLocal, startFauxqs, startHardhatNode, type LocalService } from './services';
+import { QueuePoller, type SqsLambda } from './sqs-poller';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+export const LOCAL_CHAIN_ID = 31337;
+export const LOCAL_REGION = 'us-east-1';
+
+export interface LocalSystemOptions {
+  /** Preferred ports; 0 (the default) picks free ones. */
+  readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number };
+  /** Where logs and scratch files go. */
+  readonly workDir?: string;
+  /** Powertools log level for the handlers (default WARN, so the console stays readable). */
+  readonly logLevel?: string;
+  readonly onProgress?: (step: string) => void;
+}
+
+export interface LocalSystem {
+  readonly apiUrl: string;
+  readonly services: readonly LocalService[];
+  readonly chains: readonly DeployedSuite[];
+  /** The environment the handlers run with: table names, queue URLs, endpoints, chain config. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly tokens: readonly { subject: string; role: string; token: string }[];
+  readonly pollers: readonly QueuePoller[];
+  stop(): Promise<void>;
+}
+
+/** Uses `preferred` if it is free, else any free port: a second run or a test never collides. */
+async function portOrFree(preferred: number | undefined): Promise<number> {
+  if (!preferred) return freePort();
+  const { createServer } = await import('node:net');
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(freePort()));
+    probe.listen(preferred, '127.0.0.1', () => probe.close(() => resolve(preferred)));
+  });
+}
+
+/**
+ * The whole system on this machine: DynamoDB Local, fauxqs and a Hardhat chain with the T-REX
+ * contracts, the tables and queues of lambda/config/system.ts, the HTTP API and queue consumers
+ * running the same handlers Lambda runs.
+ */
+export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
+  const progress = options.onProgress ?? (() => undefined);
+  const workDir = options.workDir ?? path.join(ROOT, '.local');
+  const logDir = path.join(workDir, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const started: LocalService[] = [];
+  const stopServices = () => Promise.allSettled(started.map((service) => service.stop()));
+
+  try {
+    progress('starting DynamoDB Local, fauxqs and the Hardhat chain');
+    const [dynamodb, fauxqs, chain] = await Promise.all([
+      portOrFree(options.ports?.dynamodb).then((port) => startDynamoDbLocal({ port, logDir })).then(track),
+      portOrFree(options.ports?.fauxqs).then((port) => startFauxqs({ port, logDir })).then(track),
+      portOrFree(options.ports?.chain).then((port) => startHardhatNode({ port, logDir, chainId: LOCAL_CHAIN_ID, workDir: path.join(workDir, 'hardhat') })).then(track),
+    ]);
+
+    progress('deploying the ERC-3643 contracts');
+    const suite = await deployTrexSuite({ rpcUrl: chain.endpoint, chainId: LOCAL_CHAIN_ID, name: 'hardhat-local' });
+
+    progress('creating tables, queues and buckets');
+    const awsEnv = {
+      AWS_REGION: LOCAL_REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+      AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
+      [ENV.s3ForcePathStyle]: 'true',
+    };
+    Object.assign(process.env, awsEnv);
+    const clients = {
+      dynamodb: new DynamoDBClient({}),
+      sqs: sqsClient(),
+      s3: new S3Client({ forcePathStyle: true }),
+    };
+    const resourceEnv = await provision(clients, 'tc-local');
+    const env: Record<string, string> = {
+      ...awsEnv,
+      ...resourceEnv,
+      [ENV.chains]: JSON.stringify([suite].map(({ chainId, name, rpcUrl, identityRegistry, identityFactory, token, confirmations }) => ({ chainId, name, rpcUrl, identityRegistry, identityFactory, token, confirmations }))),
+      [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
+      [ENV.serviceName]: SERVICE_NAME,
+      POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    };
+    // The handlers run in this process and read their configuration at import, like a cold start.
+    Object.assign(process.env, env);
+
+    progress('loading the functions');
+    const handlers = new Map<FunctionName, unknown>();
+    for (const [name, spec] of Object.entries(FUNCTION_SPECS) as [FunctionName, (typeof FUNCTION_SPECS)[FunctionName]][]) {
+      const module = (await import(path.join(ROOT, spec.entry))) as { handler: unknown };
+      handlers.set(name, module.handler);
+    }
+    const contextFor = (name: FunctionName) => () => lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
+
+    progress('starting the HTTP API and the queue consumers');
+    const authority = new DevAuthority();
+    const server = createApiServer(
+      ROUTES.map((spec) => ({ spec, invoke: handlers.get(spec.function) as HttpLambda, context: contextFor(spec.function) })),
+      authority,
+    );
+    const apiPort = await portOrFree(options.ports?.api);
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(apiPort, '127.0.0.1', resolve));
+
+    const pollers: QueuePoller[] = [];
+    for (const [name, spec] of Object.entries(FUNCTION_SPECS) as [FunctionName, (typeof FUNCTION_SPECS)[FunctionName]][]) {
+      if (!spec.consumes) continue;
+      const poller = new QueuePoller({
+        sqs: clients.sqs,
+        queueUrl: resourceEnv[QUEUES[spec.consumes].envVar]!,
+        batchSize: QUEUES[spec.consumes].batchSize,
+        invoke: handlers.get(name) as SqsLambda,
+        context: contextFor(name),
+        onError: (error) => console.error(`[local] ${name} invocation failed: ${(error as Error).message}`),
+      });
+      await poller.start();
+      pollers.push(poller);
+    }
+
+    return {
+      apiUrl: `http://127.0.0.1:${apiPort}`,
+      services: started,
+      chains: [suite],
+      env,
+      tokens: DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) })),
+      pollers,
+      stop: async () => {
+        await Promise.allSettled(pollers.map((poller) => poller.stop()));
+        await closeServer(server);
+        await stopServices();
+      },
+    };
+  } catch (error) {
+    await stopServices();
+    throw error;
+  }
+
+  function track(service: LocalService): LocalService {
+    started.push(service);
+    return service;
+  }
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

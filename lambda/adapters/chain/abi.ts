@@ -1,0 +1,27 @@
+/**
+ * The slices of the ERC-3643 (T-REX v4) and ONCHAINID v2 ABIs that we call. Human-readable so
+ * function bundles do not carry the contracts' bytecode; test/unit/chain-abi.test.ts checks
+ * every fragment against the published artifacts.
+ */
+export const IDENTITY_REGISTRY_ABI = [
+  'function isVerified(address _userAddress) view returns (bool)',
+  'function contains(address _userAddress) view returns (bool)',
+  'function identity(address _userAddress) view returns (address)',
+  'function investorCountry(address _userAddress) view returns (uint16)',
+  'function registerIdentity(address _userAddress, address _identity, uint16 _country)',
+  'function batchRegisterIdentity(address[] _userAddresses, address[] _identities, uint16[] _countries)',
+  'function deleteIdentity(address _userAddress)',
+  'function isAgent(address _agent) view returns (bool)',
+] as const;
+
+export const IDENTITY_FACTORY_ABI = [
+  'function getIdentity(address _wallet) view returns (address)',
+  'function createIdentity(address _wallet, string _salt) returns (address)',
+] as const;
+
+export const TOKEN_ABI = [
+  'function isFrozen(address _userAddress) view returns (bool)',
+  'function setAddressFrozen(address _userAddress, bool _freeze)',
+  'function batchSetAddressFrozen(address[] _userAddresses, bool[] _freeze)',
+  'function identityRegistry() view returns (address)',
+] as const;

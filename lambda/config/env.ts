@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { BUCKETS, QUEUES, TABLES, type BucketName, type QueueName, type TableName } from './system';
+
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/**
+ * Reads the named variables once, at cold start. Fails with one message naming every missing
+ * variable, so a mis-deployed function says what to fix instead of failing on first use.
+ */
+export function readEnv<const K extends string>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Record<K, string> {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) {
+    throw new ConfigurationError(`Missing environment variable(s): ${missing.join(', ')}`);
+  }
+  return Object.fromEntries(names.map((name) => [name, env[name] as string])) as Record<K, string>;
+}
+
+/** One required variable. */
+export function readVar(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (!value) throw new ConfigurationError(`Missing environment variable: ${name}`);
+  return value;
+}
+
+export function tableName(table: TableName, env: NodeJS.ProcessEnv = process.env): string {
+  return readVar(TABLES[table].envVar, env);
+}
+
+export function queueUrl(queue: QueueName, env: NodeJS.ProcessEnv = process.env): string {
+  return readVar(QUEUES[queue].envVar, env);
+}
+
+export function bucketName(bucket: BucketName, env: NodeJS.ProcessEnv = process.env): string {
+  return readVar(BUCKETS[bucket].envVar, env);
+}
+
+/** Parses a JSON-valued variable with a schema; the error names the variable and the bad fields. */
+export function readJsonEnv<T>(name: string, schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T {
+  const raw = readVar(name, env);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (cause) {
+    throw new ConfigurationError(`${name} is not valid JSON`, { cause });
+  }
+  const result = schema.safeParse(parsed);
+  if (!result.success) {
+    const fields = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    throw new ConfigurationError(`${name} is invalid: ${fields.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,195 @@
+/**
+ * The system's shape in one place: tables, queues, buckets, functions, routes and the
+ * environment variables that connect them. The CDK stack (lib/), the local runner (bin/local.ts)
+ * and the handlers all read this module, so a name can never differ between AWS and the laptop.
+ *
+ * Plain data only: no AWS SDK or CDK imports, so handlers can import it without bloating bundles.
+ */
+
+export type KeyType = 'S' | 'N';
+
+export interface KeySpec {
+  readonly name: string;
+  readonly type: KeyType;
+}
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
+}
+
+export interface TableSpec {
+  readonly envVar: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
+  readonly indexes?: readonly IndexSpec[];
+  readonly timeToLiveAttribute?: string;
+  /** Insert-only tables (the audit log): IAM never grants update or delete on them. */
+  readonly insertOnly?: boolean;
+}
+
+export interface QueueSpec {
+  readonly envVar: string;
+  readonly fifo: boolean;
+  readonly visibilityTimeoutSeconds: number;
+  /** Deliveries before a message moves to the queue's dead-letter queue. */
+  readonly maxReceiveCount: number;
+  /** Records per invocation of the consuming function. */
+  readonly batchSize: number;
+}
+
+export interface BucketSpec {
+  readonly envVar: string;
+}
+
+export type Access = 'read' | 'write' | 'readWrite' | 'append';
+
+export interface FunctionSpec {
+  /** Path of the handler module, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+  readonly tables?: Partial<Record<TableName, Access>>;
+  readonly sendsTo?: readonly QueueName[];
+  /** The queue whose messages invoke this function. */
+  readonly consumes?: QueueName;
+  readonly buckets?: Partial<Record<BucketName, Access>>;
+  /** Needs the chain configuration (registry addresses). */
+  readonly readsChains?: boolean;
+  /** Needs the chain configuration and a transaction signer. */
+  readonly signsTransactions?: boolean;
+}
+
+export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface RouteSpec {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** API Gateway route path, with `{param}` placeholders. */
+  readonly path: string;
+  readonly function: FunctionName;
+  /** Roles (Cognito groups) allowed to call the route; `public` routes authenticate otherwise (signatures). */
+  readonly auth: 'public' | readonly Role[];
+}
+
+export const TABLES = {
+  investors: {
+    envVar: 'INVESTORS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+  },
+  screenings: {
+    envVar: 'SCREENINGS_TABLE',
+    partitionKey: { name: 'investorId', type: 'S' },
+    sortKey: { name: 'screenedAt', type: 'S' },
+  },
+  audit: {
+    envVar: 'AUDIT_TABLE',
+    partitionKey: { name: 'stream', type: 'S' },
+    sortKey: { name: 'seq', type: 'N' },
+    insertOnly: true,
+  },
+} as const satisfies Record<string, TableSpec>;
+export type TableName = keyof typeof TABLES;
+
+export const QUEUES = {
+  screening: {
+    envVar: 'SCREENING_QUEUE_URL',
+    fifo: false,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    batchSize: 10,
+  },
+  allowlist: {
+    envVar: 'ALLOWLIST_QUEUE_URL',
+    fifo: true,
+    visibilityTimeoutSeconds: 120,
+    maxReceiveCount: 5,
+    batchSize: 10,
+  },
+} as const satisfies Record<string, QueueSpec>;
+export type QueueName = keyof typeof QUEUES;
+
+export const BUCKETS = {
+  listSnapshots: { envVar: 'LIST_SNAPSHOTS_BUCKET' },
+} as const satisfies Record<string, BucketSpec>;
+export type BucketName = keyof typeof BUCKETS;
+
+export const FUNCTIONS = {
+  investorsApi: {
+    entry: 'lambda/handlers/investors-api.ts',
+    description: 'Fund portal: register investors and read their status',
+    memorySize: 512,
+    timeoutSeconds: 10,
+    tables: { investors: 'readWrite', audit: 'append' },
+    sendsTo: ['screening'],
+  },
+  screeningWorker: {
+    entry: 'lambda/handlers/screening-worker.ts',
+    description: 'Screens investors against the sanctions list and routes the outcome',
+    memorySize: 1024,
+    timeoutSeconds: 50,
+    consumes: 'screening',
+    tables: { investors: 'readWrite', screenings: 'readWrite', audit: 'append' },
+    sendsTo: ['allowlist'],
+    readsChains: true,
+  },
+  allowlistWorker: {
+    entry: 'lambda/handlers/allowlist-worker.ts',
+    description: 'Applies allowlist changes to the ERC-3643 identity registry',
+    memorySize: 512,
+    timeoutSeconds: 100,
+    consumes: 'allowlist',
+    tables: { investors: 'readWrite', audit: 'append' },
+    signsTransactions: true,
+  },
+} as const satisfies Record<string, FunctionSpec>;
+export type FunctionName = keyof typeof FUNCTIONS;
+
+export const ROUTES: readonly RouteSpec[] = [
+  { method: 'POST', path: '/investors', function: 'investorsApi', auth: ['portal', 'operator'] },
+  { method: 'GET', path: '/investors/{investorId}', function: 'investorsApi', auth: ['portal', 'operator', 'compliance-officer'] },
+];
+
+/** Environment variables that are not a table, queue or bucket name. */
+export const ENV = {
+  /** JSON array of chain configurations (see lambda/config/chains.ts). */
+  chains: 'CHAINS_CONFIG',
+  /** Local runs only: hex private key of the allowlist agent. On AWS a KMS key signs instead. */
+  signerPrivateKey: 'ALLOWLIST_SIGNER_PRIVATE_KEY',
+  /** AWS only: KMS key id of the allowlist agent (ECC_SECG_P256K1). */
+  signerKmsKeyId: 'ALLOWLIST_SIGNER_KMS_KEY_ID',
+  /** `true` where S3 is served path-style (fauxqs locally). */
+  s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
+  serviceName: 'POWERTOOLS_SERVICE_NAME',
+} as const;
+
+export const SERVICE_NAME = 'treasury-compliance';
+
+/** Every function's spec, widened so optional fields can be read without narrowing. */
+export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = FUNCTIONS;
+
+/** Resolves resource names to the values a deployment (CDK tokens) or the local runner uses. */
+export interface ResourceNames {
+  table(name: TableName): string;
+  queue(name: QueueName): string;
+  bucket(name: BucketName): string;
+  chains(): string;
+}
+
+/** The environment a function gets: exactly the resources its spec says it uses. */
+export function environmentFor(fn: FunctionSpec, names: ResourceNames): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const table of Object.keys(fn.tables ?? {}) as TableName[]) env[TABLES[table].envVar] = names.table(table);
+  for (const queue of fn.sendsTo ?? []) env[QUEUES[queue].envVar] = names.queue(queue);
+  for (const bucket of Object.keys(fn.buckets ?? {}) as BucketName[]) env[BUCKETS[bucket].envVar] = names.bucket(bucket);
+  if (fn.readsChains || fn.signsTransactions) env[ENV.chains] = names.chains();
+  return env;
+}
+
+/** Queue names as created on AWS and locally: FIFO queues must end in `.fifo`. */
+export function queueNames(prefix: string, queue: QueueName): { queue: string; deadLetter: string } {
+  const suffix = QUEUES[queue].fifo ? '.fifo' : '';
+  return { queue: `${prefix}-${queue}${suffix}`, deadLetter: `${prefix}-${queue}-dlq${suffix}` };
+}

@@ -1,0 +1,41 @@
+import { TransientError } from '../errors';
+import { nextRecord, type AuditEvent, type AuditRecord } from './record';
+
+/** Storage for hash-chained records; `insert` must fail with `'taken'` if the seq exists. */
+export interface AuditStore {
+  head(stream: string): Promise<AuditRecord | undefined>;
+  insert(record: AuditRecord): Promise<'inserted' | 'taken'>;
+}
+
+const MAX_ATTEMPTS = 40;
+const BASE_DELAY_MS = 4;
+const MAX_DELAY_MS = 250;
+
+/** Full jitter: losers of a race spread out instead of colliding again on the next seq. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt)));
+
+/**
+ * Appends to per-stream hash chains. Two writers that read the same head race for the same seq;
+ * the store's conditional insert lets exactly one win, the other re-reads the head and chains
+ * onto the winner, so a stream never forks and never has a gap.
+ */
+export class AuditLog {
+  constructor(
+    private readonly store: AuditStore,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async hasRecords(stream: string): Promise<boolean> {
+    return (await this.store.head(stream)) !== undefined;
+  }
+
+  async append(event: AuditEvent): Promise<AuditRecord> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const head = await this.store.head(event.stream);
+      const record = nextRecord(event, head, this.now().toISOString());
+      if ((await this.store.insert(record)) === 'inserted') return record;
+      await backoff(attempt);
+    }
+    throw new TransientError(`audit stream ${event.stream} is contended; gave up after ${MAX_ATTEMPTS} attempts`);
+  }
+}

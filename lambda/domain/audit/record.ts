@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** What a caller asks to record. */
+export interface AuditEvent {
+  /** The hash chain this record joins, e.g. `investor#01J...`; one chain per aggregate. */
+  readonly stream: string;
+  /** Dotted event type, e.g. `investor.registered`. */
+  readonly type: string;
+  /** Who caused it: `system:<function>`, `officer:<sub>`, `vendor:<name>`. */
+  readonly actor: string;
+  readonly investorId?: string;
+  /** Facts an auditor needs; no secrets, and personal data only where the auditor needs it. */
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface AuditRecord extends AuditEvent {
+  /** Position in the stream, from 1, without gaps. */
+  readonly seq: number;
+  readonly at: string;
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** sha256 over the RFC 8785 canonical JSON of every field but `hash`. */
+export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
+  const { stream, type, actor, investorId, data, seq, at, prevHash } = record;
+  const canonical = canonicalize({ stream, type, actor, investorId: investorId ?? null, data, seq, at, prevHash });
+  if (canonical === undefined) throw new TypeError('audit record is not serialisable');
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+export function nextRecord(event: AuditEvent, previous: AuditRecord | undefined, at: string): AuditRecord {
+  const unsigned = {
+    ...event,
+    seq: (previous?.seq ?? 0) + 1,
+    at,
+    prevHash: previous?.hash ?? GENESIS_HASH,
+  };
+  return { ...unsigned, hash: hashOf(unsigned) };
+}

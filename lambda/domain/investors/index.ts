@@ -1,0 +1,3 @@
+export * from './investor';
+export * from './ports';
+export * from './register';

@@ -1,0 +1,3 @@
+export * from './screener';
+export * from './ports';
+export * from './screen-investor';

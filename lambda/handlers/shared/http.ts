@@ -1,0 +1,101 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ROUTES, type Role } from '../../config/system';
+import { DomainError, ForbiddenError, ValidationError } from '../../domain/errors';
+import { describeError, logger } from './observability';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+export class UnauthorizedError extends DomainError {
+  readonly code = 'UNAUTHORIZED';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
+/** The one table from error codes to HTTP status. Unknown errors are 500 with a generic body. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  TRANSIENT: 503,
+};
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(error: unknown): HttpResult {
+  const status = error instanceof DomainError ? STATUS_BY_CODE[error.code] : undefined;
+  if (error instanceof DomainError && status !== undefined) {
+    const issues = error instanceof ValidationError ? error.issues : undefined;
+    return json(status, { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
+  }
+  logger.error('unhandled error', describeError(error));
+  return json(500, { error: { code: 'INTERNAL', message: 'Internal error; the request may be retried.' } });
+}
+
+/** The raw request body as API Gateway received it (it base64-encodes binary bodies). */
+export function rawBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>): Buffer {
+  if (event.body === undefined) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+export function parseJsonBody(event: HttpEvent): unknown {
+  const text = rawBody(event).toString('utf8');
+  if (text.length === 0) throw new ValidationError([{ field: '(body)', problem: 'is empty; send a JSON object' }]);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new ValidationError([{ field: '(body)', problem: 'is not valid JSON' }], { cause });
+  }
+}
+
+export interface Caller {
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  /** For audit records: `<role>:<subject>`. */
+  readonly actor: string;
+}
+
+/** Cognito puts groups in `cognito:groups`, as a JSON-ish list string once API Gateway flattens it. */
+function groupsOf(claims: Record<string, unknown>): string[] {
+  const raw = claims['cognito:groups'];
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw !== 'string') return [];
+  return raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * Checks the caller's groups against the route's roles in lambda/config/system.ts. API Gateway's
+ * JWT authorizer has already verified the token; groups are ours to enforce.
+ */
+export function authorize(event: HttpEvent): Caller {
+  const route = ROUTES.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
+  if (!route) throw new ForbiddenError(`route ${event.routeKey} is not declared`);
+  if (route.auth === 'public') return { subject: 'anonymous', roles: [], actor: 'public:anonymous' };
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims?.sub) throw new UnauthorizedError('a bearer token is required');
+  const roles = groupsOf(claims).filter((group): group is Role => (route.auth as readonly string[]).includes(group));
+  if (roles.length === 0) throw new ForbiddenError(`this route needs one of the roles: ${route.auth.join(', ')}`);
+  return { subject: String(claims.sub), roles, actor: `${roles[0]}:${String(claims.sub)}` };
+}
+
+/** middy wiring for every HTTP function: Lambda context in logs (never the event), errors mapped. */
+export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event, context) => {
+      try {
+        return await handle(event, context);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    });
+}

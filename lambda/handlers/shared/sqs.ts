@@ -1,0 +1,28 @@
+import middy from '@middy/core';
+import { BatchProcessor, EventType, SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { describeError, logger } from './observability';
+
+/**
+ * middy wiring for every queue consumer: partial batch responses through Powertools (the function's
+ * event source has ReportBatchItemFailures on), FIFO groups skipped after a failure so order holds.
+ */
+export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQSRecord) => Promise<void>) {
+  const logged = async (record: SQSRecord): Promise<void> => {
+    try {
+      await handleRecord(record);
+    } catch (error) {
+      logger.warn('record failed; it will be retried', { messageId: record.messageId, ...describeError(error) });
+      throw error;
+    }
+  };
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event: SQSEvent, context: Context) => {
+      if (kind === 'fifo') {
+        return processPartialResponse(event, logged, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
+      }
+      return processPartialResponse(event, logged, new BatchProcessor(EventType.SQS), { context });
+    });
+}

@@ -1,0 +1,20 @@
+import { queueUrl, tableName } from '../../config/env';
+import { AuditLog } from '../../domain/audit';
+import { documentClient } from '../../adapters/dynamo/client';
+import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
+import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-repository';
+import { DynamoScreeningRepository } from '../../adapters/dynamo/screening-repository';
+import { sqsClient } from '../../adapters/sqs/client';
+import { SqsAllowlistRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
+
+/**
+ * Adapters built from the environment, one per process. Functions call only what they use, and
+ * each getter reads its variable on first use, so a function is never asked for a table it lacks.
+ */
+export const wiring = {
+  audit: () => new AuditLog(new DynamoAuditStore(documentClient(), tableName('audit'))),
+  investors: () => new DynamoInvestorRepository(documentClient(), tableName('investors')),
+  screenings: () => new DynamoScreeningRepository(documentClient(), tableName('screenings')),
+  screeningRequests: () => new SqsScreeningRequests(sqsClient(), queueUrl('screening')),
+  allowlistRequests: () => new SqsAllowlistRequests(sqsClient(), queueUrl('allowlist')),
+};

@@ -1,0 +1,101 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Contract, JsonRpcProvider, Wallet } from 'ethers';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
+import { TABLES } from '../../lambda/config/system';
+import { GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/domain/audit';
+import { api, eventually, runningSystem } from '../helpers/e2e-system';
+
+const system = runningSystem();
+const chain = system.chains[0]!;
+const registry = new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true }));
+const audit = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: system.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+
+function registration(wallet: string, externalId = `e2e-${wallet}`) {
+  return { externalId, legalName: 'Jane Doe', dateOfBirth: '1980-01-31', countryOfResidence: 'US', wallets: [wallet] };
+}
+
+async function auditTrail(investorId: string): Promise<AuditRecord[]> {
+  const { Items = [] } = await audit.send(
+    new QueryCommand({
+      TableName: system.env[TABLES.audit.envVar],
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': `investor#${investorId}` },
+      ConsistentRead: true,
+    }),
+  );
+  return Items as AuditRecord[];
+}
+
+describe('POST /investors → screening → allowlist → ERC-3643 registry', () => {
+  it('verifies a registered investor\'s wallet on the local chain, with an audit record for each step', async () => {
+    const wallet = Wallet.createRandom().address.toLowerCase();
+    expect(await registry.getFunction('isVerified')(wallet)).toBe(false);
+
+    const created = await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) });
+    expect(created.status).toBe(201);
+    const investorId = created.body.investorId as string;
+
+    await eventually(async () => (await registry.getFunction('isVerified')(wallet)) as boolean);
+    const investor = await eventually(async () => {
+      const { body } = await api(system, 'GET', `/investors/${investorId}`, { role: 'portal' });
+      return body.status === 'allowlisted' ? body : undefined;
+    });
+    expect(investor).toMatchObject({ investorId, wallets: [wallet], version: 4 });
+
+    const trail = await auditTrail(investorId);
+    expect(trail.map((record) => record.type)).toEqual(['investor.registered', 'screening.completed', 'investor.eligible', 'allowlist.registered', 'investor.allowlisted']);
+    trail.forEach((record, index) => {
+      expect(record.prevHash).toBe(index === 0 ? GENESIS_HASH : trail[index - 1]!.hash);
+      const { hash, ...unsigned } = record;
+      expect(hashOf(unsigned)).toBe(hash);
+    });
+    expect(trail[0]!.actor).toBe('portal:portal-app');
+    expect(JSON.stringify(trail)).not.toContain('Jane Doe');
+  });
+
+  it('answers a repeated registration with the first investor and registers the wallet once', async () => {
+    const wallet = Wallet.createRandom().address.toLowerCase();
+    const first = await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) });
+    const second = await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) });
+    expect(first.status).toBe(201);
+    expect(second.status).toBe(200);
+    expect(second.body.investorId).toBe(first.body.investorId);
+    await eventually(async () => (await api(system, 'GET', `/investors/${first.body.investorId as string}`, { role: 'portal' })).body.status === 'allowlisted');
+    const trail = await auditTrail(first.body.investorId as string);
+    expect(trail.filter((record) => record.type === 'allowlist.registered')).toHaveLength(1);
+  });
+});
+
+describe('bad requests change nothing', () => {
+  it('rejects a request without a token with 401 and one with the wrong role with 403', async () => {
+    const wallet = Wallet.createRandom().address;
+    expect((await api(system, 'POST', '/investors', { body: registration(wallet) })).status).toBe(401);
+    expect((await api(system, 'POST', '/investors', { body: registration(wallet), headers: { authorization: 'Bearer not-a-token' } })).status).toBe(401);
+    const forbidden = await api(system, 'POST', '/investors', { role: 'auditor', body: registration(wallet) });
+    expect(forbidden.status).toBe(403);
+    expect((forbidden.body.error as { code: string }).code).toBe('FORBIDDEN');
+    // Nothing was stored: the same registration is new to the system.
+    expect((await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) })).status).toBe(201);
+  });
+
+  it('names the invalid fields without echoing their values', async () => {
+    const response = await api(system, 'POST', '/investors', {
+      role: 'portal',
+      body: { externalId: 'bad-1', legalName: 'Secret Person', dateOfBirth: '31/01/1980', countryOfResidence: 'QQ', wallets: ['0xnot-an-address'] },
+    });
+    expect(response.status).toBe(400);
+    const issues = (response.body.error as { issues: { field: string }[] }).issues.map((issue) => issue.field).sort();
+    expect(issues).toEqual(['countryOfResidence', 'dateOfBirth', 'wallets.0']);
+    expect(JSON.stringify(response.body)).not.toMatch(/Secret Person|31\/01\/1980|QQ|not-an-address/);
+    expect((await api(system, 'POST', '/investors', { role: 'portal', rawBody: '{"externalId":' })).status).toBe(400);
+    const valid = await api(system, 'POST', '/investors', { role: 'portal', body: registration(Wallet.createRandom().address, 'bad-1') });
+    expect(valid.status).toBe(201);
+  });
+
+  it('answers unknown routes and investors with 404', async () => {
+    expect((await api(system, 'GET', '/nothing-here', { role: 'portal' })).status).toBe(404);
+    expect((await api(system, 'GET', '/investors/01NOSUCHINVESTOR', { role: 'portal' })).status).toBe(404);
+  });
+});

@@ -1,0 +1,79 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { documentClient } from '../../lambda/adapters/dynamo/client';
+import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
+import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
+import { TABLES } from '../../lambda/config/system';
+import { AuditLog, GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/domain/audit';
+import { ConflictError } from '../../lambda/domain/errors';
+import { registrationSchema, type Investor } from '../../lambda/domain/investors';
+import { provisionFresh } from '../helpers/local-env';
+
+let env: Record<string, string>;
+beforeAll(async () => {
+  env = await provisionFresh();
+});
+
+function newInvestor(externalId = `ext-${ulid()}`): Investor {
+  const registration = registrationSchema.parse({
+    externalId,
+    legalName: 'Jane Doe',
+    dateOfBirth: '1980-01-31',
+    countryOfResidence: 'US',
+    wallets: ['0x1111111111111111111111111111111111111111'],
+  });
+  const at = new Date().toISOString();
+  return { ...registration, investorId: ulid(), status: 'registered', version: 1, createdAt: at, updatedAt: at };
+}
+
+describe('DynamoInvestorRepository on DynamoDB Local', () => {
+  const repository = () => new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+
+  it('stores an investor once per externalId and returns the first on a repeat', async () => {
+    const first = newInvestor();
+    const again = { ...newInvestor(first.externalId) };
+    expect(await repository().create(first)).toEqual({ investor: first, created: true });
+    const repeat = await repository().create(again);
+    expect(repeat.created).toBe(false);
+    expect(repeat.investor.investorId).toBe(first.investorId);
+    expect(await repository().get(again.investorId)).toBeUndefined();
+  });
+
+  it('lets exactly one of ten concurrent registrations with the same externalId win', async () => {
+    const externalId = `race-${ulid()}`;
+    const outcomes = await Promise.allSettled(Array.from({ length: 10 }, () => repository().create(newInvestor(externalId))));
+    const stored = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+    expect(stored.filter((result) => result.created)).toHaveLength(1);
+    expect(new Set(stored.map((result) => result.investor.investorId)).size).toBe(1);
+  });
+
+  it('refuses a save based on a stale version', async () => {
+    const investor = newInvestor();
+    await repository().create(investor);
+    await repository().save({ ...investor, status: 'screened', version: 2 });
+    await expect(repository().save({ ...investor, status: 'screened', version: 2 })).rejects.toBeInstanceOf(ConflictError);
+    expect((await repository().get(investor.investorId))?.version).toBe(2);
+  });
+});
+
+describe('AuditLog on DynamoDB Local', () => {
+  const store = () => new DynamoAuditStore(documentClient(), env[TABLES.audit.envVar]!);
+
+  it('keeps one unbroken chain under 25 concurrent appends to the same stream', async () => {
+    const stream = `investor#${ulid()}`;
+    const log = new AuditLog(store());
+    await Promise.all(Array.from({ length: 25 }, (_, index) => log.append({ stream, type: 'test.event', actor: 'test', data: { index } })));
+
+    const { Items = [] } = await documentClient().send(
+      new QueryCommand({ TableName: env[TABLES.audit.envVar]!, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream } }),
+    );
+    const chain = Items as AuditRecord[];
+    expect(chain.map((record) => record.seq)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
+    chain.forEach((record, index) => {
+      expect(record.prevHash).toBe(index === 0 ? GENESIS_HASH : chain[index - 1]!.hash);
+      const { hash, ...unsigned } = record;
+      expect(hashOf(unsigned)).toBe(hash);
+    });
+    expect(new Set(chain.map((record) => (record.data as { index: number }).index)).size).toBe(25);
+  });
+});

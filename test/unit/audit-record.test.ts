@@ -1,0 +1,29 @@
+import { GENESIS_HASH, hashOf, nextRecord, type AuditEvent } from '../../lambda/domain/audit';
+
+const event: AuditEvent = { stream: 'investor#1', type: 'investor.registered', actor: 'portal:app', investorId: '1', data: { wallets: ['0xabc'], country: 'US' } };
+
+describe('audit record hash chain', () => {
+  it('starts a stream at seq 1 chained to the genesis hash', () => {
+    const first = nextRecord(event, undefined, '2026-01-01T00:00:00.000Z');
+    expect(first.seq).toBe(1);
+    expect(first.prevHash).toBe(GENESIS_HASH);
+    expect(first.hash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('links each record to the hash of the one before', () => {
+    const first = nextRecord(event, undefined, '2026-01-01T00:00:00.000Z');
+    const second = nextRecord({ ...event, type: 'screening.completed' }, first, '2026-01-01T00:00:01.000Z');
+    expect(second.seq).toBe(2);
+    expect(second.prevHash).toBe(first.hash);
+  });
+
+  it('hashes canonically: key order does not matter, every field does', () => {
+    const record = nextRecord(event, undefined, '2026-01-01T00:00:00.000Z');
+    const { hash, ...unsigned } = record;
+    const reordered = Object.fromEntries(Object.entries(unsigned).reverse()) as typeof unsigned;
+    expect(hashOf(reordered)).toBe(hash);
+    expect(hashOf({ ...unsigned, data: { ...unsigned.data, country: 'GB' } })).not.toBe(hash);
+    expect(hashOf({ ...unsigned, seq: 2 })).not.toBe(hash);
+    expect(hashOf({ ...unsigned, actor: 'someone-else' })).not.toBe(hash);
+  });
+});

@@ -1,0 +1,22 @@
+import { Interface } from 'ethers';
+import { contracts as onchainId } from '@onchain-id/solidity';
+import { contracts as trex } from '@tokenysolutions/t-rex';
+import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI, TOKEN_ABI } from '../../lambda/adapters/chain/abi';
+
+/** Our hand-written fragments must select the same functions as the published contracts. */
+describe.each([
+  ['IdentityRegistry', IDENTITY_REGISTRY_ABI, trex.IdentityRegistry.abi],
+  ['Token', TOKEN_ABI, trex.Token.abi],
+  ['IdFactory', IDENTITY_FACTORY_ABI, (onchainId.Factory as { abi: unknown[] }).abi],
+])('%s ABI slice', (_name, fragments, published) => {
+  const ours = new Interface(fragments as readonly string[]);
+  const theirs = new Interface(published as never);
+
+  it('matches every function selector and signature of the artifact', () => {
+    ours.forEachFunction((fn) => {
+      const match = theirs.getFunction(fn.selector);
+      expect(match?.format('sighash')).toBe(fn.format('sighash'));
+      expect(match?.outputs.map((output) => output.type)).toEqual(fn.outputs.map((output) => output.type));
+    });
+  });
+});
