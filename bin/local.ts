@@ -2,7 +2,10 @@
 /**
  * `npm start`: the whole system on this machine, on real local parts. Ctrl-C stops everything.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { SESSION_FILE } from './cli/session';
 import { startLocalSystem, type LocalSystem } from './local/system';
 
 const MIN_NODE_MAJOR = 22;
@@ -40,6 +43,9 @@ async function main(): Promise<void> {
     onProgress: options.json ? undefined : (step) => console.log(`… ${step}`),
   });
   const readyMs = Date.now() - startedAt;
+  // The CLI finds the local API and the dev tokens here (`cli ... --as officer-alice`).
+  const sessionFile = path.join(options.workDir, SESSION_FILE);
+  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, tokens: system.tokens }), { mode: 0o600 });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,6 +53,7 @@ async function main(): Promise<void> {
     stopping = true;
     if (!options.json) console.log(`\n${signal}: stopping…`);
     await system.stop();
+    rmSync(sessionFile, { force: true });
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
@@ -66,12 +73,12 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     '',
     `treasury-compliance is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
     '',
-    `  HTTP API            ${system.apiUrl}`,
-    ...system.services.map((service) => `  ${service.name.padEnd(20)}${service.endpoint}`),
-    `  IdentityRegistry    ${chain.identityRegistry}   (chain ${chain.chainId})`,
-    `  Token               ${chain.token}`,
-    `  Identity factory    ${chain.identityFactory}`,
-    `  Logs                ${workDir}/logs`,
+    `  HTTP API                    ${system.apiUrl}`,
+    ...system.services.map((service) => `  ${service.name.padEnd(28)}${service.endpoint}`),
+    `  IdentityRegistry            ${chain.identityRegistry}   (chain ${chain.chainId})`,
+    `  Token                       ${chain.token}`,
+    `  Identity factory            ${chain.identityFactory}`,
+    `  Logs                        ${workDir}/logs`,
     '',
     'Dev credentials (local only; tokens are valid for this run):',
     ...system.tokens.map((token) => `  ${token.subject.padEnd(15)} ${token.role.padEnd(19)} Bearer ${token.token}`),

@@ -84,6 +84,10 @@ export const TABLES = {
     partitionKey: { name: 'investorId', type: 'S' },
     sortKey: { name: 'screenedAt', type: 'S' },
   },
+  cases: {
+    envVar: 'CASES_TABLE',
+    partitionKey: { name: 'caseId', type: 'S' },
+  },
   audit: {
     envVar: 'AUDIT_TABLE',
     partitionKey: { name: 'stream', type: 'S' },

@@ -77,3 +77,16 @@ describe('AuditLog on DynamoDB Local', () => {
     expect(new Set(chain.map((record) => (record.data as { index: number }).index)).size).toBe(25);
   });
 });
+
+describe('idempotent audit appends on DynamoDB Local', () => {
+  it('appends an event once however many writers race with the same idempotency key', async () => {
+    const stream = `case#${ulid()}`;
+    const log = new AuditLog(new DynamoAuditStore(documentClient(), env[TABLES.audit.envVar]!));
+    const results = await Promise.all(Array.from({ length: 10 }, () => log.append({ stream, type: 'case.opened', actor: 'test', data: {}, idempotencyKey: `${stream}:opened` })));
+    expect(results.filter((record) => record !== undefined)).toHaveLength(1);
+    const again = await log.append({ stream, type: 'case.opened', actor: 'test', data: {}, idempotencyKey: `${stream}:opened` });
+    expect(again).toBeUndefined();
+    const next = await log.append({ stream, type: 'case.claimed', actor: 'test', data: {}, idempotencyKey: `${stream}:claimed` });
+    expect(next?.seq).toBe(2);
+  });
+});

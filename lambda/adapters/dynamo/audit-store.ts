@@ -1,8 +1,14 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord, AuditStore } from '../../domain/audit';
 
-/** Insert-only: the only write is a Put conditional on the (stream, seq) slot being free. */
+/** Items that reserve an idempotency key live under their own partition, never in a record stream. */
+export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency#';
+
+/**
+ * Insert-only: every write is a Put conditional on its key being free. A record with an idempotency
+ * key is written in one transaction with a marker item for that key, so a repeat can never append.
+ */
 export class DynamoAuditStore implements AuditStore {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -24,12 +30,39 @@ export class DynamoAuditStore implements AuditStore {
     return Items?.[0] as AuditRecord | undefined;
   }
 
-  async insert(record: AuditRecord): Promise<'inserted' | 'taken'> {
+  async insert(record: AuditRecord): Promise<'inserted' | 'taken' | 'duplicate'> {
+    const put = { TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(#seq)', ExpressionAttributeNames: { '#seq': 'seq' } };
+    if (!record.idempotencyKey) {
+      try {
+        await this.client.send(new PutCommand(put));
+        return 'inserted';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'taken';
+        throw error;
+      }
+    }
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: record, ConditionExpression: 'attribute_not_exists(#seq)', ExpressionAttributeNames: { '#seq': 'seq' } }));
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: put },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: { stream: `${IDEMPOTENCY_STREAM_PREFIX}${record.idempotencyKey}`, seq: 0, recordStream: record.stream, recordSeq: record.seq },
+                ConditionExpression: 'attribute_not_exists(#seq)',
+                ExpressionAttributeNames: { '#seq': 'seq' },
+              },
+            },
+          ],
+        }),
+      );
       return 'inserted';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'taken';
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const [recordReason, keyReason] = error.CancellationReasons ?? [];
+      if (keyReason?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (recordReason?.Code === 'ConditionalCheckFailed' || recordReason?.Code === 'TransactionConflict' || keyReason?.Code === 'TransactionConflict') return 'taken';
       throw error;
     }
   }

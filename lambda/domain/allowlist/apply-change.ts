@@ -23,7 +23,8 @@ export type ApplyResult = 'applied' | 'already_in_state';
 
 /**
  * Applies one allowlist change. Reads the chain first: a wallet already in the desired state is
- * success, which makes redelivered messages harmless.
+ * success, which makes redelivered messages harmless. The audit record is keyed by the change, so
+ * a redelivery after a crash between the transaction and the append still records it, once.
  */
 export async function applyAllowlistChange(deps: ApplyChangeDeps, change: AllowlistChange): Promise<ApplyResult> {
   const now = deps.now ?? (() => new Date());
@@ -33,25 +34,24 @@ export async function applyAllowlistChange(deps: ApplyChangeDeps, change: Allowl
   }
   const registry = deps.registryFor(change.chainId);
   const stream = `investor#${change.investorId}`;
+  const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
+  const idempotencyKey = `allowlist#${change.chainId}:${change.identityRegistry}:${change.wallet}:add:v${change.version}`;
   let result: ApplyResult = 'already_in_state';
 
-  if (!(await registry.isVerified(change.wallet))) {
+  if (await registry.isVerified(change.wallet)) {
+    await deps.audit.append({ stream, type: 'allowlist.registered', actor: deps.actor, investorId: change.investorId, data: { ...where, observedOnChain: true }, idempotencyKey });
+  } else {
     const { transactionHash, identity } = await registry.register(change.wallet, change.investorId, change.country);
-    await deps.audit.append({
-      stream,
-      type: 'allowlist.registered',
-      actor: deps.actor,
-      investorId: change.investorId,
-      data: { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet, identity, transactionHash },
-    });
+    await deps.audit.append({ stream, type: 'allowlist.registered', actor: deps.actor, investorId: change.investorId, data: { ...where, identity, transactionHash }, idempotencyKey });
     result = 'applied';
   }
 
   const investor = await deps.investors.get(change.investorId);
   if (!investor) throw new NotFoundError(`investor ${change.investorId} does not exist`);
   if (investor.status === 'eligible') {
-    await deps.investors.save(transition(investor, 'allowlisted', now()));
-    await deps.audit.append({ stream, type: 'investor.allowlisted', actor: deps.actor, investorId: change.investorId, data: { chainId: change.chainId, wallet: change.wallet } });
+    const allowlisted = transition(investor, 'allowlisted', now());
+    await deps.audit.append({ stream, type: 'investor.allowlisted', actor: deps.actor, investorId: change.investorId, data: where, idempotencyKey: `${stream}:v${allowlisted.version}` });
+    await deps.investors.save(allowlisted);
   }
   return result;
 }

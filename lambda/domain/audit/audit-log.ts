@@ -1,10 +1,13 @@
 import { TransientError } from '../errors';
 import { nextRecord, type AuditEvent, type AuditRecord } from './record';
 
-/** Storage for hash-chained records; `insert` must fail with `'taken'` if the seq exists. */
+/**
+ * Storage for hash-chained records. `insert` is atomic: `'taken'` if the (stream, seq) slot is used,
+ * `'duplicate'` if the record's idempotency key was used before; in both cases nothing is written.
+ */
 export interface AuditStore {
   head(stream: string): Promise<AuditRecord | undefined>;
-  insert(record: AuditRecord): Promise<'inserted' | 'taken'>;
+  insert(record: AuditRecord): Promise<'inserted' | 'taken' | 'duplicate'>;
 }
 
 const MAX_ATTEMPTS = 40;
@@ -25,15 +28,14 @@ export class AuditLog {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async hasRecords(stream: string): Promise<boolean> {
-    return (await this.store.head(stream)) !== undefined;
-  }
-
-  async append(event: AuditEvent): Promise<AuditRecord> {
+  /** Appends the event; resolves to undefined when its idempotency key was already appended. */
+  async append(event: AuditEvent): Promise<AuditRecord | undefined> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const head = await this.store.head(event.stream);
       const record = nextRecord(event, head, this.now().toISOString());
-      if ((await this.store.insert(record)) === 'inserted') return record;
+      const outcome = await this.store.insert(record);
+      if (outcome === 'inserted') return record;
+      if (outcome === 'duplicate') return undefined;
       await backoff(attempt);
     }
     throw new TransientError(`audit stream ${event.stream} is contended; gave up after ${MAX_ATTEMPTS} attempts`);

@@ -12,6 +12,11 @@ export interface AuditEvent {
   readonly investorId?: string;
   /** Facts an auditor needs; no secrets, and personal data only where the auditor needs it. */
   readonly data: Readonly<Record<string, unknown>>;
+  /**
+   * Makes the append exactly-once: a second append with the same key is a no-op. Derive it from
+   * what the event records, e.g. `investor#<id>:v<version>` for a state change.
+   */
+  readonly idempotencyKey?: string;
 }
 
 export interface AuditRecord extends AuditEvent {
@@ -26,8 +31,8 @@ export const GENESIS_HASH = '0'.repeat(64);
 
 /** sha256 over the RFC 8785 canonical JSON of every field but `hash`. */
 export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
-  const { stream, type, actor, investorId, data, seq, at, prevHash } = record;
-  const canonical = canonicalize({ stream, type, actor, investorId: investorId ?? null, data, seq, at, prevHash });
+  const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record;
+  const canonical = canonicalize({ stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash });
   if (canonical === undefined) throw new TypeError('audit record is not serialisable');
   return createHash('sha256').update(canonical).digest('hex');
 }

@@ -24,16 +24,15 @@ export async function registerInvestor(deps: RegisterDeps, input: unknown, actor
   const candidate: Investor = { ...parsed.data, investorId: ulid(), status: 'registered', version: 1, createdAt: at, updatedAt: at };
   const { investor, created } = await deps.investors.create(candidate);
 
-  // A retry after a crash between the store and the audit append must still leave the record.
-  if (created || !(await deps.audit.hasRecords(`investor#${investor.investorId}`))) {
-    await deps.audit.append({
-      stream: `investor#${investor.investorId}`,
-      type: 'investor.registered',
-      actor,
-      investorId: investor.investorId,
-      data: { type: investor.type, countryOfResidence: investor.countryOfResidence, wallets: investor.wallets },
-    });
-  }
+  // Also on a retry: if the first call crashed before its audit append, this one records it.
+  await deps.audit.append({
+    stream: `investor#${investor.investorId}`,
+    type: 'investor.registered',
+    actor,
+    investorId: investor.investorId,
+    data: { type: investor.type, countryOfResidence: investor.countryOfResidence, wallets: investor.wallets },
+    idempotencyKey: `investor#${investor.investorId}:v1`,
+  });
   if (investor.status === 'registered') {
     await deps.screening.request(investor.investorId, created ? 'registered' : 'registration retried');
   }

@@ -20,7 +20,8 @@ export interface ScreenInvestorDeps {
 /**
  * Screens an investor and moves them on. Each step is stored before the next starts, and the
  * function resumes from the stored state, so a redelivered message finishes a half-done run
- * instead of repeating or skipping a step.
+ * instead of repeating or skipping a step. Each step's audit record is appended before the state
+ * is saved, keyed by the version it produces, so a crash in between neither loses nor doubles it.
  */
 export async function screenInvestor(deps: ScreenInvestorDeps, investorId: string): Promise<Investor> {
   const now = deps.now ?? (() => new Date());
@@ -38,23 +39,26 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     });
     const screenedAt = now().toISOString();
     await deps.screenings.save({ investorId, screenedAt, ...outcome });
+    const screened = transition(investor, 'screened', now());
     await deps.audit.append({
       stream,
       type: 'screening.completed',
       actor: deps.actor,
       investorId,
       data: { verdict: outcome.verdict, listVersion: outcome.listVersion, matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })) },
+      idempotencyKey: `${stream}:v${screened.version}`,
     });
-    investor = transition(investor, 'screened', now());
-    await deps.investors.save(investor);
+    await deps.investors.save(screened);
+    investor = screened;
   }
 
   if (investor.status === 'screened') {
     const latest = await deps.screenings.latest(investorId);
     if (latest?.verdict !== 'clear') return investor;
-    investor = transition(investor, 'eligible', now());
-    await deps.investors.save(investor);
-    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: latest.listVersion } });
+    const eligible = transition(investor, 'eligible', now());
+    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: latest.listVersion }, idempotencyKey: `${stream}:v${eligible.version}` });
+    await deps.investors.save(eligible);
+    investor = eligible;
   }
 
   if (investor.status === 'eligible') {

@@ -2,6 +2,7 @@ import { queueUrl, tableName } from '../../config/env';
 import { AuditLog } from '../../domain/audit';
 import { documentClient } from '../../adapters/dynamo/client';
 import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
+import { DynamoCaseRepository } from '../../adapters/dynamo/case-repository';
 import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-repository';
 import { DynamoScreeningRepository } from '../../adapters/dynamo/screening-repository';
 import { sqsClient } from '../../adapters/sqs/client';
@@ -13,6 +14,7 @@ import { SqsAllowlistRequests, SqsScreeningRequests } from '../../adapters/sqs/r
  */
 export const wiring = {
   audit: () => new AuditLog(new DynamoAuditStore(documentClient(), tableName('audit'))),
+  cases: () => new DynamoCaseRepository(documentClient(), tableName('cases')),
   investors: () => new DynamoInvestorRepository(documentClient(), tableName('investors')),
   screenings: () => new DynamoScreeningRepository(documentClient(), tableName('screenings')),
   screeningRequests: () => new SqsScreeningRequests(sqsClient(), queueUrl('screening')),

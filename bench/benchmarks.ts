@@ -1,0 +1,9 @@
+/** A benchmark: prints its figures (and targets and ratios where an issue asks for them). */
+export interface Benchmark {
+  readonly name: string;
+  readonly description: string;
+  run(): Promise<void>;
+}
+
+/** Every benchmark `npm run bench` knows; each lives in its own bench/<name>.bench.ts. */
+export const BENCHMARKS: readonly Benchmark[] = [];

@@ -1,0 +1,5 @@
+import type { Command } from 'commander';
+import * as investors from './investors';
+
+/** Every CLI command group; each module registers its own subcommands. */
+export const COMMANDS: readonly { register(program: Command): void }[] = [investors];

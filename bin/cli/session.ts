@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { CliError } from './output';
+
+/** What `npm start` leaves in <work-dir>/session.json so the CLI can talk to the local API. */
+export interface LocalSession {
+  readonly apiUrl: string;
+  readonly tokens: readonly { subject: string; role: string; token: string }[];
+}
+
+export const SESSION_FILE = 'session.json';
+
+export interface ApiTarget {
+  readonly apiUrl: string;
+  readonly token: string;
+}
+
+/**
+ * Where to send API calls and with which token: flags, then TC_API_URL / TC_TOKEN, then the local
+ * session of `npm start` (`--as <dev user>` picks one of its tokens).
+ */
+export function apiTarget(options: { apiUrl?: string; token?: string; as?: string; workDir?: string }): ApiTarget {
+  const apiUrl = options.apiUrl ?? process.env.TC_API_URL;
+  const token = options.token ?? process.env.TC_TOKEN;
+  if (apiUrl && token) return { apiUrl, token };
+  const file = path.join(options.workDir ?? '.local', SESSION_FILE);
+  let session: LocalSession;
+  try {
+    session = JSON.parse(readFileSync(file, 'utf8')) as LocalSession;
+  } catch {
+    throw new CliError(`No API target: pass --api-url and --token (or set TC_API_URL and TC_TOKEN), or run \`npm start\` first so ${file} exists.`);
+  }
+  if (!options.as) throw new CliError(`Pass --as <user> to act as one of the local dev users: ${session.tokens.map((t) => t.subject).join(', ')}`);
+  const match = session.tokens.find((candidate) => candidate.subject === options.as || candidate.role === options.as);
+  if (!match) throw new CliError(`No local dev user ${options.as}; known: ${session.tokens.map((t) => t.subject).join(', ')}`);
+  return { apiUrl: apiUrl ?? session.apiUrl, token: token ?? match.token };
+}
+
+/** Calls the API; non-2xx answers become a CliError carrying the API's own message. */
+export async function callApi<T>(target: ApiTarget, method: string, route: string, body?: unknown): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(`${target.apiUrl}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${target.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (cause) {
+    throw new CliError(`Cannot reach the API at ${target.apiUrl}: ${(cause as Error).message}. Is \`npm start\` running?`, 3);
+  }
+  const text = await response.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!response.ok) {
+    const error = (parsed as { error?: { code?: string; message?: string }; message?: string } | undefined) ?? {};
+    throw new CliError(`${method} ${route} failed (${response.status}${error.error?.code ? ` ${error.error.code}` : ''}): ${error.error?.message ?? error.message ?? 'no details'}`, response.status >= 500 ? 3 : 2);
+  }
+  return parsed as T;
+}
