@@ -3,7 +3,11 @@ import { CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, type IHttpRout
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AccountRecovery, CfnUserPoolGroup, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
@@ -11,6 +15,8 @@ import { chainsConfigSchema, type ChainConfig } from '../lambda/config/chains';
 import {
   BUCKETS,
   FUNCTION_SPECS,
+  KMS_KEYS,
+  SECRETS,
   QUEUES,
   ROLES,
   ROUTES,
@@ -18,6 +24,8 @@ import {
   type Access,
   type BucketName,
   type FunctionName,
+  type KmsKeyName,
+  type SecretName,
   environmentFor,
   type QueueName,
   type TableName,
@@ -53,19 +61,46 @@ export class TreasuryComplianceStack extends Stack {
     this.queues = mapValues(QUEUES, (spec, name) => new ComplianceQueue(this, `${pascal(name)}Queue`, { spec }));
     this.buckets = mapValues(BUCKETS, (_spec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`));
 
+    // Keys and secrets exist only if some function uses them.
+    const keys = new Map<KmsKeyName, Key>();
+    const keyFor = (name: KmsKeyName) => {
+      let key = keys.get(name);
+      if (!key) {
+        key = new Key(this, `${pascal(name)}Key`, { keySpec: KeySpec[KMS_KEYS[name].keySpec], keyUsage: KeyUsage.SIGN_VERIFY, description: `treasury-compliance ${name}` });
+        keys.set(name, key);
+      }
+      return key;
+    };
+    const secrets = new Map<SecretName, Secret>();
+    const secretFor = (name: SecretName) => {
+      let secret = secrets.get(name);
+      if (!secret) {
+        // Created empty; operators put the value (README, Deploy). Several values per vendor allow rotation.
+        secret = new Secret(this, `${pascal(name)}Secret`, { description: SECRETS[name].description });
+        secrets.set(name, secret);
+      }
+      return secret;
+    };
     const names = {
       table: (table: TableName) => this.tables[table].table.tableName,
       queue: (queue: QueueName) => this.queues[queue].queue.queueUrl,
       bucket: (bucket: BucketName) => this.buckets[bucket].bucket.bucketName,
       chains: () => JSON.stringify(chains.success ? chains.data : []),
+      kmsKey: (key: KmsKeyName) => keyFor(key).keyId,
+      secret: (secret: SecretName) => secretFor(secret).secretArn,
     };
     this.functions = mapValues(FUNCTION_SPECS, (spec, name) => {
       const fn = new ComplianceFunction(this, `${pascal(name)}Function`, { name, spec, environment: environmentFor(spec, names) }).fn;
       for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, Access][]) grantTable(this.tables[table], fn, access);
       for (const queue of spec.sendsTo ?? []) this.queues[queue].queue.grantSendMessages(fn);
       for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) grantBucket(this.buckets[bucket], fn, access);
+      for (const key of spec.kmsKeys ?? []) keyFor(key).grant(fn, 'kms:Sign', 'kms:GetPublicKey');
+      for (const secret of spec.secrets ?? []) secretFor(secret).grantRead(fn);
       if (spec.consumes) {
         fn.addEventSource(new SqsEventSource(this.queues[spec.consumes].queue, { batchSize: QUEUES[spec.consumes].batchSize, reportBatchItemFailures: true }));
+      }
+      if (spec.schedule) {
+        new Rule(this, `${pascal(name)}Schedule`, { schedule: Schedule.expression(spec.schedule), targets: [new LambdaFunction(fn)] });
       }
       return fn;
     });

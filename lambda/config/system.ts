@@ -45,6 +45,22 @@ export interface BucketSpec {
 
 export type Access = 'read' | 'write' | 'readWrite' | 'append';
 
+export interface KmsKeySpec {
+  /** Environment variable holding the key id on AWS. */
+  readonly envVar: string;
+  readonly keySpec: 'ECC_SECG_P256K1' | 'ECC_NIST_P256';
+  /** Local runs: environment variable holding the local key material that stands in for the KMS key. */
+  readonly localEnvVar: string;
+}
+
+export interface SecretSpec {
+  /** Environment variable holding the Secrets Manager ARN on AWS. */
+  readonly envVar: string;
+  /** Local runs: environment variable holding the secret's JSON value itself (local config). */
+  readonly localEnvVar: string;
+  readonly description: string;
+}
+
 export interface FunctionSpec {
   /** Path of the handler module, relative to the repository root. */
   readonly entry: string;
@@ -60,6 +76,12 @@ export interface FunctionSpec {
   readonly readsChains?: boolean;
   /** Needs the chain configuration and a transaction signer. */
   readonly signsTransactions?: boolean;
+  /** KMS keys the function signs with (kms:Sign and kms:GetPublicKey on that key only). */
+  readonly kmsKeys?: readonly KmsKeyName[];
+  /** Secrets the function reads (secretsmanager:GetSecretValue on that secret only). */
+  readonly secrets?: readonly SecretName[];
+  /** EventBridge schedule expression, e.g. `rate(1 hour)`, for functions that run on a timer. */
+  readonly schedule?: string;
 }
 
 export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
@@ -120,6 +142,28 @@ export const BUCKETS = {
 } as const satisfies Record<string, BucketSpec>;
 export type BucketName = keyof typeof BUCKETS;
 
+export const KMS_KEYS = {
+  /** The allowlist agent's Ethereum key: secp256k1, signs registry and token transactions. */
+  allowlistSigner: { envVar: 'ALLOWLIST_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'ALLOWLIST_SIGNER_PRIVATE_KEY' },
+  /** Signs audit checkpoints and export manifests. */
+  auditSigner: { envVar: 'AUDIT_SIGNER_KMS_KEY_ID', keySpec: 'ECC_NIST_P256', localEnvVar: 'AUDIT_SIGNER_PRIVATE_KEY' },
+} as const satisfies Record<string, KmsKeySpec>;
+export type KmsKeyName = keyof typeof KMS_KEYS;
+
+export const SECRETS = {
+  kycWebhookSecrets: {
+    envVar: 'KYC_WEBHOOK_SECRETS_ARN',
+    localEnvVar: 'KYC_WEBHOOK_SECRETS',
+    description: 'KYC vendors\' webhook signing secrets: {"<vendor>": ["<secret>", ...]}, several per vendor during rotation',
+  },
+  chainRpcUrls: {
+    envVar: 'CHAIN_RPC_URLS_ARN',
+    localEnvVar: 'CHAIN_RPC_URLS',
+    description: 'RPC URLs by chain id: {"<chainId>": "https://..."}; they often embed provider API keys',
+  },
+} as const satisfies Record<string, SecretSpec>;
+export type SecretName = keyof typeof SECRETS;
+
 export const FUNCTIONS = {
   investorsApi: {
     entry: 'lambda/handlers/investors-api.ts',
@@ -161,9 +205,9 @@ export const ENV = {
   /** JSON array of chain configurations (see lambda/config/chains.ts). */
   chains: 'CHAINS_CONFIG',
   /** Local runs only: hex private key of the allowlist agent. On AWS a KMS key signs instead. */
-  signerPrivateKey: 'ALLOWLIST_SIGNER_PRIVATE_KEY',
+  signerPrivateKey: KMS_KEYS.allowlistSigner.localEnvVar,
   /** AWS only: KMS key id of the allowlist agent (ECC_SECG_P256K1). */
-  signerKmsKeyId: 'ALLOWLIST_SIGNER_KMS_KEY_ID',
+  signerKmsKeyId: KMS_KEYS.allowlistSigner.envVar,
   /** `true` where S3 is served path-style (fauxqs locally). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
@@ -180,6 +224,8 @@ export interface ResourceNames {
   queue(name: QueueName): string;
   bucket(name: BucketName): string;
   chains(): string;
+  kmsKey(name: KmsKeyName): string;
+  secret(name: SecretName): string;
 }
 
 /** The environment a function gets: exactly the resources its spec says it uses. */
@@ -189,6 +235,8 @@ export function environmentFor(fn: FunctionSpec, names: ResourceNames): Record<s
   for (const queue of fn.sendsTo ?? []) env[QUEUES[queue].envVar] = names.queue(queue);
   for (const bucket of Object.keys(fn.buckets ?? {}) as BucketName[]) env[BUCKETS[bucket].envVar] = names.bucket(bucket);
   if (fn.readsChains || fn.signsTransactions) env[ENV.chains] = names.chains();
+  for (const key of fn.kmsKeys ?? []) env[KMS_KEYS[key].envVar] = names.kmsKey(key);
+  for (const secret of fn.secrets ?? []) env[SECRETS[secret].envVar] = names.secret(secret);
   return env;
 }
 

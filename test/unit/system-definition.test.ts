@@ -1,4 +1,4 @@
-import { ENV, FUNCTION_SPECS, QUEUES, ROLES, ROUTES, TABLES, environmentFor, queueNames } from '../../lambda/config/system';
+import { ENV, FUNCTION_SPECS, KMS_KEYS, QUEUES, ROLES, ROUTES, SECRETS, TABLES, environmentFor, queueNames } from '../../lambda/config/system';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -28,9 +28,14 @@ describe('system definition', () => {
   });
 
   it('gives a function the variables of exactly what it uses', () => {
-    const env = environmentFor(FUNCTION_SPECS.investorsApi, { table: (t) => `T:${t}`, queue: (q) => `Q:${q}`, bucket: (b) => `B:${b}`, chains: () => '[]' });
+    const names = { table: (t: string) => `T:${t}`, queue: (q: string) => `Q:${q}`, bucket: (b: string) => `B:${b}`, chains: () => '[]', kmsKey: (k: string) => `K:${k}`, secret: (s: string) => `S:${s}` };
+    const env = environmentFor(FUNCTION_SPECS.investorsApi, names);
     expect(env).toEqual({ [TABLES.investors.envVar]: 'T:investors', [TABLES.audit.envVar]: 'T:audit', [QUEUES.screening.envVar]: 'Q:screening' });
-    const worker = environmentFor(FUNCTION_SPECS.allowlistWorker, { table: (t) => t, queue: (q) => q, bucket: (b) => b, chains: () => '[]' });
+    const worker = environmentFor(FUNCTION_SPECS.allowlistWorker, names);
     expect(worker[ENV.chains]).toBe('[]');
+    expect(environmentFor({ ...FUNCTION_SPECS.allowlistWorker, kmsKeys: ['allowlistSigner'], secrets: ['chainRpcUrls'] }, names)).toMatchObject({
+      [KMS_KEYS.allowlistSigner.envVar]: 'K:allowlistSigner',
+      [SECRETS.chainRpcUrls.envVar]: 'S:chainRpcUrls',
+    });
   });
 });
