@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const readyMs = Date.now() - startedAt;
   // The CLI finds the local API and the dev tokens here (`cli ... --as officer-alice`).
   const sessionFile = path.join(options.workDir, SESSION_FILE);
-  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, tokens: system.tokens }), { mode: 0o600 });
+  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, tokens: system.tokens, env: system.env }), { mode: 0o600 });
 
   let stopping = false;
   const stop = async (signal: string) => {

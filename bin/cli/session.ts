@@ -6,9 +6,29 @@ import { CliError } from './output';
 export interface LocalSession {
   readonly apiUrl: string;
   readonly tokens: readonly { subject: string; role: string; token: string }[];
+  /** The handlers' environment: table names, queue URLs, AWS endpoints, chain config. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 export const SESSION_FILE = 'session.json';
+
+/** Reads the session `npm start` left, or fails with what to do. */
+export function readLocalSession(workDir = '.local'): LocalSession {
+  const file = path.join(workDir, SESSION_FILE);
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LocalSession;
+  } catch {
+    throw new CliError(`No local session at ${file}: run \`npm start\` first (or pass --work-dir).`);
+  }
+}
+
+/**
+ * For commands that use AWS directly (queues, tables): on AWS the SDK's own configuration applies;
+ * with `--local`, the endpoints, credentials and resource names of the running `npm start`.
+ */
+export function applyLocalEnv(options: { local?: boolean; workDir?: string }): void {
+  if (options.local) Object.assign(process.env, readLocalSession(options.workDir).env);
+}
 
 export interface ApiTarget {
   readonly apiUrl: string;
@@ -23,12 +43,11 @@ export function apiTarget(options: { apiUrl?: string; token?: string; as?: strin
   const apiUrl = options.apiUrl ?? process.env.TC_API_URL;
   const token = options.token ?? process.env.TC_TOKEN;
   if (apiUrl && token) return { apiUrl, token };
-  const file = path.join(options.workDir ?? '.local', SESSION_FILE);
   let session: LocalSession;
   try {
-    session = JSON.parse(readFileSync(file, 'utf8')) as LocalSession;
+    session = readLocalSession(options.workDir);
   } catch {
-    throw new CliError(`No API target: pass --api-url and --token (or set TC_API_URL and TC_TOKEN), or run \`npm start\` first so ${file} exists.`);
+    throw new CliError(`No API target: pass --api-url and --token (or set TC_API_URL and TC_TOKEN), or run \`npm start\` first so ${path.join(options.workDir ?? '.local', SESSION_FILE)} exists.`);
   }
   if (!options.as) throw new CliError(`Pass --as <user> to act as one of the local dev users: ${session.tokens.map((t) => t.subject).join(', ')}`);
   const match = session.tokens.find((candidate) => candidate.subject === options.as || candidate.role === options.as);

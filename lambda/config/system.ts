@@ -215,6 +215,15 @@ export const ENV = {
 
 export const SERVICE_NAME = 'treasury-compliance';
 
+/** CloudWatch metrics that alarms depend on: emitters and the stack's alarms share these names. */
+export const METRICS = {
+  namespace: 'TreasuryCompliance',
+  /** Count, emitted by the list-refresh function after every successful check (changed or not). */
+  sanctionsListChecked: 'SanctionsListChecked',
+  /** Count per rejected webhook signature or timestamp, dimension `vendor`. */
+  webhookSignatureRejected: 'WebhookSignatureRejected',
+} as const;
+
 /** Every function's spec, widened so optional fields can be read without narrowing. */
 export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = FUNCTIONS;
 

@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { SERVICE_NAME } from '../../config/system';
+import { METRICS, SERVICE_NAME } from '../../config/system';
 
 /**
  * One logger and one metrics emitter per function. Events, bodies, names and dates of birth are
  * never logged: log correlation keys (investor id, message id, transaction hash) only.
  */
 export const logger = new Logger({ serviceName: SERVICE_NAME });
-export const metrics = new Metrics({ namespace: 'TreasuryCompliance', serviceName: SERVICE_NAME });
+export const metrics = new Metrics({ namespace: METRICS.namespace, serviceName: SERVICE_NAME });
 
 /** The error fields that are safe to log: class, code and message, never the input that caused it. */
 export function describeError(error: unknown): { errorName: string; errorCode?: string; errorMessage: string } {
