@@ -1,6 +1,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { changeDeduplicationId, changeGroupId, type AllowlistChange, type AllowlistRequests } from '../../domain/allowlist';
 import type { ScreeningRequests } from '../../domain/investors';
+import type { KycEventQueue } from '../../domain/kyc/receive';
 
 export interface ScreeningMessage {
   readonly investorId: string;
@@ -34,5 +35,17 @@ export class SqsAllowlistRequests implements AllowlistRequests {
         MessageDeduplicationId: changeDeduplicationId(change),
       }),
     );
+  }
+}
+
+/** Hands a stored KYC webhook event to the KYC worker. */
+export class SqsKycEventQueue implements KycEventQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(eventKey: string): Promise<void> {
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ eventKey }) }));
   }
 }

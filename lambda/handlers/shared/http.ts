@@ -2,19 +2,11 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, type Role } from '../../config/system';
-import { DomainError, ForbiddenError, ValidationError } from '../../domain/errors';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../domain/errors';
 import { describeError, logger } from './observability';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-
-export class UnauthorizedError extends DomainError {
-  readonly code = 'UNAUTHORIZED';
-}
-
-export class PayloadTooLargeError extends DomainError {
-  readonly code = 'PAYLOAD_TOO_LARGE';
-}
 
 /** The one table from error codes to HTTP status. Unknown errors are 500 with a generic body. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
