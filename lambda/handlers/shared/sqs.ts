@@ -1,8 +1,9 @@
 import middy from '@middy/core';
 import { BatchProcessor, EventType, SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { describeError, logger } from './observability';
+import { describeError, logger, tracer } from './observability';
 
 /**
  * middy wiring for every queue consumer: partial batch responses through Powertools (the function's
@@ -18,6 +19,7 @@ export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQS
     }
   };
   return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { logEvent: false }))
     .handler(async (event: SQSEvent, context: Context) => {
       if (kind === 'fifo') {
