@@ -37,6 +37,8 @@ export interface QueueSpec {
   readonly maxReceiveCount: number;
   /** Records per invocation of the consuming function. */
   readonly batchSize: number;
+  /** Alarm when the oldest message has waited longer than this: the consumer is stuck or failing. */
+  readonly oldestMessageAlarmSeconds?: number;
 }
 
 export interface BucketSpec {
@@ -133,6 +135,8 @@ export const QUEUES = {
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 5,
     batchSize: 10,
+    // An investor waits on this queue to hold tokens; a few confirmations take minutes, not a quarter hour.
+    oldestMessageAlarmSeconds: 900,
   },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
