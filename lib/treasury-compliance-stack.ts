@@ -170,6 +170,11 @@ export class TreasuryComplianceStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    // What the runbooks in the README act on: secrets to put and rotate, dead-letter queues to redrive.
+    for (const secret of new Set(Object.values(system.functions).flatMap((spec) => spec.secrets ?? []))) {
+      new CfnOutput(this, `${pascal(secret)}SecretArn`, { value: secretFor(secret).secretArn });
+    }
+    for (const [name, queue] of Object.entries(deadLetterQueues)) new CfnOutput(this, `${pascal(name)}DeadLetterQueueArn`, { value: queue.queueArn });
   }
 }
 

@@ -219,7 +219,11 @@ export const ENV = {
 
 export const SERVICE_NAME = 'treasury-compliance';
 
-/** CloudWatch metrics that alarms depend on: emitters and the stack's alarms share these names. */
+/**
+ * CloudWatch metrics that alarms depend on: emitters and the stack's alarms share these names. The
+ * alarms match dimensions exactly: emit with Powertools Metrics' default `service` dimension and only the
+ * extra dimensions named here.
+ */
 export const METRICS = {
   namespace: 'TreasuryCompliance',
   /** Count, emitted by the list-refresh function after every successful check (changed or not). */

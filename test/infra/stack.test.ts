@@ -271,6 +271,18 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
   });
 });
 
+describe('outputs for operators', () => {
+  it('names the API, the user pool, the alarm topic, every secret to put and every dead-letter queue to redrive', () => {
+    const { template } = synthesize({ system: SYNTHETIC_SYSTEM });
+    const outputs = Object.keys(template.findOutputs('*')).sort();
+    expect(outputs).toEqual([
+      'AlarmTopicArn', 'AllowlistDeadLetterQueueArn', 'ApiUrl', 'AuditCheckpointerInvocationsDeadLetterQueueArn', 'ChainRpcUrlsSecretArn',
+      'KycWebhookSecretsSecretArn', 'ScreeningDeadLetterQueueArn', 'UserPoolClientId', 'UserPoolId',
+    ]);
+    expect(template.findOutputs('AllowlistDeadLetterQueueArn').AllowlistDeadLetterQueueArn!.Value).toEqual(getAtt(logicalId(template, 'AWS::SQS::Queue', 'AllowlistQueueDeadLetterQueue')));
+  });
+});
+
 describe('writersNeeded', () => {
   it('counts distinct chain groups (chain id and registry), at least one', () => {
     const [first, second] = TEST_CHAINS as [(typeof TEST_CHAINS)[0], (typeof TEST_CHAINS)[0]];
