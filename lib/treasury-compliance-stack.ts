@@ -1,13 +1,12 @@
 import { Annotations, CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, Validations, type StackProps } from 'aws-cdk-lib';
-import type { CfnBucket } from 'aws-cdk-lib/aws-s3';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
-import type { Role } from 'aws-cdk-lib/aws-iam';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { chainsConfigSchema, type ChainConfig } from '../lambda/config/chains';
@@ -137,8 +136,7 @@ export class TreasuryComplianceStack extends Stack {
       for (const key of spec.kmsKeys ?? []) grantActions(fn, SIGNING_KEY_ACTIONS, keyFor(key).keyArn);
       for (const secret of spec.secrets ?? []) grantActions(fn, SECRET_READ_ACTIONS, secretFor(secret).secretArn);
       if (spec.consumes) {
-        const source = new SqsEventSource(this.queues[spec.consumes].queue, { batchSize: system.queues[spec.consumes].batchSize, reportBatchItemFailures: true });
-        fn.addEventSource(source);
+        fn.addEventSource(new SqsEventSource(this.queues[spec.consumes].queue, { batchSize: system.queues[spec.consumes].batchSize, reportBatchItemFailures: true }));
         Validations.of(fn).acknowledge({
           id: 'Serverless-LambdaEventSourceMappingDestination',
           reason: 'SQS event sources take no on-failure destination; records that keep failing move to the queue\'s dead-letter queue by its redrive policy, and that DLQ has an alarm.',

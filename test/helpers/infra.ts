@@ -111,6 +111,10 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
   return { app, stack, template: Template.fromStack(stack), packs };
 }
 
+/** Construct ids in the stack are the system definition's names in PascalCase. */
+export const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
+export const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
+
 /** The logical id CDK gives a resource from its construct path (`name` plus an 8-digit hash). */
 export function logicalId(template: Template, type: string, name: string): string {
   const pattern = new RegExp(`^${name}[0-9A-F]{8}$`);

@@ -2,9 +2,8 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { METRICS, SERVICE_NAME } from '../../lambda/config/system';
 import { DEFAULT_THRESHOLDS } from '../../lib/constructs/operations-alarms';
 import { SYSTEM } from '../../lib/treasury-compliance-stack';
-import { SYNTHETIC_SYSTEM, TEST_VENDORS, logicalId, synthesize } from '../helpers/infra';
+import { SYNTHETIC_SYSTEM, TEST_VENDORS, logicalId, pascal, synthesize } from '../helpers/infra';
 
-const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
 
 describe.each([
   ['system.ts', SYSTEM],

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
 import { FUNCTION_SPECS } from '../../lambda/config/system';
-import { logicalId, synthesize } from '../helpers/infra';
+import { logicalId, pascal, synthesize } from '../helpers/infra';
 
 // Loaded inside a try/catch by the AWS SDK (SigV4a signing, which we never use); absent on Lambda too.
 const OPTIONAL_REQUIRES = new Set(['@aws-sdk/signature-v4-crt']);
@@ -14,7 +14,7 @@ describe('function bundles', () => {
   const assembly = app.synth();
 
   it.each(Object.keys(FUNCTION_SPECS).map((name) => [name]))('bundles %s into one self-contained CommonJS file with a source map', (name) => {
-    const fn = template.findResources('AWS::Lambda::Function')[logicalId(template, 'AWS::Lambda::Function', `${name.charAt(0).toUpperCase()}${name.slice(1)}Function`)]!;
+    const fn = template.findResources('AWS::Lambda::Function')[logicalId(template, 'AWS::Lambda::Function', `${pascal(name)}Function`)]!;
     const assetDir = path.join(assembly.directory, fn.Metadata['aws:asset:path'] as string);
     const bundle = path.join(assetDir, 'index.js');
     expect(existsSync(`${bundle}.map`)).toBe(true);

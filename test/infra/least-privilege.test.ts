@@ -3,7 +3,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import type { Access, BucketName, FunctionSpec, TableName } from '../../lambda/config/system';
 import { BUCKET_ACTIONS, QUEUE_SEND_ACTIONS, SECRET_READ_ACTIONS, SIGNING_KEY_ACTIONS, TABLE_ACTIONS } from '../../lib/least-privilege';
 import { SYSTEM, type SystemDefinition } from '../../lib/treasury-compliance-stack';
-import { SYNTHETIC_SYSTEM, logicalId, synthesize } from '../helpers/infra';
+import { SYNTHETIC_SYSTEM, getAtt, logicalId, pascal, synthesize } from '../helpers/infra';
 
 interface Statement {
   Effect: string;
@@ -12,8 +12,6 @@ interface Statement {
   Condition?: unknown;
 }
 
-const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
-const getAtt = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
 const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
 const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 

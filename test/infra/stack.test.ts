@@ -3,13 +3,11 @@ import { ENV, KMS_KEYS, ROLES, environmentFor, type BucketName, type FunctionSpe
 import { ACCESS_LOG_FIELDS, DEFAULT_THROTTLE, PUBLIC_ROUTE_THROTTLE } from '../../lib/constructs/compliance-api';
 import { OBSERVABILITY_ENVIRONMENT } from '../../lib/constructs/compliance-function';
 import { SYSTEM, writersNeeded, type SystemDefinition } from '../../lib/treasury-compliance-stack';
-import { SYNTHETIC_SYSTEM, TEST_CHAINS, logicalId, synthesize, type Synthesized } from '../helpers/infra';
+import { SYNTHETIC_SYSTEM, TEST_CHAINS, getAtt, logicalId, pascal, synthesize, type Synthesized } from '../helpers/infra';
 
 /** A template resource as aws-cdk-lib/assertions returns it. */
 type Resource = ReturnType<Synthesized['template']['findResources']>[string];
 
-const pascal = (name: string) => name.charAt(0).toUpperCase() + name.slice(1);
-const getAtt = (id: string, attribute = 'Arn') => ({ 'Fn::GetAtt': [id, attribute] });
 
 /** The real system definition and one with what other issues are adding (see SYNTHETIC_SYSTEM). */
 const cases: [string, SystemDefinition, Synthesized][] = [
