@@ -11,7 +11,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { chainsConfigSchema, type ChainConfig } from '../lambda/config/chains';
+import { chainsConfigSchema, type ChainConfigInput } from '../lambda/config/chains';
 import {
   BUCKETS,
   FUNCTION_SPECS,
@@ -37,7 +37,7 @@ import { SnapshotBucket } from './constructs/snapshot-bucket';
 
 export interface TreasuryComplianceStackProps extends StackProps {
   /** The token's chains; the allowlist refuses to start without at least one. */
-  readonly chains: readonly ChainConfig[];
+  readonly chains: readonly ChainConfigInput[];
 }
 
 /**
@@ -84,6 +84,7 @@ export class TreasuryComplianceStack extends Stack {
     const names = {
       table: (table: TableName) => this.tables[table].table.tableName,
       queue: (queue: QueueName) => this.queues[queue].queue.queueUrl,
+      deadLetterQueue: (queue: QueueName) => this.queues[queue].deadLetterQueue.queueUrl,
       bucket: (bucket: BucketName) => this.buckets[bucket].bucket.bucketName,
       chains: () => JSON.stringify(chains.success ? chains.data : []),
       kmsKey: (key: KmsKeyName) => keyFor(key).keyId,
@@ -93,6 +94,7 @@ export class TreasuryComplianceStack extends Stack {
       const fn = new ComplianceFunction(this, `${pascal(name)}Function`, { name, spec, environment: environmentFor(spec, names) }).fn;
       for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, Access][]) grantTable(this.tables[table], fn, access);
       for (const queue of spec.sendsTo ?? []) this.queues[queue].queue.grantSendMessages(fn);
+      for (const queue of spec.deadLetters ?? []) this.queues[queue].deadLetterQueue.grantSendMessages(fn);
       for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) grantBucket(this.buckets[bucket], fn, access);
       for (const key of spec.kmsKeys ?? []) keyFor(key).grant(fn, 'kms:Sign', 'kms:GetPublicKey');
       for (const secret of spec.secrets ?? []) secretFor(secret).grantRead(fn);
