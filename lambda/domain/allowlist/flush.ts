@@ -102,7 +102,9 @@ class RegistryFlush {
 
   /** After a failed flush, each waiting intent counts one attempt; those out of attempts go to the DLQ. */
   async countFailure(error: unknown): Promise<void> {
-    const keys = this.page.map((intent) => intent.key).filter((key) => !this.inFlight.has(key));
+    // A failure before the first page was read (the node down from the start) counts for that page.
+    const page = this.page.length > 0 ? this.page : await this.deps.journal.pendingIntents(this.group, this.deps.chain.maxBatchSize);
+    const keys = page.map((intent) => intent.key).filter((key) => !this.inFlight.has(key));
     if (keys.length === 0) return;
     const reason = error instanceof Error ? error.message : 'unknown failure';
     const counted = await this.deps.journal.recordFailure(this.group, keys, reason);

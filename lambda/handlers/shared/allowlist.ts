@@ -1,17 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import type { SQSRecord } from 'aws-lambda';
 import { readChainsConfig, rpcUrlsSchema, withRpcUrls } from '../../config/chains';
 import { queueUrl, readVar, tableName } from '../../config/env';
 import { FUNCTIONS, QUEUES } from '../../config/system';
 import { AuditLog } from '../../domain/audit';
-import { changeGroupId, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../domain/allowlist';
+import { changeGroupId, handleAllowlistMessage, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../domain/allowlist';
 import { EvmRegistryChain } from '../../adapters/chain/evm-registry-chain';
 import { DynamoAllowlistJournal } from '../../adapters/dynamo/allowlist-journal';
 import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
 import { documentClient } from '../../adapters/dynamo/client';
 import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-repository';
 import { readSecretJson } from '../../adapters/secrets/secrets';
-import { SqsDeadLetters, SqsFlushRequests } from '../../adapters/sqs/allowlist-queue';
+import { SqsDeadLetters, SqsFlushRequests, retryAfter } from '../../adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../adapters/sqs/client';
+import { logger } from './observability';
+import { sqsHandler } from './sqs';
 
 export interface AllowlistWorkerOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -65,4 +68,33 @@ export async function createAllowlistWorker(options: AllowlistWorkerOptions = {}
     retryBaseSeconds: options.retryBaseSeconds ?? RETRY_BASE_SECONDS,
     chains,
   };
+}
+
+/** Time kept back from the function's timeout to record what a flush finished. */
+const SAFETY_MS = 10_000;
+
+/** SQS FIFO sequence numbers order a group's messages; fixed width so they sort as strings. */
+export function toAllowlistMessage(record: SQSRecord): AllowlistMessage {
+  const { SequenceNumber, SentTimestamp, ApproximateReceiveCount } = record.attributes;
+  const sequence = SequenceNumber ? SequenceNumber.padStart(40, '0') : `${SentTimestamp.padStart(20, '0')}:${record.messageId}`;
+  return { body: record.body, messageId: record.messageId, sequence, receiveCount: Number(ApproximateReceiveCount) };
+}
+
+/**
+ * The allowlist queue's Lambda handler for a worker: one use-case call per record; a record to
+ * retry becomes visible again after its backoff and is reported as a batch item failure.
+ */
+export function allowlistHandler(worker: Promise<AllowlistWorker>, queueUrl: string) {
+  // Awaited by every invocation; a configuration error fails each of them with its message.
+  worker.catch(() => undefined);
+  return sqsHandler('fifo', async (record, context) => {
+    const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS;
+    const outcome = await handleAllowlistMessage(await worker, toAllowlistMessage(record), deadline);
+    const flush = 'flush' in outcome ? outcome.flush : undefined;
+    logger.info('allowlist message handled', { messageId: record.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });
+    if (outcome.status === 'retry') {
+      await retryAfter(sqsClient(), queueUrl, record.receiptHandle, outcome.afterSeconds);
+      throw outcome.error;
+    }
+  });
 }
