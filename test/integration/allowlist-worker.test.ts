@@ -3,7 +3,9 @@ import { Contract, NonceManager, Wallet } from 'ethers';
 import { contracts as trex } from '@tokenysolutions/t-rex';
 import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from '../../bin/local/chain-deploy';
 import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { TABLES } from '../../lambda/config/system';
+import { DeadLetterQueue } from '../../lambda/adapters/sqs/allowlist-queue';
+import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { QUEUES, TABLES } from '../../lambda/config/system';
 import { changeGroupId, flushRegistry, handleAllowlistMessage, type TransactionSlot } from '../../lambda/domain/allowlist';
 import type { AuditRecord } from '../../lambda/domain/audit';
 import { createAllowlistWorker } from '../../lambda/handlers/shared/allowlist';
@@ -150,7 +152,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     expect(await deadLetterBodies(env)).toEqual([]);
   });
 
-  it('sends permanently failing changes to the DLQ with the reason: a registry that revoked the agent, a zero address, a malformed message', async () => {
+  it('sends permanently failing changes to the DLQ with the reason, lists them and redrives them once the cause is fixed', async () => {
     const revoked = await deployTrexSuite({ rpcUrl: suite.rpcUrl, chainId: suite.chainId, name: 'revoked' });
     const issuer = new NonceManager(new Wallet(DEV_ACCOUNTS.issuer, chain.provider));
     await (await new Contract(revoked.identityRegistry, trex.IdentityRegistry.abi, issuer).getFunction('removeAgent')(agent)).wait();
@@ -173,10 +175,20 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
       expect(reasons).toContain('INVALID_MESSAGE: country must be an ISO 3166-1 alpha-2 code');
       const trail = await auditTrail(env, investors[1]!.investorId);
       expect(trail.map((record) => record.type)).toEqual(['allowlist.failed']);
+      for (const investor of investors) expect(await onChain(revoked as DeployedSuite & { rpcUrl: string }).contains(investor.wallets[0]!)).toBe(false);
+
+      // The operator fixes the cause (the agent role is back) and redrives what `cli dlq list` shows.
+      await (await new Contract(revoked.identityRegistry, trex.IdentityRegistry.abi, issuer).getFunction('addAgent')(agent)).wait();
+      const queue = new DeadLetterQueue(sqsClient(), env[QUEUES.allowlist.deadLetterEnvVar]!, env[QUEUES.allowlist.envVar]!);
+      const listed = await queue.list();
+      expect(listed).toHaveLength(5);
+      const agentRole = listed.filter((letter) => letter.reason?.includes('Agent role')).map((letter) => letter.messageId);
+      expect(await queue.redrive({ messageIds: agentRole })).toHaveLength(3);
+      for (const investor of investors) await eventually(() => onChain(revoked as DeployedSuite & { rpcUrl: string }).verified(investor.wallets[0]!));
+      expect((await queue.list()).map((letter) => letter.code).sort()).toEqual(['CHAIN_REVERTED', 'INVALID_MESSAGE']);
     } finally {
       await worker.stop();
     }
-    for (const investor of investors) expect(await onChain(revoked as DeployedSuite & { rpcUrl: string }).contains(investor.wallets[0]!)).toBe(false);
   });
 
   it('two workers on one queue and one signer (two registries on the chain) never share a nonce or lose a change', async () => {

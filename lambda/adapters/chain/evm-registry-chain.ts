@@ -93,6 +93,11 @@ export class EvmRegistryChain implements RegistryChain {
     return this.rpc(() => this.provider.estimateGas({ from, ...this.encode(call) }));
   }
 
+  async simulate(call: ChainCall): Promise<void> {
+    const from = await this.signerAddress();
+    await this.rpc(() => this.provider.call({ from, ...this.encode(call) }));
+  }
+
   async currentFees(): Promise<Fees> {
     const fees = await this.rpc(() => this.provider.getFeeData());
     const priority = fees.maxPriorityFeePerGas ?? 0n;

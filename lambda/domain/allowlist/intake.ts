@@ -27,7 +27,7 @@ export interface AllowlistWorkerDeps {
 }
 
 export type MessageOutcome =
-  | { readonly status: 'accepted'; readonly pending: number; readonly flush?: FlushResult }
+  | { readonly status: 'accepted' }
   | { readonly status: 'flushed'; readonly flush: FlushResult }
   | { readonly status: 'dead-lettered'; readonly reason: DeadLetterReason }
   /** Try again after `afterSeconds`: the message stays on the queue. */
@@ -37,9 +37,9 @@ const MAX_RETRY_SECONDS = 900;
 
 /**
  * The allowlist worker's use case for one queue message. A change is stored as a pending intent
- * (once, however often it is delivered) and applied when a batch is full or when the worker's own
- * flush request, queued behind it in the same FIFO group, arrives; so a burst becomes a few large
- * transactions and a lone change still goes out right after it. Input that can never be applied
+ * (once, however often it is delivered) and applied when the worker's own flush request, queued
+ * behind it in the same FIFO group, arrives; so a burst becomes a few large transactions and a
+ * lone change still goes out right after it. Input that can never be applied
  * goes to the dead-letter queue with the reason; failures that may pass are retried with backoff,
  * and after maxReceiveCount receives go to the dead-letter queue with the reason too.
  */
@@ -62,15 +62,12 @@ export async function handleAllowlistMessage(deps: AllowlistWorkerDeps, message:
 
   try {
     await deps.journal.recordIntent({ group, key: message.sequence, change: change.data, messageId: message.messageId, receivedAt: new Date().toISOString(), attempts: 0 });
-    let pending = await deps.journal.pendingSummary(group, registry.chain.maxBatchSize);
-    let flushed: FlushResult | undefined;
-    if (pending.count >= registry.chain.maxBatchSize) {
-      // A full batch goes out now; if that fails, the flush request below retries it.
-      flushed = await flushRegistry(registry, { deadline }).catch(() => undefined);
-      pending = await deps.journal.pendingSummary(group, registry.chain.maxBatchSize);
-    }
+    // The request joins the group behind every change already queued: when it arrives, the whole
+    // burst is pending and goes out in batches. Requests made while the same intent is the oldest
+    // pending one share a de-duplication id, so a burst yields one request.
+    const pending = await deps.journal.pendingSummary(group, 1);
     if (pending.oldest) await deps.flushRequests.requestFlush(change.data, `${pending.oldest.key}:${pending.oldest.attempts}`);
-    return { status: 'accepted', pending: pending.count, flush: flushed };
+    return { status: 'accepted' };
   } catch (error) {
     return retryOrGiveUp(deps, message, group, error);
   }

@@ -67,6 +67,8 @@ export interface RegistryChain {
   identities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>>;
   /** Gas the call needs. Throws ChainRevertError when it would revert, TransientError when the node cannot tell. */
   estimateGas(call: ChainCall): Promise<bigint>;
+  /** Executes the call without sending it (cheaper than estimating); throws as estimateGas does. */
+  simulate(call: ChainCall): Promise<void>;
   currentFees(): Promise<Fees>;
   sign(call: ChainCall, options: { nonce: number; gasLimit: string; fees: Fees }): Promise<SignedTransaction>;
   broadcast(raw: string): Promise<BroadcastResult>;
