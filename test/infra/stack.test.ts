@@ -82,3 +82,22 @@ describe('TreasuryComplianceStack', () => {
     }
   });
 });
+
+describe('TreasuryComplianceStack: the allowlist', () => {
+  const functionId = (prefix: string) => Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith(prefix))!;
+
+  it('gives the allowlist worker its DLQ URL, SendMessage on that DLQ only, and kms:Sign on the allowlist signer key', () => {
+    const worker = template.findResources('AWS::Lambda::Function')[functionId('AllowlistWorkerFunction')]!;
+    const env = worker.Properties.Environment.Variables as Record<string, unknown>;
+    expect(JSON.stringify(env[QUEUES.allowlist.deadLetterEnvVar])).toContain('AllowlistQueueDeadLetterQueue');
+    expect(Object.keys(env)).toEqual(expect.arrayContaining([TABLES.allowlistJournal.envVar, 'ALLOWLIST_SIGNER_KMS_KEY_ID', 'CHAIN_RPC_URLS_ARN']));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const onDeadLetter = statements.filter((statement) => JSON.stringify(statement.Resource).includes('AllowlistQueueDeadLetterQueue'));
+    expect(onDeadLetter.flatMap((statement) => ([] as string[]).concat(statement.Action))).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(statements.some((statement) => ([] as string[]).concat(statement.Action).includes('kms:Sign') && JSON.stringify(statement.Resource).includes('AllowlistSignerKey'))).toBe(true);
+  });
+
+  it('runs the reconciler on its schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: FUNCTIONS.allowlistReconciler.schedule });
+  });
+});

@@ -3,12 +3,17 @@ import { Contract, NonceManager, Wallet } from 'ethers';
 import { contracts as trex } from '@tokenysolutions/t-rex';
 import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from '../../bin/local/chain-deploy';
 import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { DeadLetterQueue } from '../../lambda/adapters/sqs/allowlist-queue';
+import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
+import { DynamoCaseRepository } from '../../lambda/adapters/dynamo/case-repository';
+import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
+import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
+import { caseIdFor } from '../../lambda/domain/cases';
+import { DeadLetterQueue, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { QUEUES, TABLES } from '../../lambda/config/system';
-import { changeGroupId, flushRegistry, handleAllowlistMessage, type TransactionSlot } from '../../lambda/domain/allowlist';
-import type { AuditRecord } from '../../lambda/domain/audit';
-import { createAllowlistWorker } from '../../lambda/handlers/shared/allowlist';
+import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type TransactionSlot } from '../../lambda/domain/allowlist';
+import { AuditLog, type AuditRecord } from '../../lambda/domain/audit';
+import { createAllowlistWorker, createRegistryChains } from '../../lambda/handlers/shared/allowlist';
 import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
 import { deployedSuite } from '../helpers/local-env';
 import { startTcpProxy } from '../helpers/tcp-proxy';
@@ -51,7 +56,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
       });
       expect(trail.map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.frozen', 'allowlist.removed', 'allowlist.unfrozen']);
       expect(trail[0]!.data).toMatchObject({ chainId: suite.chainId, wallet, batchSize: 1, transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
-      expect((await journal(env).pendingSummary(changeGroupId(suite), 100)).count).toBe(0);
+      await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 100)).count === 0);
     } finally {
       await worker.stop();
     }
@@ -232,5 +237,51 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
       expect(slot.attempts.map((attempt) => attempt.hash)).toContain(slot.receipt!.hash);
     }
     expect(await chain.verified(wallet)).toBe(true);
+  });
+});
+
+/** Registers a wallet the way an agent would by hand, outside the worker. */
+async function registerByHand(wallet: string): Promise<void> {
+  const agent = new NonceManager(new Wallet(DEV_ACCOUNTS.allowlistAgent, onChain(suite).provider));
+  const factory = new Contract(suite.identityFactory, IDENTITY_FACTORY_ABI, agent);
+  await (await factory.getFunction('createIdentity')(wallet, `by-hand:${wallet}`)).wait();
+  const identity = (await factory.getFunction('getIdentity')(wallet)) as string;
+  await (await new Contract(suite.identityRegistry, IDENTITY_REGISTRY_ABI, agent).getFunction('registerIdentity')(wallet, identity, 840)).wait();
+}
+
+// In this file: the chain's agent is shared, so these run after the worker's tests, never beside them.
+describe('allowlist reconciliation against a Hardhat chain', () => {
+  it('opens one chain_drift case per drifted wallet: missing, not allowed, unknown; a second run opens none', async () => {
+    const env = await allowlistEnv([suite]);
+    const [missing, notAllowed] = await eligibleInvestors(env, 2);
+    const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+    await investors.save({ ...missing!, status: 'allowlisted', version: missing!.version + 1 });
+    await investors.save({ ...notAllowed!, status: 'suspended', version: notAllowed!.version + 1 });
+    await registerByHand(notAllowed!.wallets[0]!);
+    const stranger = Wallet.createRandom().address.toLowerCase();
+    await registerByHand(stranger);
+
+    const [chain] = await createRegistryChains(env);
+    const cases = new DynamoCaseRepository(documentClient(), env[TABLES.cases.envVar]!);
+    const deps = {
+      chain: chain!,
+      investors,
+      journal: journal(env),
+      cases,
+      audit: new AuditLog(new DynamoAuditStore(documentClient(), env[TABLES.audit.envVar]!)),
+      flushRequests: new SqsFlushRequests(sqsClient(), env[QUEUES.allowlist.envVar]!),
+      actor: 'system:test',
+    };
+    const first = await reconcileRegistry(deps);
+    const group = `${suite.chainId}:${suite.identityRegistry.toLowerCase()}`;
+    const caseOf = (wallet: string, kind: string) => cases.get(caseIdFor(`chain_drift|${group}|${wallet}|${kind}`));
+    expect(await caseOf(missing!.wallets[0]!, 'not_verified')).toMatchObject({ type: 'chain_drift', investorId: missing!.investorId, risk: 'medium', evidence: { drift: 'not_verified', investorStatus: 'allowlisted' } });
+    expect(await caseOf(notAllowed!.wallets[0]!, 'should_not_be_registered')).toMatchObject({ investorId: notAllowed!.investorId, risk: 'high' });
+    expect(await caseOf(stranger, 'unknown_wallet')).toMatchObject({ risk: 'high', evidence: { observed: { contains: true } } });
+    expect(first.casesOpened).toBeGreaterThanOrEqual(3);
+
+    const second = await reconcileRegistry(deps);
+    expect(second.casesOpened).toBe(0);
+    expect(second.drifts).toBe(2);
   });
 });
