@@ -18,8 +18,6 @@ import { DynamoInvestorRepository } from '../lambda/adapters/dynamo/investor-rep
 import { sqsClient } from '../lambda/adapters/sqs/client';
 import { ENV, QUEUES, TABLES } from '../lambda/config/system';
 import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/domain/allowlist';
-import { allowlistHandler, createAllowlistWorker } from '../lambda/handlers/shared/allowlist';
-import { logger } from '../lambda/handlers/shared/observability';
 import type { Benchmark } from './benchmarks';
 
 const WALLETS = 200;
@@ -55,6 +53,8 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
     changes.push({ action: 'add', investorId, wallet, country: 'US', chainId: suite.chainId, identityRegistry: suite.identityRegistry, version: 3 });
   }
 
+  // Loaded after the log level is set: the handlers' logger reads it once, at import.
+  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/handlers/shared/allowlist');
   const handler = allowlistHandler(createAllowlistWorker({ env }), env[QUEUES.allowlist.envVar]!);
   const poller = new QueuePoller({ sqs: sqsClient(), queueUrl: env[QUEUES.allowlist.envVar]!, batchSize: QUEUES.allowlist.batchSize, invoke: handler, context: () => lambdaContext('bench', 100, 512) });
   const journal = new DynamoAllowlistJournal(documentClient(), env[TABLES.allowlistJournal.envVar]!);
@@ -90,8 +90,7 @@ export const allowlistBenchmark: Benchmark = {
     try {
       const [dynamodb, fauxqs, chain] = await Promise.all([startDynamoDbLocal({ logDir }), startFauxqs({ logDir }), startHardhatNode({ logDir, chainId: 31337, workDir: path.join(workDir, 'hardhat') })]);
       services.push(dynamodb, fauxqs, chain);
-      logger.setLogLevel('SILENT');
-      Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ENDPOINT_URL_S3: fauxqs.endpoint, [ENV.s3ForcePathStyle]: 'true', POWERTOOLS_METRICS_DISABLED: 'true' });
+      Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ENDPOINT_URL_S3: fauxqs.endpoint, [ENV.s3ForcePathStyle]: 'true', POWERTOOLS_METRICS_DISABLED: 'true' });
       const batched = await run(100, { rpcUrl: chain.endpoint }, 'batched');
       const single = await run(1, { rpcUrl: chain.endpoint }, 'single');
       const row = (label: string, result: Run) =>
