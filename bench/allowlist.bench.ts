@@ -54,7 +54,7 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   }
 
   // Loaded after the log level is set: the handlers' logger reads it once, at import.
-  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/handlers/shared/allowlist');
+  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/handlers/shared/allowlist.js');
   const handler = allowlistHandler(createAllowlistWorker({ env }), env[QUEUES.allowlist.envVar]!);
   const poller = new QueuePoller({ sqs: sqsClient(), queueUrl: env[QUEUES.allowlist.envVar]!, batchSize: QUEUES.allowlist.batchSize, invoke: handler, context: () => lambdaContext('bench', 100, 512) });
   const journal = new DynamoAllowlistJournal(documentClient(), env[TABLES.allowlistJournal.envVar]!);

@@ -16,6 +16,8 @@ import type { Investor } from '../../lambda/domain/investors';
 import { allowlistHandler, createAllowlistWorker, type AllowlistWorkerOptions } from '../../lambda/handlers/shared/allowlist';
 import { provisionFresh } from './local-env';
 
+export { eventually } from './e2e-system';
+
 /** Fresh tables and queues, and the worker's environment for the given registries. */
 export async function allowlistEnv(suites: readonly (DeployedSuite & { rpcUrl: string })[], chain: Record<string, unknown> = {}): Promise<Record<string, string>> {
   return {
@@ -99,14 +101,4 @@ export function journal(env: Record<string, string>) {
 export async function deadLetterBodies(env: Record<string, string>): Promise<{ body: string; attributes: Record<string, string | undefined> }[]> {
   const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: env[QUEUES.allowlist.deadLetterEnvVar], MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 0 }));
   return Messages.map((message) => ({ body: message.Body ?? '', attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue])) }));
-}
-
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
