@@ -9,7 +9,7 @@ import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket, ObjectOwne
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { chainsConfigSchema, type ChainConfig } from '../lambda/config/chains';
+import { chainsConfigSchema, type ChainConfig, type ChainConfigInput } from '../lambda/config/chains';
 import {
   BUCKETS,
   FUNCTION_SPECS,
@@ -53,7 +53,7 @@ export const SYSTEM: SystemDefinition = { tables: TABLES, queues: QUEUES, bucket
 
 export interface TreasuryComplianceStackProps extends StackProps {
   /** The token's chains; the allowlist refuses to start without at least one. */
-  readonly chains: readonly ChainConfig[];
+  readonly chains: readonly ChainConfigInput[];
   /** KYC vendors (the `{vendor}` of their webhook route): each gets a signature-rejection alarm. */
   readonly vendors?: readonly string[];
   /** Subscribed to the alarm topic. */
@@ -110,6 +110,7 @@ export class TreasuryComplianceStack extends Stack {
     const names = {
       table: (table: TableName) => this.tables[table].table.tableName,
       queue: (queue: QueueName) => this.queues[queue].queue.queueUrl,
+      deadLetterQueue: (queue: QueueName) => this.queues[queue].deadLetterQueue.queueUrl,
       bucket: (bucket: BucketName) => this.buckets[bucket].bucket.bucketName,
       chains: () => JSON.stringify(chains.success ? chains.data : []),
       kmsKey: (key: KmsKeyName) => keyFor(key).keyId,
@@ -129,6 +130,7 @@ export class TreasuryComplianceStack extends Stack {
       });
       for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, Access][]) grantTableAccess(fn, this.tables[table].table, system.tables[table], access);
       for (const queue of spec.sendsTo ?? []) grantActions(fn, QUEUE_SEND_ACTIONS, this.queues[queue].queue.queueArn);
+      for (const queue of spec.deadLetters ?? []) grantActions(fn, QUEUE_SEND_ACTIONS, this.queues[queue].deadLetterQueue.queueArn);
       for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) {
         grantBucketAccess(fn, this.buckets[bucket].bucket, access);
         acknowledgeObjectWildcard(role, this.buckets[bucket].bucket);
@@ -182,7 +184,7 @@ export class TreasuryComplianceStack extends Stack {
  * elsewhere in the account from throttling the allowlist (throttled batches count as receives
  * and can land in the DLQ) while capping the function where nonces would otherwise race.
  */
-export function writersNeeded(chains: readonly ChainConfig[]): number {
+export function writersNeeded(chains: readonly Pick<ChainConfig, 'chainId' | 'identityRegistry'>[]): number {
   return Math.max(1, new Set(chains.map((chain) => `${chain.chainId}:${chain.identityRegistry.toLowerCase()}`)).size);
 }
 

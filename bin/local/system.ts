@@ -6,20 +6,22 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
-import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from './chain-deploy';
+import { DEV_ACCOUNTS, type DeployedSuite } from './chain-deploy';
 import { DEV_USERS, DevAuthority } from './dev-auth';
 import { lambdaContext } from './lambda-context';
+import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
-import { freePort, startDynamoDbLocal, startFauxqs, startHardhatNode, type LocalService } from './services';
+import { freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-export const LOCAL_CHAIN_ID = 31337;
 export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalSystemOptions {
   /** Preferred ports; 0 (the default) picks free ones. */
   readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number };
+  /** How many of the fund's seven chains to run (each a Hardhat node); default all seven. */
+  readonly chains?: number;
   /** Where logs and scratch files go. */
   readonly workDir?: string;
   /** Powertools log level for the handlers (default WARN, so the console stays readable). */
@@ -63,15 +65,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const stopServices = () => Promise.allSettled(started.map((service) => service.stop()));
 
   try {
-    progress('starting DynamoDB Local, fauxqs and the Hardhat chain');
-    const [dynamodb, fauxqs, chain] = await Promise.all([
+    progress('starting DynamoDB Local, fauxqs and the Hardhat chains, deploying the ERC-3643 contracts');
+    const chainPort = (index: number) => portOrFree(options.ports?.chain ? options.ports.chain + index : 0);
+    const [dynamodb, fauxqs, suites] = await Promise.all([
       portOrFree(options.ports?.dynamodb).then((port) => startDynamoDbLocal({ port, logDir })).then(track),
       portOrFree(options.ports?.fauxqs).then((port) => startFauxqs({ port, logDir })).then(track),
-      portOrFree(options.ports?.chain).then((port) => startHardhatNode({ port, logDir, chainId: LOCAL_CHAIN_ID, workDir: path.join(workDir, 'hardhat') })).then(track),
+      startLocalChains({ count: options.chains ?? 7, port: chainPort, logDir, workDir, track }),
     ]);
-
-    progress('deploying the ERC-3643 contracts');
-    const suite = await deployTrexSuite({ rpcUrl: chain.endpoint, chainId: LOCAL_CHAIN_ID, name: 'hardhat-local' });
 
     progress('creating tables, queues and buckets');
     const awsEnv = {
@@ -93,7 +93,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const env: Record<string, string> = {
       ...awsEnv,
       ...resourceEnv,
-      [ENV.chains]: JSON.stringify([suite].map(({ chainId, name, rpcUrl, identityRegistry, identityFactory, token, confirmations }) => ({ chainId, name, rpcUrl, identityRegistry, identityFactory, token, confirmations }))),
+      ...localChainEnv(suites),
       [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
       [ENV.serviceName]: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
@@ -138,7 +138,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     return {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       services: started,
-      chains: [suite],
+      chains: suites,
       env,
       tokens: DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) })),
       pollers,

@@ -39,6 +39,8 @@ export interface QueueSpec {
   readonly batchSize: number;
   /** Alarm when the oldest message has waited longer than this: the consumer is stuck or failing. */
   readonly oldestMessageAlarmSeconds?: number;
+  /** Environment variable holding the dead-letter queue's URL, for functions that list it in `deadLetters`. */
+  readonly deadLetterEnvVar?: string;
 }
 
 export interface BucketSpec {
@@ -73,6 +75,8 @@ export interface FunctionSpec {
   readonly sendsTo?: readonly QueueName[];
   /** The queue whose messages invoke this function. */
   readonly consumes?: QueueName;
+  /** Dead-letter queues the function sends to itself (failures with their reason). */
+  readonly deadLetters?: readonly QueueName[];
   readonly buckets?: Partial<Record<BucketName, Access>>;
   /** Needs the chain configuration (registry addresses). */
   readonly readsChains?: boolean;
@@ -118,6 +122,12 @@ export const TABLES = {
     sortKey: { name: 'seq', type: 'N' },
     insertOnly: true,
   },
+  /** The allowlist worker's journal: pending changes, one item per transaction nonce, writer leases. */
+  allowlistJournal: {
+    envVar: 'ALLOWLIST_JOURNAL_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 
@@ -137,6 +147,7 @@ export const QUEUES = {
     batchSize: 10,
     // An investor waits on this queue to hold tokens; a few confirmations take minutes, not a quarter hour.
     oldestMessageAlarmSeconds: 900,
+    deadLetterEnvVar: 'ALLOWLIST_DLQ_URL',
   },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
@@ -193,8 +204,25 @@ export const FUNCTIONS = {
     memorySize: 512,
     timeoutSeconds: 100,
     consumes: 'allowlist',
-    tables: { investors: 'readWrite', audit: 'append' },
+    tables: { investors: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // Its own flush requests travel the allowlist queue; permanent failures go to the DLQ with a reason.
+    sendsTo: ['allowlist'],
+    deadLetters: ['allowlist'],
     signsTransactions: true,
+    kmsKeys: ['allowlistSigner'],
+    secrets: ['chainRpcUrls'],
+  },
+  allowlistReconciler: {
+    entry: 'lambda/handlers/allowlist-reconciler.ts',
+    description: 'Compares the ERC-3643 registries with the investors and opens a case for any drift',
+    memorySize: 512,
+    timeoutSeconds: 300,
+    schedule: 'rate(1 hour)',
+    tables: { investors: 'read', cases: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // Registries with changes still pending get a flush request, so nothing waits for new traffic.
+    sendsTo: ['allowlist'],
+    readsChains: true,
+    secrets: ['chainRpcUrls'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -239,6 +267,7 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = FUNC
 export interface ResourceNames {
   table(name: TableName): string;
   queue(name: QueueName): string;
+  deadLetterQueue(name: QueueName): string;
   bucket(name: BucketName): string;
   chains(): string;
   kmsKey(name: KmsKeyName): string;
@@ -250,6 +279,10 @@ export function environmentFor(fn: FunctionSpec, names: ResourceNames): Record<s
   const env: Record<string, string> = {};
   for (const table of Object.keys(fn.tables ?? {}) as TableName[]) env[TABLES[table].envVar] = names.table(table);
   for (const queue of fn.sendsTo ?? []) env[QUEUES[queue].envVar] = names.queue(queue);
+  for (const queue of fn.deadLetters ?? []) {
+    const envVar = (QUEUES[queue] as QueueSpec).deadLetterEnvVar;
+    if (envVar) env[envVar] = names.deadLetterQueue(queue);
+  }
   for (const bucket of Object.keys(fn.buckets ?? {}) as BucketName[]) env[BUCKETS[bucket].envVar] = names.bucket(bucket);
   if (fn.readsChains || fn.signsTransactions) env[ENV.chains] = names.chains();
   for (const key of fn.kmsKeys ?? []) env[KMS_KEYS[key].envVar] = names.kmsKey(key);

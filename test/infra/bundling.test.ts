@@ -23,6 +23,6 @@ describe('function bundles', () => {
     const required = new Set([...code.matchAll(/\brequire\("([^"]+)"\)/g)].map((match) => match[1]!));
     expect([...required].filter((module) => !builtins.has(module) && !OPTIONAL_REQUIRES.has(module))).toEqual([]);
     // esbuild's CommonJS wrapper: an export object with `handler` that becomes module.exports.
-    expect(code).toMatch(/\{handler:\(\)=>(\w+)\}\);module\.exports=\w+\(/);
+    expect(code).toMatch(/\{handler:\(\)=>([\w$]+)\}\);module\.exports=[\w$]+\(/);
   });
 });

@@ -71,6 +71,7 @@ function expectedGrants(template: Template, system: SystemDefinition, name: stri
     add(getAtt(id('AWS::KMS::Key', `${pascal(table)}TableKey`)), access === 'read' ? TABLE_KEY_READ : TABLE_KEY_WRITE, VIA_DYNAMODB);
   }
   for (const queue of spec.sendsTo ?? []) add(getAtt(id('AWS::SQS::Queue', `${pascal(queue)}Queue`)), QUEUE_SEND_ACTIONS);
+  for (const queue of spec.deadLetters ?? []) add(getAtt(id('AWS::SQS::Queue', `${pascal(queue)}QueueDeadLetterQueue`)), QUEUE_SEND_ACTIONS);
   if (spec.consumes) add(getAtt(id('AWS::SQS::Queue', `${pascal(spec.consumes)}Queue`)), CONSUME_ACTIONS);
   for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) {
     const bucketId = id('AWS::S3::Bucket', `${pascal(bucket)}Bucket`);

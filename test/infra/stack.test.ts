@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { ENV, KMS_KEYS, ROLES, environmentFor, type BucketName, type FunctionSpec, type KmsKeyName, type QueueName, type SecretName, type TableName } from '../../lambda/config/system';
+import { ENV, FUNCTIONS, KMS_KEYS, QUEUES, ROLES, TABLES, environmentFor, type BucketName, type FunctionSpec, type KmsKeyName, type QueueName, type SecretName, type TableName } from '../../lambda/config/system';
 import { ACCESS_LOG_FIELDS, DEFAULT_THROTTLE, PUBLIC_ROUTE_THROTTLE } from '../../lib/constructs/compliance-api';
 import { OBSERVABILITY_ENVIRONMENT } from '../../lib/constructs/compliance-function';
+import { chainsConfigSchema } from '../../lambda/config/chains';
 import { SYSTEM, writersNeeded, type SystemDefinition } from '../../lib/treasury-compliance-stack';
 import { SYNTHETIC_SYSTEM, TEST_CHAINS, getAtt, logicalId, pascal, synthesize, type Synthesized } from '../helpers/infra';
 
@@ -130,7 +131,7 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
     });
 
     it('gives each function exactly the variables of what its spec uses, plus the Powertools switches', () => {
-      const names = { table: () => 't', queue: () => 'q', bucket: () => 'b', chains: () => 'c', kmsKey: () => 'k', secret: () => 's' };
+      const names = { table: () => 't', queue: () => 'q', bucket: () => 'b', chains: () => 'c', kmsKey: () => 'k', secret: () => 's', deadLetterQueue: () => 'd' };
       for (const [name, spec] of functions) {
         const [, fn] = functionResource(synthesized, name);
         const expected = [...Object.keys(OBSERVABILITY_ENVIRONMENT), 'NODE_OPTIONS', ...Object.keys(environmentFor(spec, names))];
@@ -141,7 +142,7 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
     it('hands the validated chain configuration to the functions that need it', () => {
       for (const [name, spec] of functions.filter(([, candidate]) => candidate.readsChains || candidate.signsTransactions)) {
         const [, fn] = functionResource(synthesized, name);
-        expect(JSON.parse(fn.Properties.Environment.Variables[ENV.chains] as string)).toEqual(TEST_CHAINS);
+        expect(JSON.parse(fn.Properties.Environment.Variables[ENV.chains] as string)).toEqual(chainsConfigSchema.parse(TEST_CHAINS));
         expect(spec.readsChains || spec.signsTransactions).toBe(true);
       }
     });
@@ -273,10 +274,19 @@ describe('outputs for operators', () => {
   it('names the API, the user pool, the alarm topic, every secret to put and every dead-letter queue to redrive', () => {
     const { template } = synthesize({ system: SYNTHETIC_SYSTEM });
     const outputs = Object.keys(template.findOutputs('*')).sort();
-    expect(outputs).toEqual([
-      'AlarmTopicArn', 'AllowlistDeadLetterQueueArn', 'ApiUrl', 'AuditCheckpointerInvocationsDeadLetterQueueArn', 'ChainRpcUrlsSecretArn',
-      'KycWebhookSecretsSecretArn', 'ScreeningDeadLetterQueueArn', 'UserPoolClientId', 'UserPoolId',
-    ]);
+    const functions = Object.entries(SYNTHETIC_SYSTEM.functions);
+    expect(outputs).toEqual(
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'UserPoolClientId',
+        'UserPoolId',
+        ...Object.keys(SYNTHETIC_SYSTEM.queues).map((queue) => `${pascal(queue)}DeadLetterQueueArn`),
+        ...functions.filter(([, spec]) => spec.schedule).map(([name]) => `${pascal(name)}InvocationsDeadLetterQueueArn`),
+        ...new Set(functions.flatMap(([, spec]) => spec.secrets ?? []).map((secret) => `${pascal(secret)}SecretArn`)),
+      ].sort(),
+    );
+    expect(outputs).toEqual(expect.arrayContaining(['AuditCheckpointerInvocationsDeadLetterQueueArn', 'KycWebhookSecretsSecretArn', 'ChainRpcUrlsSecretArn']));
     expect(template.findOutputs('AllowlistDeadLetterQueueArn').AllowlistDeadLetterQueueArn!.Value).toEqual(getAtt(logicalId(template, 'AWS::SQS::Queue', 'AllowlistQueueDeadLetterQueue')));
   });
 });
@@ -295,5 +305,25 @@ describe('insert-only tables', () => {
   it('refuses a spec that asks for more than append or read on the audit table', () => {
     const greedy = { ...SYSTEM, functions: { ...SYSTEM.functions, rewriter: { ...SYSTEM.functions.investorsApi!, tables: { audit: 'readWrite' as const } } } };
     expect(() => synthesize({ system: greedy })).toThrow(/insert-only.*'append' or 'read'/);
+  });
+});
+
+describe('TreasuryComplianceStack: the allowlist', () => {
+  const { template } = cases[0]![2];
+  const functionId = (prefix: string) => Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith(prefix))!;
+
+  it('gives the allowlist worker its DLQ URL, SendMessage on that DLQ only, and kms:Sign on the allowlist signer key', () => {
+    const worker = template.findResources('AWS::Lambda::Function')[functionId('AllowlistWorkerFunction')]!;
+    const env = worker.Properties.Environment.Variables as Record<string, unknown>;
+    expect(JSON.stringify(env[QUEUES.allowlist.deadLetterEnvVar])).toContain('AllowlistQueueDeadLetterQueue');
+    expect(Object.keys(env)).toEqual(expect.arrayContaining([TABLES.allowlistJournal.envVar, 'ALLOWLIST_SIGNER_KMS_KEY_ID', 'CHAIN_RPC_URLS_ARN']));
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const onDeadLetter = statements.filter((statement) => JSON.stringify(statement.Resource).includes('AllowlistQueueDeadLetterQueue'));
+    expect(onDeadLetter.flatMap((statement) => ([] as string[]).concat(statement.Action))).toEqual(expect.arrayContaining(['sqs:SendMessage']));
+    expect(statements.some((statement) => ([] as string[]).concat(statement.Action).includes('kms:Sign') && JSON.stringify(statement.Resource).includes('AllowlistSignerKey'))).toBe(true);
+  });
+
+  it('runs the reconciler on its schedule', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: FUNCTIONS.allowlistReconciler.schedule });
   });
 });

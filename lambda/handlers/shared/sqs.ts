@@ -9,10 +9,10 @@ import { describeError, logger, tracer } from './observability';
  * middy wiring for every queue consumer: partial batch responses through Powertools (the function's
  * event source has ReportBatchItemFailures on), FIFO groups skipped after a failure so order holds.
  */
-export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQSRecord) => Promise<void>) {
-  const logged = async (record: SQSRecord): Promise<void> => {
+export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQSRecord, context?: Context) => Promise<void>) {
+  const logged = async (record: SQSRecord, context?: Context): Promise<void> => {
     try {
-      await handleRecord(record);
+      await handleRecord(record, context);
     } catch (error) {
       logger.warn('record failed; it will be retried', { messageId: record.messageId, ...describeError(error) });
       throw error;
