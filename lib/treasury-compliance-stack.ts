@@ -23,6 +23,7 @@ import {
   TABLES,
   type Access,
   type BucketName,
+  type BucketSpec,
   type FunctionName,
   type KmsKeyName,
   type SecretName,
@@ -59,7 +60,7 @@ export class TreasuryComplianceStack extends Stack {
 
     this.tables = mapValues(TABLES, (spec, name) => new ComplianceTable(this, `${pascal(name)}Table`, { spec }));
     this.queues = mapValues(QUEUES, (spec, name) => new ComplianceQueue(this, `${pascal(name)}Queue`, { spec }));
-    this.buckets = mapValues(BUCKETS, (_spec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`));
+    this.buckets = mapValues(BUCKETS, (spec: BucketSpec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`, { objectLock: spec.objectLock }));
 
     // Keys and secrets exist only if some function uses them.
     const keys = new Map<KmsKeyName, Key>();
@@ -161,7 +162,12 @@ function grantTable(table: ComplianceTable, grantee: IGrantable, access: Access)
 
 function grantBucket(bucket: SnapshotBucket, grantee: IGrantable, access: Access): void {
   if (access === 'read') bucket.bucket.grantRead(grantee);
-  else if (access === 'append' || access === 'write') bucket.bucket.grantPut(grantee);
+  else if (access === 'write') bucket.bucket.grantPut(grantee);
+  else if (access === 'append') {
+    // Like the insert-only table: add and read objects, never delete them.
+    bucket.bucket.grantPut(grantee);
+    bucket.bucket.grantRead(grantee);
+  }
   else bucket.bucket.grantReadWrite(grantee);
 }
 

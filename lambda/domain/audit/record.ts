@@ -29,6 +29,18 @@ export interface AuditRecord extends AuditEvent {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
+/**
+ * Streams the audit machinery keeps for itself: idempotency markers, wallet references (the wallet
+ * index), checkpoint coverage and the checkpoint chain. Callers' streams never start with these.
+ */
+export const RESERVED_STREAM_PREFIXES = ['idempotency#', 'ref#', 'covered#', 'audit#'] as const;
+/** The hash chain of checkpoints: one record per checkpoint, linked like any other stream. */
+export const CHECKPOINT_STREAM = 'audit#checkpoints';
+
+export function isReservedStream(stream: string): boolean {
+  return RESERVED_STREAM_PREFIXES.some((prefix) => stream.startsWith(prefix));
+}
+
 /** sha256 over the RFC 8785 canonical JSON of every field but `hash`. */
 export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
   const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record;
@@ -37,11 +49,16 @@ export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
   return createHash('sha256').update(canonical).digest('hex');
 }
 
+/**
+ * The record after `previous`. Its time never goes back within a stream (a writer whose clock lags
+ * takes the previous record's time), so "records up to time T" is always a prefix of a stream:
+ * checkpoints rely on that.
+ */
 export function nextRecord(event: AuditEvent, previous: AuditRecord | undefined, at: string): AuditRecord {
   const unsigned = {
     ...event,
     seq: (previous?.seq ?? 0) + 1,
-    at,
+    at: previous && previous.at > at ? previous.at : at,
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...unsigned, hash: hashOf(unsigned) };
