@@ -277,6 +277,13 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
     checkpoints: payload.checkpoints.length,
     lastCheckpoint: last ? { number: last.number, cutoff: last.cutoff, root: last.root } : undefined,
     breaks,
-    warnings: payload.streams.flatMap(({ stream, runs }) => runs.filter((run) => !run.proof).map((run): Break => ({ kind: 'uncovered', stream, seq: run.from, toSeq: run.to, message: `${stream} ${run.from}..${run.to} is not in a checkpoint yet: only the manifest signature vouches for it` }))),
+    warnings: payload.streams.flatMap(({ stream, runs }) =>
+      runs
+        .filter((run) => (run.proof?.seq ?? run.from - 1) < run.to)
+        .map((run): Break => {
+          const from = (run.proof?.seq ?? run.from - 1) + 1;
+          return { kind: 'uncovered', stream, seq: from, toSeq: run.to, message: `${stream} ${from}..${run.to} is not in a checkpoint yet: its links to the proven records and the manifest signature vouch for it` };
+        }),
+    ),
   };
 }
