@@ -12,7 +12,7 @@ import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
 import { apiTarget, applyLocalEnv, callApi } from './session';
 
-interface ApiOptions { apiUrl?: string; token?: string; as?: string; json: boolean }
+interface ApiOptions { apiUrl?: string; token?: string; as?: string; workDir?: string; json: boolean }
 interface QueryOptions { investorId?: string; wallet?: string; caseId?: string; stream?: string; type?: string; from?: string; to?: string }
 interface DirectOptions { local?: boolean; workDir?: string; json: boolean }
 
@@ -21,6 +21,7 @@ const withApi = (command: Command) =>
     .option('--api-url <url>', 'API base URL (default: TC_API_URL or the local session)')
     .option('--token <jwt>', 'bearer token (default: TC_TOKEN or the local session)')
     .option('--as <user>', 'local dev user or role from `npm start`', 'auditor')
+    .option('--work-dir <dir>', 'the local run\'s work directory', '.local')
     .option('--json', 'print JSON', false);
 
 const withQuery = (command: Command) =>

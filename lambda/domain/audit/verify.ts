@@ -81,7 +81,7 @@ export class AuditVerifier {
 
   addRecord(record: AuditRecord): void {
     if (this.onlyStream && record.stream !== this.onlyStream && record.stream !== CHECKPOINT_STREAM) return;
-    this.records++;
+    if (record.stream !== CHECKPOINT_STREAM) this.records++;
     if (hashOf(record) !== record.hash) this.breaks.push({ kind: 'hash_mismatch', stream: record.stream, seq: record.seq, message: `record ${record.stream}/${record.seq} does not match its hash: its content was changed` });
     let entries = this.streams.get(record.stream);
     if (!entries) this.streams.set(record.stream, (entries = []));
