@@ -125,16 +125,6 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
         ExpressionAttributeValues: { ...values, ':s': subjectStream },
       });
     }
-    if (query.investorId || query.type) {
-      const [index, key, value] = query.investorId ? [AUDIT_INDEXES.byInvestor, 'investorId', query.investorId] : [AUDIT_INDEXES.byType, 'type', query.type];
-      return this.onePage(queryId, start, limit, {
-        IndexName: index,
-        KeyConditionExpression: '#key = :key AND #at BETWEEN :from AND :to',
-        ...(query.investorId ? typeFilter('type') : {}),
-        ExpressionAttributeNames: { ...names, '#key': key },
-        ExpressionAttributeValues: { ...values, ':key': value },
-      });
-    }
     if (query.wallet) {
       const page = await this.onePage(queryId, start, limit, {
         IndexName: AUDIT_INDEXES.byWallet,
@@ -144,6 +134,16 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
         ExpressionAttributeValues: { ...values, ':key': query.wallet },
       });
       return { records: await this.fetch(page.records as unknown as Item[]), cursor: page.cursor };
+    }
+    if (query.investorId || query.type) {
+      const [index, key, value] = query.investorId ? [AUDIT_INDEXES.byInvestor, 'investorId', query.investorId] : [AUDIT_INDEXES.byType, 'type', query.type];
+      return this.onePage(queryId, start, limit, {
+        IndexName: index,
+        KeyConditionExpression: '#key = :key AND #at BETWEEN :from AND :to',
+        ...(query.investorId ? typeFilter('type') : {}),
+        ExpressionAttributeNames: { ...names, '#key': key },
+        ExpressionAttributeValues: { ...values, ':key': value },
+      });
     }
     return this.dayPages(queryId, start, limit, from, query.to ?? new Date().toISOString(), typeFilter('type'), names, values);
   }

@@ -1,7 +1,7 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ENV } from '../../config/system';
-import { headerHash, type CheckpointBodies, type CheckpointBody, type ExportDelivery } from '../../domain/audit';
+import { canonicalBytes, sha256Hex, type CheckpointBodies, type CheckpointBody, type ExportDelivery } from '../../domain/audit';
 
 let shared: S3Client | undefined;
 
@@ -12,8 +12,9 @@ export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
 }
 
 /**
- * Checkpoint bodies, one object each, keyed by number and header hash: a concurrent checkpointer
- * that loses the race writes its own key and overwrites nothing. On AWS the bucket's Object Lock
+ * Checkpoint bodies, one object each, keyed by number and the digest of the signed header (ECDSA
+ * signatures differ each time, so even two runs that compute the same header get different keys):
+ * a concurrent checkpointer that loses the race writes its own key and overwrites nothing. On AWS the bucket's Object Lock
  * (compliance mode) keeps every version for ten years, from everyone.
  */
 export class S3CheckpointBodies implements CheckpointBodies {
@@ -23,7 +24,8 @@ export class S3CheckpointBodies implements CheckpointBodies {
   ) {}
 
   async put(body: CheckpointBody): Promise<string> {
-    const key = `checkpoints/${String(body.header.number).padStart(10, '0')}-${headerHash(body.header).slice(0, 16)}.json`;
+    const digest = sha256Hex(canonicalBytes({ header: body.header, signature: body.signature }));
+    const key = `checkpoints/${String(body.header.number).padStart(10, '0')}-${digest.slice(0, 24)}.json`;
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }));
     return key;
   }
