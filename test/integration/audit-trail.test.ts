@@ -240,7 +240,7 @@ describe('auditor queries and exports on DynamoDB Local', () => {
   });
 
   it('exports a range through a presigned S3 link with a manifest that verifies offline', async () => {
-    const { env, log, records, bodies, checkpoint, append } = await freshLog();
+    const { env, records, bodies, checkpoint, append } = await freshLog();
     const streams = [`investor#${ulid()}`, `case#${ulid()}`];
     const started = new Date().toISOString();
     await append(streams, 3);
