@@ -40,6 +40,7 @@ export interface ExportManifest {
   readonly signature: string;
 }
 
+/** What one export may hold: the API's function builds it in memory. */
 export const MAX_EXPORT_ROWS = 250_000;
 
 /** A record as auditors see it: exactly the hashed fields and the hash, without the store's index attributes. */
@@ -69,13 +70,13 @@ export interface BuildExportDeps {
  * for a missing record), and for each run an inclusion proof of its last checkpointed record
  * against a signed checkpoint root, which pins the whole chain up to it.
  */
-export async function buildExport(deps: BuildExportDeps, query: AuditQuery): Promise<{ jsonl: string; manifest: ExportManifest }> {
+export async function buildExport(deps: BuildExportDeps, query: AuditQuery, maxRows = MAX_EXPORT_ROWS): Promise<{ jsonl: string; manifest: ExportManifest }> {
   const records: AuditRecord[] = [];
   let cursor: string | undefined;
   do {
     const page = await deps.queries.page(query, 1000, cursor);
-    records.push(...page.records.filter((record) => record.stream !== CHECKPOINT_STREAM));
-    if (records.length > MAX_EXPORT_ROWS) throw new ValidationError([{ field: 'from', problem: `the query matches more than ${MAX_EXPORT_ROWS} records; narrow the time range` }]);
+    for (const record of page.records) if (record.stream !== CHECKPOINT_STREAM) records.push(record);
+    if (records.length > maxRows) throw new ValidationError([{ field: 'from', problem: `the query matches more than ${maxRows} records; narrow the time range` }]);
     cursor = page.cursor;
   } while (cursor);
   records.sort(exportOrder);
@@ -192,6 +193,14 @@ export async function exportAudit(deps: ExportDeps, query: AuditQuery, options: 
   };
 }
 
+interface ExportedEntry {
+  readonly hash: string;
+  readonly prevHash: string;
+  readonly line: number;
+  /** Named by one of the manifest's runs. */
+  expected: boolean;
+}
+
 /**
  * Offline verification of an export: needs only the export file, its manifest and the audit public
  * key. Checks the manifest's signature, the file's digest and row count, every record's hash and
@@ -206,25 +215,35 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
   }
   if (sha256Hex(exportText) !== payload.exportSha256) breaks.push({ kind: 'export_digest_mismatch', message: 'the export file is not the one the manifest describes' });
 
-  const records: AuditRecord[] = [];
-  const lineOf = new Map<string, number>();
-  exportText.split('\n').forEach((text, index) => {
-    if (text === '') return;
-    const line = index + 1;
+  // Only what the run checks need is kept per record, so a million-line export fits in memory.
+  const byStream = new Map<string, Map<number, ExportedEntry>>();
+  let previous: AuditRecord | undefined;
+  let count = 0;
+  let line = 0;
+  for (let start = 0; start < exportText.length; ) {
+    let end = exportText.indexOf('\n', start);
+    if (end === -1) end = exportText.length;
+    line++;
+    const text = exportText.slice(start, end);
+    start = end + 1;
+    if (text === '') continue;
     let record: AuditRecord;
     try {
       record = JSON.parse(text) as AuditRecord;
     } catch {
       breaks.push({ kind: 'export_not_json', line, message: `line ${line} is not JSON` });
-      return;
+      continue;
     }
-    const previous = records.at(-1);
-    if (previous && exportOrder(previous, record) >= 0) breaks.push({ kind: 'out_of_order', line, stream: record.stream, seq: record.seq, message: `line ${line} (${record.stream}/${record.seq}) is out of order: lines were moved` });
-    if (hashOf(record) !== record.hash) breaks.push({ kind: 'hash_mismatch', line, stream: record.stream, seq: record.seq, message: `line ${line} (${record.stream}/${record.seq}) does not match its hash: its content was changed` });
-    records.push(record);
-    lineOf.set(`${record.stream}/${record.seq}`, line);
-  });
-  if (records.length !== payload.rowCount) breaks.push({ kind: 'export_row_count_mismatch', message: `the export has ${records.length} records; the manifest says ${payload.rowCount}` });
+    count++;
+    const where = { line, stream: record.stream, seq: record.seq };
+    if (previous && exportOrder(previous, record) >= 0) breaks.push({ kind: 'out_of_order', ...where, message: `line ${line} (${record.stream}/${record.seq}) is out of order: lines were moved` });
+    if (hashOf(record) !== record.hash) breaks.push({ kind: 'hash_mismatch', ...where, message: `line ${line} (${record.stream}/${record.seq}) does not match its hash: its content was changed` });
+    let entries = byStream.get(record.stream);
+    if (!entries) byStream.set(record.stream, (entries = new Map()));
+    entries.set(record.seq, { hash: record.hash, prevHash: record.prevHash, line, expected: false });
+    previous = record;
+  }
+  if (count !== payload.rowCount) breaks.push({ kind: 'export_row_count_mismatch', message: `the export has ${count} records; the manifest says ${payload.rowCount}` });
 
   const headers = new Map<number, SignedCheckpoint>();
   let previousHeader: SignedCheckpoint | undefined;
@@ -238,41 +257,41 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
     previousHeader = signed;
   }
 
-  const byKey = new Map(records.map((record) => [`${record.stream}/${record.seq}`, record]));
-  const expected = new Set<string>();
   for (const { stream, runs } of payload.streams) {
+    const entries = byStream.get(stream);
     for (const run of runs) {
       let linked = run.prevHash;
       for (let seq = run.from; seq <= run.to; seq++) {
-        const key = `${stream}/${seq}`;
-        expected.add(key);
-        const record = byKey.get(key);
-        if (!record) {
+        const entry = entries?.get(seq);
+        if (!entry) {
           breaks.push({ kind: 'missing_record', stream, seq, message: `${stream}/${seq} is in the manifest but not in the export: removed` });
           linked = '';
           continue;
         }
-        if (linked && record.prevHash !== linked) breaks.push({ kind: 'chain_broken', stream, seq, line: lineOf.get(key), message: `${stream}/${seq} does not link to the record before it` });
-        linked = record.hash;
+        entry.expected = true;
+        if (linked && entry.prevHash !== linked) breaks.push({ kind: 'chain_broken', stream, seq, line: entry.line, message: `${stream}/${seq} does not link to the record before it` });
+        linked = entry.hash;
       }
-      if (byKey.get(`${stream}/${run.to}`) && byKey.get(`${stream}/${run.to}`)!.hash !== run.lastHash) breaks.push({ kind: 'chain_broken', stream, seq: run.to, message: `${stream}/${run.to} is not the record the manifest names` });
+      const last = entries?.get(run.to);
+      if (last && last.hash !== run.lastHash) breaks.push({ kind: 'chain_broken', stream, seq: run.to, line: last.line, message: `${stream}/${run.to} is not the record the manifest names` });
       if (run.proof) {
-        const record = byKey.get(`${stream}/${run.proof.seq}`);
+        const proven = entries?.get(run.proof.seq);
         const checkpoint = headers.get(run.proof.checkpoint);
-        if (!record || !checkpoint || !verifyInclusion(record.hash, run.proof, checkpoint.header.root) || run.proof.treeSize !== checkpoint.header.leafCount) {
+        if (!proven || !checkpoint || run.proof.treeSize !== checkpoint.header.leafCount || !verifyInclusion(proven.hash, run.proof, checkpoint.header.root)) {
           breaks.push({ kind: 'inclusion_proof_invalid', stream, seq: run.proof.seq, checkpoint: run.proof.checkpoint, message: `${stream}/${run.proof.seq} is not proven to be in checkpoint ${run.proof.checkpoint}` });
         }
       }
     }
   }
-  for (const record of records) {
-    const key = `${record.stream}/${record.seq}`;
-    if (!expected.has(key)) breaks.push({ kind: 'unexpected_record', stream: record.stream, seq: record.seq, line: lineOf.get(key), message: `${key} is in the export but not in the manifest` });
+  for (const [stream, entries] of byStream) {
+    for (const [seq, entry] of entries) {
+      if (!entry.expected) breaks.push({ kind: 'unexpected_record', stream, seq, line: entry.line, message: `${stream}/${seq} is in the export but not in the manifest` });
+    }
   }
   const last = payload.checkpoints.at(-1)?.header;
   return {
     ok: breaks.length === 0,
-    records: records.length,
+    records: count,
     streams: payload.streams.length,
     checkpoints: payload.checkpoints.length,
     lastCheckpoint: last ? { number: last.number, cutoff: last.cutoff, root: last.root } : undefined,

@@ -1,19 +1,25 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * Merkle trees as RFC 9162 (Certificate Transparency v2) defines them, so any CT tool can check a
  * proof: leaf = sha256(0x00 || record hash), node = sha256(0x01 || left || right), and a lone
  * last node is carried up a level unchanged (the same shape as the RFC's recursive split).
  */
-const LEAF_PREFIX = Buffer.from([0]);
-const NODE_PREFIX = Buffer.from([1]);
+const leafInput = Buffer.alloc(33);
+const nodeInput = Buffer.alloc(65);
+leafInput[0] = 0;
+nodeInput[0] = 1;
 
+// One-shot hashing into reused buffers: verification builds trees of millions of leaves.
 export function leafHash(recordHash: string): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(Buffer.from(recordHash, 'hex')).digest();
+  if (recordHash.length !== 64 || leafInput.write(recordHash, 1, 32, 'hex') !== 32) throw new TypeError('a record hash is 64 hex digits');
+  return hash('sha256', leafInput, 'buffer');
 }
 
 function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** Every level of the tree, leaves first; the root is the last level's only node. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** What a caller asks to record. */
@@ -43,10 +43,26 @@ export function isReservedStream(stream: string): boolean {
 
 /** sha256 over the RFC 8785 canonical JSON of every field but `hash`. */
 export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
+  return hash('sha256', canonicalRecord(record));
+}
+
+const isOptionalString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+
+/**
+ * The RFC 8785 canonical JSON of a record's hashed fields. Verification hashes millions of records,
+ * so the fixed top level is written out in canonical key order (RFC 8785 serialises strings and safe
+ * integers exactly as JSON.stringify does) and only `data` goes through the general canonicaliser;
+ * a record of any other shape takes the general path, which gives the same bytes.
+ */
+export function canonicalRecord(record: Omit<AuditRecord, 'hash'>): string {
   const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record;
-  const canonical = canonicalize({ stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash });
-  if (canonical === undefined) throw new TypeError('audit record is not serialisable');
-  return createHash('sha256').update(canonical).digest('hex');
+  const fields = { stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash };
+  const dataJson = canonicalize(data);
+  if (dataJson === undefined) throw new TypeError('audit record is not serialisable');
+  const wellFormed = typeof stream === 'string' && typeof type === 'string' && typeof actor === 'string' && typeof at === 'string' && typeof prevHash === 'string' && Number.isSafeInteger(seq) && isOptionalString(investorId) && isOptionalString(idempotencyKey);
+  if (!wellFormed) return canonicalize(fields)!;
+  const text = JSON.stringify;
+  return `{"actor":${text(actor)},"at":${text(at)},"data":${dataJson},"idempotencyKey":${text(fields.idempotencyKey)},"investorId":${text(fields.investorId)},"prevHash":${text(prevHash)},"seq":${seq},"stream":${text(stream)},"type":${text(type)}}`;
 }
 
 /**
