@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { AccountRecovery, CfnUserPoolGroup, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -164,8 +164,8 @@ function grantBucket(bucket: SnapshotBucket, grantee: IGrantable, access: Access
   if (access === 'read') bucket.bucket.grantRead(grantee);
   else if (access === 'write') bucket.bucket.grantPut(grantee);
   else if (access === 'append') {
-    // Like the insert-only table: add and read objects, never delete them.
-    bucket.bucket.grantPut(grantee);
+    // Like the insert-only table: add and read objects; never delete them or touch their retention.
+    Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: [bucket.bucket.arnForObjects('*')] });
     bucket.bucket.grantRead(grantee);
   }
   else bucket.bucket.grantReadWrite(grantee);
