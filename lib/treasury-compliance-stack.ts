@@ -167,8 +167,7 @@ function grantBucket(bucket: SnapshotBucket, grantee: IGrantable, access: Access
     // Like the insert-only table: add and read objects; never delete them or touch their retention.
     Grant.addToPrincipal({ grantee, actions: ['s3:PutObject'], resourceArns: [bucket.bucket.arnForObjects('*')] });
     bucket.bucket.grantRead(grantee);
-  }
-  else bucket.bucket.grantReadWrite(grantee);
+  } else bucket.bucket.grantReadWrite(grantee);
 }
 
 function mapValues<K extends string, V, R>(record: Record<K, V>, map: (value: V, key: K) => R): Record<K, R> {

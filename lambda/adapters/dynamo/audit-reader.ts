@@ -92,7 +92,9 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
   }
 
   async record(number: number, coverage: readonly Coverage[]): Promise<void> {
-    for (const item of coverage) await this.putOnce({ stream: `${COVERAGE_PREFIX}${item.stream}`, seq: number, from: item.from, to: item.to, toHash: item.toHash });
+    for (let index = 0; index < coverage.length; index += 25) {
+      await Promise.all(coverage.slice(index, index + 25).map((item) => this.putOnce({ stream: `${COVERAGE_PREFIX}${item.stream}`, seq: number, from: item.from, to: item.to, toHash: item.toHash })));
+    }
     await this.putOnce({ stream: COVERAGE_DONE_STREAM, seq: number, streams: coverage.length });
   }
 
