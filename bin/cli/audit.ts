@@ -158,6 +158,6 @@ export function register(program: Command): void {
     const { records, bodies, store } = direct(options);
     const result = await runCheckpoint({ store, records, coverage: records, bodies, signer: auditSignerFromEnv(), actor: 'operator:cli', settleMs: readOptionalInt(ENV.auditSettleSeconds, DEFAULT_SETTLE_MS / 1000) * 1000 });
     const summary = result.status === 'checkpointed' ? { status: result.status, number: result.header.number, leafCount: result.header.leafCount, streams: result.header.streamCount, root: result.header.root, breaks: result.breaks } : result;
-    emit(options.json, summary, () => (result.status === 'checkpointed' ? `checkpoint #${result.header.number}: ${result.header.leafCount} records in ${result.header.streamCount} streams, root ${result.header.root}` : `no checkpoint: ${result.status}`));
+    emit(options.json, summary, () => (result.status === 'checkpointed' ? `checkpoint #${result.header.number}: ${result.header.leafCount} records in ${result.header.streamCount} streams, root ${result.header.root}` : (result.status === 'superseded' ? 'no checkpoint: another run sealed the same records at the same moment' : 'no checkpoint: nothing new since the last one')));
   });
 }

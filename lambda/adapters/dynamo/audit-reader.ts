@@ -150,11 +150,11 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
     return this.dayPages(queryId, start, limit, from, query.to ?? new Date().toISOString(), typeFilter('type'), names, values);
   }
 
-  async *scan(options: { onlyStream?: string }): AsyncIterable<{ records: AuditRecord[]; markers: IdempotencyMarker[] }> {
+  async *scan(options: { onlyStream?: string }): AsyncIterable<{ records: AuditRecord[]; markers: IdempotencyMarker[]; scanned: number }> {
     if (options.onlyStream) {
       for (const stream of [options.onlyStream, CHECKPOINT_STREAM]) {
         for await (const items of this.pages({ KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream }, ConsistentRead: true })) {
-          yield { records: items as unknown as AuditRecord[], markers: [] };
+          yield { records: items as unknown as AuditRecord[], markers: [], scanned: items.length };
         }
       }
       return;
@@ -167,7 +167,7 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
         if (stream.startsWith(IDEMPOTENCY_STREAM_PREFIX)) markers.push({ key: stream.slice(IDEMPOTENCY_STREAM_PREFIX.length), stream: item.recordStream as string, seq: item.recordSeq as number });
         else if (stream === CHECKPOINT_STREAM || !isReservedStream(stream)) records.push(item as unknown as AuditRecord);
       }
-      yield { records, markers };
+      yield { records, markers, scanned: items.length };
     }
   }
 

@@ -14,7 +14,7 @@ export async function verifyAuditLog(deps: VerifyLogDeps, options: { onlyStream?
   for await (const batch of deps.items.scan({ onlyStream: options.onlyStream })) {
     for (const record of batch.records) verifier.addRecord(record);
     for (const marker of batch.markers) verifier.addMarker(marker.key, marker.stream, marker.seq);
-    options.onProgress?.(batch.records.length + batch.markers.length);
+    options.onProgress?.(batch.scanned);
   }
   const bodies = new Map<string, CheckpointBody>();
   for (const key of verifier.checkpointBodyKeys()) {
