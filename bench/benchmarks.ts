@@ -1,4 +1,5 @@
 import { allowlistBenchmark } from './allowlist.bench';
+import { auditBenchmark } from './audit.bench';
 
 /** A benchmark: prints its figures (and targets and ratios where an issue asks for them). */
 export interface Benchmark {
@@ -8,4 +9,4 @@ export interface Benchmark {
 }
 
 /** Every benchmark `npm run bench` knows; each lives in its own bench/<name>.bench.ts. */
-export const BENCHMARKS: readonly Benchmark[] = [allowlistBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [allowlistBenchmark, auditBenchmark];

@@ -37,8 +37,9 @@ export const BUCKET_ACTIONS: Readonly<Record<Access, { objects: readonly string[
   read: { objects: ['s3:GetObject'], bucket: ['s3:ListBucket'] },
   write: { objects: ['s3:PutObject'], bucket: [] },
   readWrite: { objects: ['s3:GetObject', 's3:PutObject'], bucket: ['s3:ListBucket'] },
-  // With versioning (and Object Lock where declared) a put never destroys an earlier object.
-  append: { objects: ['s3:PutObject'], bucket: [] },
+  // Like the insert-only table: add objects and read them back, never delete them or change their
+  // retention. With versioning (and Object Lock where declared) a put never destroys an earlier object.
+  append: { objects: ['s3:PutObject', 's3:GetObject'], bucket: ['s3:ListBucket'] },
 };
 
 export const QUEUE_SEND_ACTIONS = ['sqs:SendMessage'] as const;

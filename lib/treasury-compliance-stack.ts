@@ -88,7 +88,7 @@ export class TreasuryComplianceStack extends Stack {
     this.tables = mapValues(system.tables, (spec, name) => new ComplianceTable(this, `${pascal(name)}Table`, { spec }));
     this.queues = mapValues(system.queues, (spec, name) => new ComplianceQueue(this, `${pascal(name)}Queue`, { spec }));
     const accessLogs = accessLogsBucket(this);
-    this.buckets = mapValues(system.buckets, (_spec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`, { serverAccessLogsBucket: accessLogs }));
+    this.buckets = mapValues(system.buckets, (spec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`, { serverAccessLogsBucket: accessLogs, objectLock: spec.objectLock }));
 
     // Keys and secrets exist only if some function uses them.
     const keyFor = memo((name: KmsKeyName) => {

@@ -31,7 +31,7 @@ export async function provision(clients: { dynamodb: DynamoDBClient; sqs: SQSCli
   return env;
 }
 
-function tableInput(name: string, spec: TableSpec) {
+export function tableInput(name: string, spec: TableSpec) {
   const keys = new Map<string, KeySpec>();
   const keySchema = (partition: KeySpec, sort?: KeySpec): KeySchemaElement[] => {
     keys.set(partition.name, partition);

@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
+import { auditLocalEnv, startAuditCheckpoints } from './audit';
 import { DEV_ACCOUNTS, type DeployedSuite } from './chain-deploy';
 import { DEV_USERS, DevAuthority } from './dev-auth';
 import { lambdaContext } from './lambda-context';
@@ -99,6 +101,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      ...auditLocalEnv(),
     };
     // The handlers run in this process and read their configuration at import, like a cold start.
     Object.assign(process.env, env);
@@ -134,6 +137,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await poller.start();
       pollers.push(poller);
     }
+    const audit = startAudit(handlers, contextFor);
 
     return {
       apiUrl: `http://127.0.0.1:${apiPort}`,
@@ -143,6 +147,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       tokens: DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) })),
       pollers,
       stop: async () => {
+        await audit.stop();
         await Promise.allSettled(pollers.map((poller) => poller.stop()));
         await closeServer(server);
         await stopServices();
@@ -164,4 +169,9 @@ function closeServer(server: Server): Promise<void> {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+}
+
+/** The audit trail's scheduled checkpoints (an EventBridge rule on AWS). */
+function startAudit(handlers: ReadonlyMap<FunctionName, unknown>, contextFor: (name: FunctionName) => () => Context) {
+  return startAuditCheckpoints(handlers.get('auditCheckpoint') as Parameters<typeof startAuditCheckpoints>[0], contextFor('auditCheckpoint'), (error) => console.error(`[local] auditCheckpoint invocation failed: ${(error as Error).message}`));
 }

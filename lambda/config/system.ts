@@ -45,6 +45,8 @@ export interface QueueSpec {
 
 export interface BucketSpec {
   readonly envVar: string;
+  /** S3 Object Lock on AWS: every object version is kept, unchangeable, for the retention period. */
+  readonly objectLock?: { readonly mode: 'compliance' | 'governance'; readonly retentionYears: number };
 }
 
 export type Access = 'read' | 'write' | 'readWrite' | 'append';
@@ -121,6 +123,13 @@ export const TABLES = {
     partitionKey: { name: 'stream', type: 'S' },
     sortKey: { name: 'seq', type: 'N' },
     insertOnly: true,
+    // Sparse indexes for auditors' queries: records carry day/investorId/type, wallet references carry wallet.
+    indexes: [
+      { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+      { name: 'byInvestor', partitionKey: { name: 'investorId', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+      { name: 'byType', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+      { name: 'byWallet', partitionKey: { name: 'wallet', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+    ],
   },
   /** The allowlist worker's journal: pending changes, one item per transaction nonce, writer leases. */
   allowlistJournal: {
@@ -154,6 +163,10 @@ export type QueueName = keyof typeof QUEUES;
 
 export const BUCKETS = {
   listSnapshots: { envVar: 'LIST_SNAPSHOTS_BUCKET' },
+  /** Signed audit checkpoints, write-once for ten years. */
+  auditCheckpoints: { envVar: 'AUDIT_CHECKPOINTS_BUCKET', objectLock: { mode: 'compliance', retentionYears: 10 } },
+  /** Large audit exports, fetched through presigned links. */
+  auditExports: { envVar: 'AUDIT_EXPORTS_BUCKET' },
 } as const satisfies Record<string, BucketSpec>;
 export type BucketName = keyof typeof BUCKETS;
 
@@ -224,12 +237,35 @@ export const FUNCTIONS = {
     readsChains: true,
     secrets: ['chainRpcUrls'],
   },
+  auditApi: {
+    entry: 'lambda/handlers/audit-api.ts',
+    description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    tables: { audit: 'read' },
+    buckets: { auditCheckpoints: 'read', auditExports: 'readWrite' },
+    kmsKeys: ['auditSigner'],
+  },
+  auditCheckpoint: {
+    entry: 'lambda/handlers/audit-checkpoint.ts',
+    description: 'Seals the audit records since the last checkpoint under a signed Merkle root',
+    memorySize: 1024,
+    timeoutSeconds: 300,
+    tables: { audit: 'append' },
+    buckets: { auditCheckpoints: 'append' },
+    kmsKeys: ['auditSigner'],
+    schedule: 'rate(15 minutes)',
+  },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
 
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/investors', function: 'investorsApi', auth: ['portal', 'operator'] },
   { method: 'GET', path: '/investors/{investorId}', function: 'investorsApi', auth: ['portal', 'operator', 'compliance-officer'] },
+  { method: 'GET', path: '/audit/records', function: 'auditApi', auth: ['auditor'] },
+  { method: 'POST', path: '/audit/exports', function: 'auditApi', auth: ['auditor'] },
+  { method: 'GET', path: '/audit/verify', function: 'auditApi', auth: ['auditor'] },
+  { method: 'GET', path: '/audit/public-key', function: 'auditApi', auth: ['auditor'] },
 ];
 
 /** Environment variables that are not a table, queue or bucket name. */
@@ -243,6 +279,8 @@ export const ENV = {
   /** `true` where S3 is served path-style (fauxqs locally). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Optional: seconds a record may take to land after its time before a checkpoint covers it (default 300). */
+  auditSettleSeconds: 'AUDIT_SETTLE_SECONDS',
 } as const;
 
 export const SERVICE_NAME = 'treasury-compliance';

@@ -99,7 +99,9 @@ describe('the access-level mapping (documented in docs/ARCHITECTURE.md)', () => 
     expect(TABLE_ACTIONS.write.filter((action) => /Get|Query|Scan/.test(action))).toEqual([]);
     expect([...TABLE_ACTIONS.readWrite].sort()).toEqual([...TABLE_ACTIONS.read, ...TABLE_ACTIONS.write].sort());
     expect(BUCKET_ACTIONS.read.objects).toEqual(['s3:GetObject']);
-    expect(BUCKET_ACTIONS.append.objects).toEqual(['s3:PutObject']);
+    // append reads back what it wrote (checkpoints chain to the previous one) but never deletes.
+    expect([...BUCKET_ACTIONS.append.objects].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect([...BUCKET_ACTIONS.append.objects, ...BUCKET_ACTIONS.append.bucket].filter((action) => /Delete|Retention|LegalHold|Lifecycle/.test(action))).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { queueUrl, tableName } from '../../config/env';
+import { bucketName, queueUrl, tableName } from '../../config/env';
 import { AuditLog } from '../../domain/audit';
 import { documentClient } from '../../adapters/dynamo/client';
 import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
@@ -7,6 +7,9 @@ import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-reposit
 import { DynamoScreeningRepository } from '../../adapters/dynamo/screening-repository';
 import { sqsClient } from '../../adapters/sqs/client';
 import { SqsAllowlistRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
+import { DynamoAuditRecords } from '../../adapters/dynamo/audit-reader';
+import { S3CheckpointBodies, S3ExportDelivery, s3Client } from '../../adapters/s3/audit-buckets';
+import { auditSignerFromEnv } from '../../adapters/signing/audit-signer';
 
 /**
  * Adapters built from the environment, one per process. Functions call only what they use, and
@@ -19,4 +22,9 @@ export const wiring = {
   screenings: () => new DynamoScreeningRepository(documentClient(), tableName('screenings')),
   screeningRequests: () => new SqsScreeningRequests(sqsClient(), queueUrl('screening')),
   allowlistRequests: () => new SqsAllowlistRequests(sqsClient(), queueUrl('allowlist')),
+  auditStore: () => new DynamoAuditStore(documentClient(), tableName('audit')),
+  auditRecords: () => new DynamoAuditRecords(documentClient(), tableName('audit')),
+  checkpointBodies: () => new S3CheckpointBodies(s3Client(), bucketName('auditCheckpoints')),
+  auditExports: () => new S3ExportDelivery(s3Client(), bucketName('auditExports')),
+  auditSigner: () => auditSignerFromEnv(),
 };
