@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as investors from './investors';
+import * as screening from './screening';
 
 /** Every CLI command group; each module registers its own subcommands. */
-export const COMMANDS: readonly { register(program: Command): void }[] = [investors];
+export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening];

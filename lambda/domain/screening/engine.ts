@@ -91,7 +91,7 @@ export class ScreeningEngine implements Screener {
         walletHits.add(i);
         const entry = this.list.entries[i]!;
         const address = entry.wallets.find((listed) => normaliseWallet(listed.address) === normaliseWallet(wallet))!;
-        matches.push(this.match(entry, 1, 'address', `${address.currency} ${address.address}`, { dateOfBirth: 'not_compared', country: 'not_compared', type: 'not_compared' }));
+        matches.push(this.match(entry, 1, 'address', `${address.currency} ${address.address}`, { dateOfBirth: 'not_compared', country: 'not_compared', type: 'not_compared' }, wallet));
       }
     }
     if (subject.name) {
@@ -116,10 +116,10 @@ export class ScreeningEngine implements Screener {
     return matches.some((match) => match.score >= this.thresholds.review) ? 'review' : 'clear';
   }
 
-  private match(entry: SanctionsEntry, score: number, matchedOn: ScreeningMatch['matchedOn'], matchedName: string, facts: MatchEvidence['facts']): ScreeningMatch {
+  private match(entry: SanctionsEntry, score: number, matchedOn: ScreeningMatch['matchedOn'], matchedName: string, facts: MatchEvidence['facts'], wallet?: string): ScreeningMatch {
     let entryHash = this.entryHashes.get(entry.sdnId);
     if (entryHash === undefined) this.entryHashes.set(entry.sdnId, (entryHash = entryHashOf(entry)));
-    return { sdnId: entry.sdnId, name: entry.name, programs: entry.programs, score: Math.round(score * 1e4) / 1e4, matchedOn, evidence: { matchedName, entryHash, facts } };
+    return { sdnId: entry.sdnId, name: entry.name, programs: entry.programs, score: Math.round(score * 1e4) / 1e4, matchedOn, evidence: { matchedName, entryHash, facts, ...(wallet === undefined ? {} : { wallet }) } };
   }
 
   /** Best score per entry over every spelling variant of the query: of its name and strong aliases, and of its weak aliases. */

@@ -15,6 +15,8 @@ export interface ScreeningSubject {
 /** What an officer sees beside a match: the listed spelling that matched and how the other facts compared. */
 export interface MatchEvidence {
   readonly matchedName: string;
+  /** For address matches: the subject's wallet, as submitted, that is on the list. */
+  readonly wallet?: string;
   /** Hash of the entry's screening-relevant content (see entryHashOf). */
   readonly entryHash: string;
   readonly facts: {
