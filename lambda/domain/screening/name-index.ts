@@ -48,7 +48,7 @@ export function tokenVariants(text: string): string[][] {
   const base = nameTokens(text);
   if (base.length === 0) return [];
   const variants = [base];
-  if (/\p{L}-\p{L}/u.test(text)) {
+  if (text.includes('-') && /\p{L}-\p{L}/u.test(text)) {
     const hyphenJoined = nameTokens(text.replace(/(\p{L})-(?=\p{L})/gu, '$1'));
     if (hyphenJoined.join(' ') !== base.join(' ')) variants.push(hyphenJoined);
   }
@@ -69,16 +69,45 @@ export function tokenVariants(text: string): string[][] {
 }
 
 /** Numbers and tokens of up to 3 letters (initials, CRP, BNC) match only exactly: one letter changes them entirely. */
+/** Keys of the first letters live beside the skeleton keys, told apart by a marker no token contains. */
+const prefixKey = (token: string) => hashSkipping(`^${token.slice(0, PREFIX)}`, -1);
+
 const fuzzy = (token: string) => token.length > 3 && !/\d/.test(token);
 
-/** Similarity of a query token and a listed token under the matching rules, 0 when they do not match. */
-export function tokenSimilarity(query: string, listed: string): number {
+/** Tokens sharing their first letters are compared; JW rewards a shared prefix anyway. */
+const PREFIX = 4;
+
+/**
+ * True when one deletion from each (or none) makes the two equal: one substitution, insertion,
+ * deletion or adjacent swap apart. The index finds exactly these pairs through deletion keys.
+ */
+export function oneEditApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  const variants = (text: string) => {
+    const set = new Set([text]);
+    for (let i = 0; i < text.length; i++) set.add(text.slice(0, i) + text.slice(i + 1));
+    return set;
+  };
+  const fromA = variants(a);
+  for (const variant of variants(b)) if (fromA.has(variant)) return true;
+  return false;
+}
+
+/**
+ * Similarity of a query token and a listed token, 0 when they do not match. A pair is compared
+ * only if it is one edit apart, shares a consonant skeleton (a transliteration) or its first four
+ * letters; the index reaches exactly those pairs, so indexed and exhaustive screening agree.
+ * Jaro-Winkler scores the pair; a shared skeleton lifts a near miss (Mohammed/Muhammad).
+ */
+export function tokenSimilarity(query: string, listed: string, skeletons?: { query: string; listed: string }): number {
   if (query === listed) return 1;
   if (!fuzzy(query) || !fuzzy(listed)) return 0;
-  let similarity = jaroWinkler(query, listed);
-  // Same consonant skeleton (a transliteration, Mohammed/Muhammad) lifts a near miss, never a distant pair.
-  if (similarity >= SKELETON_LIFT_FROM && similarity < TOKEN_MATCH_FLOOR + SKELETON_LIFT && skeletonOf(query) === skeletonOf(listed)) similarity += SKELETON_LIFT;
-  return similarity >= TOKEN_MATCH_FLOOR ? similarity : 0;
+  const similarity = jaroWinkler(query, listed);
+  if (similarity < SKELETON_LIFT_FROM) return 0;
+  const sameSkeleton = (skeletons?.query ?? skeletonOf(query)) === (skeletons?.listed ?? skeletonOf(listed));
+  if (similarity < TOKEN_MATCH_FLOOR) return sameSkeleton && similarity + SKELETON_LIFT >= TOKEN_MATCH_FLOOR ? similarity + SKELETON_LIFT : 0;
+  if (sameSkeleton || query.startsWith(listed.slice(0, PREFIX)) || oneEditApart(query, listed)) return similarity;
+  return 0;
 }
 
 /** A query token's candidate listed tokens, each with its similarity. */
@@ -100,8 +129,9 @@ export class NameIndex {
   private readonly postingData: Int32Array;
   /** Hashes of each token and of its single deletions → token ids. */
   private deletionKeys = new IntMultiMap(16);
-  /** Hashes of consonant skeletons → token ids. */
+  /** Hashes of consonant skeletons and of first letters → token ids. */
   private skeletonKeys = new IntMultiMap(16);
+  private skeletons: string[] = [];
   /** Weight a query token unknown to the list gets: as rare as a token can be. */
   private unknownTokenWeight = 1;
   // Per-query scratch space, reused: the engine is single-threaded.
@@ -150,12 +180,14 @@ export class NameIndex {
     this.postingData = postings;
 
     this.deletionKeys = new IntMultiMap(vocabulary * 8);
-    this.skeletonKeys = new IntMultiMap(vocabulary);
+    this.skeletonKeys = new IntMultiMap(vocabulary * 2);
+    this.skeletons = this.tokens.map((token) => (fuzzy(token) ? skeletonOf(token) : ''));
     this.tokens.forEach((token, id) => {
       if (!fuzzy(token)) return;
       this.deletionKeys.add(hashSkipping(token, -1), id);
-      if (token.length >= 4) for (let i = 0; i < token.length; i++) this.deletionKeys.add(hashSkipping(token, i), id);
-      this.skeletonKeys.add(hashSkipping(skeletonOf(token), -1), id);
+      for (let i = 0; i < token.length; i++) this.deletionKeys.add(hashSkipping(token, i), id);
+      this.skeletonKeys.add(hashSkipping(this.skeletons[id]!, -1), id);
+      this.skeletonKeys.add(prefixKey(token), id);
     });
     this.bound = new Float64Array(total);
     this.touched = new Int32Array(total);
@@ -189,12 +221,15 @@ export class NameIndex {
     if (!fuzzy(token)) return matches;
     const candidates = new Set<number>();
     const add = (id: number) => candidates.add(id);
+    const skeleton = skeletonOf(token);
     this.deletionKeys.forEach(hashSkipping(token, -1), add);
-    if (token.length >= 4) for (let i = 0; i < token.length; i++) this.deletionKeys.forEach(hashSkipping(token, i), add);
-    this.skeletonKeys.forEach(hashSkipping(skeletonOf(token), -1), add);
+    for (let i = 0; i < token.length; i++) this.deletionKeys.forEach(hashSkipping(token, i), add);
+    this.skeletonKeys.forEach(hashSkipping(skeleton, -1), add);
+    this.skeletonKeys.forEach(prefixKey(token), add);
     for (const id of candidates) {
       if (matches.has(id)) continue;
-      const similarity = tokenSimilarity(token, this.tokens[id]!);
+      // Hash collisions only add candidates: the same rule as the exhaustive scan decides.
+      const similarity = tokenSimilarity(token, this.tokens[id]!, { query: skeleton, listed: this.skeletons[id]! });
       if (similarity > 0) matches.set(id, similarity);
     }
     return matches;

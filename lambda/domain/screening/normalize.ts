@@ -56,7 +56,11 @@ export const LOW_INFORMATION_TOKENS: ReadonlySet<string> = new Set([
   ...['co', 'ltd', 'corp', 'inc', 'llc', 'plc', 'gmbh', 'ag', 'sa', 'de', 'cv', 'rl', 'bv', 'nv', 'oy', 'ab', 'as', 'kg', 'ooo', 'zao', 'oao', 'pao', 'tov', 'fze', 'fzco', 'fzc', 'fz', 'dmcc', 'pte', 'sdn', 'bhd', 'pt', 'tbk', 'jsc', 'group', 'holding', 'holdings', 'trading', 'the', 'and', 'of', 'for', 'y', 'e', 'et', 'und', 'la', 'le', 'les', 'el', 'al', 'ul', 'bin', 'ibn', 'bint', 'ben', 'abu', 'da', 'di', 'do', 'dos', 'das', 'del', 'della', 'van', 'von', 'der', 'den', 'mr', 'mrs', 'ms', 'dr', 'sheikh', 'shaykh', 'haji', 'hajji', 'mullah', 'general', 'gen'],
 ]);
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 function foldLetters(text: string): string {
+  // OFAC transliterates to ASCII: the Unicode work is for investors' names, and costs at load time.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -71,10 +75,18 @@ function sameLegalWord(written: string | undefined, word: string): boolean {
   return jaroWinkler(written, word) >= 0.9;
 }
 
+/** Legal forms by the first letter of their first word: most tokens meet none. */
+const LEGAL_FORMS_BY_INITIAL: ReadonlyMap<string, typeof LEGAL_FORMS> = LEGAL_FORMS.reduce((map, form) => {
+  const initial = form[0][0]![0]!;
+  map.set(initial, [...(map.get(initial) ?? []), form]);
+  return map;
+}, new Map<string, typeof LEGAL_FORMS>());
+
 function canonicaliseLegalForms(tokens: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < tokens.length; ) {
-    const form = LEGAL_FORMS.find(([phrase]) => phrase.every((word, offset) => sameLegalWord(tokens[i + offset], word)));
+    const candidates = LEGAL_FORMS_BY_INITIAL.get(tokens[i]![0]!);
+    const form = candidates?.find(([phrase]) => phrase.every((word, offset) => sameLegalWord(tokens[i + offset], word)));
     if (form) {
       out.push(...form[1].split(' '));
       i += form[0].length;
@@ -101,11 +113,10 @@ function joinInitials(tokens: string[]): string[] {
 
 /** Lower-case tokens of letters and digits, legal forms canonicalised. */
 export function nameTokens(text: string): string[] {
-  const folded = foldLetters(text)
+  const lower = foldLetters(text)
     // Apostrophes and periods join what they separate: O'Brien → obrien, S.A. → sa.
-    .replace(/[\u0027\u2018\u2019\u02bc\u0060\u00b4.]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+    .replace(/[\u0027\u2018\u2019\u02bc\u0060\u00b4.]/g, '');
+  const folded = (ASCII.test(lower) ? lower.replace(/[^a-z0-9]+/g, ' ') : lower.replace(/[^\p{L}\p{N}]+/gu, ' ')).trim();
   return folded === '' ? [] : canonicaliseLegalForms(joinInitials(folded.split(' ')));
 }
 
