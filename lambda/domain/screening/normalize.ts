@@ -56,7 +56,7 @@ export const LOW_INFORMATION_TOKENS: ReadonlySet<string> = new Set([
   ...['co', 'ltd', 'corp', 'inc', 'llc', 'plc', 'gmbh', 'ag', 'sa', 'de', 'cv', 'rl', 'bv', 'nv', 'oy', 'ab', 'as', 'kg', 'ooo', 'zao', 'oao', 'pao', 'tov', 'fze', 'fzco', 'fzc', 'fz', 'dmcc', 'pte', 'sdn', 'bhd', 'pt', 'tbk', 'jsc', 'group', 'holding', 'holdings', 'trading', 'the', 'and', 'of', 'for', 'y', 'e', 'et', 'und', 'la', 'le', 'les', 'el', 'al', 'ul', 'bin', 'ibn', 'bint', 'ben', 'abu', 'da', 'di', 'do', 'dos', 'das', 'del', 'della', 'van', 'von', 'der', 'den', 'mr', 'mrs', 'ms', 'dr', 'sheikh', 'shaykh', 'haji', 'hajji', 'mullah', 'general', 'gen'],
 ]);
 
-const ASCII = /^[\x00-\x7f]*$/;
+const ASCII = /^[ -~]*$/;
 
 function foldLetters(text: string): string {
   // OFAC transliterates to ASCII: the Unicode work is for investors' names, and costs at load time.
