@@ -44,11 +44,12 @@ export class ScreeningEngine implements Screener {
     readonly list: SanctionsList,
     readonly thresholds: Thresholds = DEFAULT_THRESHOLDS,
   ) {
-    const names: { entry: number; field: NameField; text: string }[] = [];
+    const names: { entry: number; field: NameField; text: string; individual: boolean }[] = [];
     list.entries.forEach((entry, i) => {
       this.bySdnId.set(entry.sdnId, i);
-      names.push({ entry: i, field: 'name', text: displayOrder(entry.name, entry.type) });
-      for (const alias of entry.aliases) names.push({ entry: i, field: alias.strength === 'weak' ? 'weak_alias' : 'alias', text: displayOrder(alias.name, entry.type) });
+      const individual = entry.type === 'individual';
+      names.push({ entry: i, field: 'name', text: displayOrder(entry.name, entry.type), individual });
+      for (const alias of entry.aliases) names.push({ entry: i, field: alias.strength === 'weak' ? 'weak_alias' : 'alias', text: displayOrder(alias.name, entry.type), individual });
       for (const wallet of entry.wallets) {
         const key = normaliseWallet(wallet.address);
         const holders = this.wallets.get(key) ?? [];
@@ -125,7 +126,9 @@ export class ScreeningEngine implements Screener {
   /** Best score per entry over every spelling variant of the query: of its name and strong aliases, and of its weak aliases. */
   private nameMatches(name: string, mode: 'indexed' | 'exhaustive'): Map<number, { strong?: EntryMatch; weak?: EntryMatch }> {
     const best = new Map<number, { strong?: EntryMatch; weak?: EntryMatch }>();
-    for (const variant of tokenVariants(name)) {
+    const variants = tokenVariants(name);
+    const queryParts = new Set(variants[0]).size;
+    for (const variant of variants) {
       const queryTokens = [...new Set(variant)];
       let formIds: Iterable<number>;
       let similarityOf: (q: number, tokenId: number) => number;
@@ -138,7 +141,7 @@ export class ScreeningEngine implements Screener {
         similarityOf = (q, tokenId) => tokenSimilarity(queryTokens[q]!, this.index.tokens[tokenId]!);
       }
       for (const formId of formIds) {
-        const { score } = this.index.score(formId, queryTokens, similarityOf);
+        const { score } = this.index.score(formId, queryTokens, queryParts, similarityOf);
         if (score <= 0) continue;
         const form = this.index.forms[formId]!;
         let slot = best.get(form.entry);

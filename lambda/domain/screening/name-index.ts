@@ -9,6 +9,10 @@ export interface NameForm {
   readonly entry: number;
   readonly field: NameField;
   readonly text: string;
+  /** A person's name: any one of its tokens alone (a surname, a kunya like ABU) is not enough. */
+  readonly individual: boolean;
+  /** Tokens of the name as written, before any joining-up variant. */
+  readonly parts: number;
   readonly tokens: Int32Array;
   readonly weightSum: number;
   readonly informativeCount: number;
@@ -53,17 +57,18 @@ export function tokenVariants(text: string): string[][] {
     if (hyphenJoined.join(' ') !== base.join(' ')) variants.push(hyphenJoined);
   }
   if (base.length > 1 && base.some((token, i) => PARTICLES.has(token) && i < base.length - 1)) {
+    // A particle joins the next token unless that is a legal form or function word (AL CORP stays two tokens).
+    const joins = (i: number) => PARTICLES.has(base[i]!) && i < base.length - 1 && (PARTICLES.has(base[i + 1]!) || !isLowInformation(base[i + 1]!));
     const glued: string[] = [];
     let pending = '';
-    for (const token of base) {
-      if (PARTICLES.has(token) && !isLowInformation(base[base.indexOf(token) + 1] ?? 'al')) pending += token;
+    base.forEach((token, i) => {
+      if (joins(i)) pending += token;
       else {
         glued.push(pending + token);
         pending = '';
       }
-    }
-    if (pending) glued.push(pending);
-    if (glued.length > 0 && glued.join(' ') !== base.join(' ')) variants.push(glued);
+    });
+    if (glued.join(' ') !== base.join(' ')) variants.push(glued);
   }
   return variants;
 }
@@ -106,8 +111,13 @@ export function tokenSimilarity(query: string, listed: string, skeletons?: { que
   if (similarity < SKELETON_LIFT_FROM) return 0;
   const sameSkeleton = (skeletons?.query ?? skeletonOf(query)) === (skeletons?.listed ?? skeletonOf(listed));
   if (similarity < TOKEN_MATCH_FLOOR) return sameSkeleton && similarity + SKELETON_LIFT >= TOKEN_MATCH_FLOOR ? similarity + SKELETON_LIFT : 0;
-  if (sameSkeleton || query.startsWith(listed.slice(0, PREFIX)) || oneEditApart(query, listed)) return similarity;
-  return 0;
+  if (!sameSkeleton && !query.startsWith(listed.slice(0, PREFIX)) && !oneEditApart(query, listed)) return 0;
+  // Jaro-Winkler forgives a long tail after a shared prefix (PETER/PETERSON, PETROV/PETROVICH): a
+  // different name, not a misspelling, unless the consonants agree (YUSUF/YOUSSEF).
+  const shorter = Math.min(query.length, listed.length);
+  const longer = Math.max(query.length, listed.length);
+  const scaled = longer - shorter >= 2 && !sameSkeleton ? similarity * (shorter / longer) : similarity;
+  return scaled >= TOKEN_MATCH_FLOOR ? scaled : 0;
 }
 
 /** A query token's candidate listed tokens, each with its similarity. */
@@ -138,13 +148,15 @@ export class NameIndex {
   private bound = new Float64Array(0);
   private touched = new Int32Array(0);
 
-  constructor(names: readonly { entry: number; field: NameField; text: string }[]) {
-    const forms: { entry: number; field: NameField; text: string; tokens: Int32Array; weightSum: number; informativeCount: number }[] = [];
+  constructor(names: readonly { entry: number; field: NameField; text: string; individual: boolean }[]) {
+    const forms: { -readonly [K in keyof NameForm]: NameForm[K] }[] = [];
     for (const name of names) {
-      for (const variant of tokenVariants(name.text)) {
+      const variants = tokenVariants(name.text);
+      const parts = new Set(variants[0]).size;
+      for (const variant of variants) {
         const ids = new Set<number>();
         for (const token of variant) ids.add(this.intern(token));
-        forms.push({ entry: name.entry, field: name.field, text: name.text, tokens: Int32Array.from(ids), weightSum: 0, informativeCount: 0 });
+        forms.push({ entry: name.entry, field: name.field, text: name.text, individual: name.individual, parts, tokens: Int32Array.from(ids), weightSum: 0, informativeCount: 0 });
       }
     }
     const vocabulary = this.tokens.length;
@@ -273,7 +285,7 @@ export class NameIndex {
    * less; a match on low-information tokens only scores 0 and one on a single meaningful token of
    * a longer name is capped below review.
    */
-  score(formId: number, queryTokens: readonly string[], similarityOf: (queryIndex: number, tokenId: number) => number): NameScore {
+  score(formId: number, queryTokens: readonly string[], queryParts: number, similarityOf: (queryIndex: number, tokenId: number) => number): NameScore {
     const form = this.forms[formId]!;
     const pairs: { q: number; t: number; s: number }[] = [];
     for (let q = 0; q < queryTokens.length; q++) {
@@ -290,6 +302,7 @@ export class NameIndex {
     let matchedSimilarity = 0;
     let informativeMatched = 0;
     let matchedTokens = 0;
+    let numberMismatch = false;
     for (const { q, t, s } of pairs) {
       if (usedQuery[q] || usedListed[t]) continue;
       usedQuery[q] = 1;
@@ -302,6 +315,9 @@ export class NameIndex {
       matchedTokens++;
     }
     if (informativeMatched === 0) return { score: 0, matchedTokens };
+    // Numbers are kept because they tell names apart: VESSEL 7 is not VESSEL 8.
+    const unmatchedNumber = (tokens: ArrayLike<string>, used: Uint8Array) => Array.from({ length: tokens.length }, (_, i) => i).some((i) => !used[i] && /^\d+$/.test(tokens[i]!));
+    numberMismatch = unmatchedNumber(queryTokens, usedQuery) && unmatchedNumber(Array.from(form.tokens, (id) => this.tokens[id]!), usedListed);
     let unmatchedQueryWeight = 0;
     for (let q = 0; q < queryTokens.length; q++) {
       if (!usedQuery[q]) unmatchedQueryWeight += this.queryTokenWeight(queryTokens[q]!);
@@ -311,7 +327,9 @@ export class NameIndex {
     const queryGap = unmatchedQueryWeight / (matchedWeight + unmatchedQueryWeight);
     const queryPenalty = form.informativeCount <= 1 ? QUERY_GAP_PENALTY_SINGLE : QUERY_GAP_PENALTY;
     let score = quality * (1 - LISTED_GAP_PENALTY * listedGap - queryPenalty * queryGap);
-    if (informativeMatched === 1 && form.informativeCount >= 2) score = Math.min(score, SINGLE_TOKEN_CAP);
+    const oneTokenOfMany =
+      (informativeMatched === 1 && form.informativeCount >= 2) || (form.individual && form.parts >= 2 && (queryParts === 1 || (matchedTokens === 1 && form.tokens.length >= 2)));
+    if (oneTokenOfMany || numberMismatch) score = Math.min(score, SINGLE_TOKEN_CAP);
     return { score: Math.max(0, score), matchedTokens };
   }
 }

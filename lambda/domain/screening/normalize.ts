@@ -163,4 +163,4 @@ export function skeletonOf(token: string): string {
 }
 
 const VOWELS = 'aeiouy';
-const SKELETON_LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', x: 'ks', z: 's', w: 'v', j: 'y', d: 't', b: 'p' };
+const SKELETON_LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', x: 'ks', z: 's', w: 'v', d: 't', b: 'p' };
