@@ -86,8 +86,9 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
         matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })),
         staleSdnIds: staleMatches.map((match) => match.sdnId),
       },
-      // The first screening is also the move to `screened`: keyed by the version it produces.
-      idempotencyKey: firstScreening ? `${stream}:v${investor.version + 1}` : `${stream}:screening:${outcome.listVersion}:${subjectHash}`,
+      // A first screening that clears or reviews is also the move to `screened`: keyed by the version
+      // it produces. A block moves to `suspended` instead, which has its own record.
+      idempotencyKey: firstScreening && outcome.verdict !== 'block' ? `${stream}:v${investor.version + 1}` : `${stream}:screening:${outcome.listVersion}:${subjectHash}`,
     });
     record = await deps.screenings.saveIfAbsent(candidate);
   }
