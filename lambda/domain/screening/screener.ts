@@ -47,11 +47,3 @@ export interface ScreeningOutcome {
 export interface Screener {
   screen(subject: ScreeningSubject): ScreeningOutcome;
 }
-
-/**
- * Walking-skeleton stand-in that clears everyone. It exists so the path from registration to
- * the chain can be built and tested end to end; the OFAC engine replaces it.
- */
-export const placeholderScreener: Screener = {
-  screen: () => ({ verdict: 'clear', listVersion: 'placeholder:no-list', matches: [] }),
-};
