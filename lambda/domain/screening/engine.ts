@@ -141,7 +141,7 @@ export class ScreeningEngine implements Screener {
         similarityOf = (q, tokenId) => tokenSimilarity(queryTokens[q]!, this.index.tokens[tokenId]!);
       }
       for (const formId of formIds) {
-        const { score } = this.index.score(formId, queryTokens, queryParts, similarityOf);
+        const score = this.index.score(formId, queryTokens, queryParts, similarityOf);
         if (score <= 0) continue;
         const form = this.index.forms[formId]!;
         let slot = best.get(form.entry);

@@ -18,13 +18,7 @@ export interface NameForm {
   readonly informativeCount: number;
 }
 
-/** How one query name lines up with one listed name. */
-export interface NameScore {
-  readonly score: number;
-  readonly matchedTokens: number;
-}
-
-/** Token pairs below this similarity count as unmatched (numbers and 1-2 letter tokens must be equal). */
+/** Token pairs below this similarity count as unmatched (numbers and tokens of 3 letters or fewer must be equal). */
 export const TOKEN_MATCH_FLOOR = 0.8;
 /** Same-skeleton pairs from this Jaro-Winkler up gain this much. */
 const SKELETON_LIFT_FROM = 0.72;
@@ -73,14 +67,14 @@ export function tokenVariants(text: string): string[][] {
   return variants;
 }
 
-/** Numbers and tokens of up to 3 letters (initials, CRP, BNC) match only exactly: one letter changes them entirely. */
+/** Tokens sharing their first letters are compared; JW rewards a shared prefix anyway. */
+const PREFIX = 4;
+
 /** Keys of the first letters live beside the skeleton keys, told apart by a marker no token contains. */
 const prefixKey = (token: string) => hashSkipping(`^${token.slice(0, PREFIX)}`, -1);
 
+/** Numbers and tokens of up to 3 letters (initials, CRP, BNC) match only exactly: one letter changes them entirely. */
 const fuzzy = (token: string) => token.length > 3 && !/\d/.test(token);
-
-/** Tokens sharing their first letters are compared; JW rewards a shared prefix anyway. */
-const PREFIX = 4;
 
 /**
  * True when one deletion from each (or none) makes the two equal: one substitution, insertion,
@@ -215,10 +209,6 @@ export class NameIndex {
     return id;
   }
 
-  weightOf(tokenId: number): number {
-    return this.weights[tokenId]!;
-  }
-
   /** Weight of a query token: the list's own weight if the list uses it, else that of a rare token. */
   queryTokenWeight(token: string): number {
     const id = this.tokenIds.get(token);
@@ -285,7 +275,7 @@ export class NameIndex {
    * less; a match on low-information tokens only scores 0 and one on a single meaningful token of
    * a longer name is capped below review.
    */
-  score(formId: number, queryTokens: readonly string[], queryParts: number, similarityOf: (queryIndex: number, tokenId: number) => number): NameScore {
+  score(formId: number, queryTokens: readonly string[], queryParts: number, similarityOf: (queryIndex: number, tokenId: number) => number): number {
     const form = this.forms[formId]!;
     const pairs: { q: number; t: number; s: number }[] = [];
     for (let q = 0; q < queryTokens.length; q++) {
@@ -294,7 +284,7 @@ export class NameIndex {
         if (s > 0) pairs.push({ q, t, s });
       }
     }
-    if (pairs.length === 0) return { score: 0, matchedTokens: 0 };
+    if (pairs.length === 0) return 0;
     pairs.sort((a, b) => b.s - a.s || this.weights[form.tokens[b.t]!]! - this.weights[form.tokens[a.t]!]!);
     const usedQuery = new Uint8Array(queryTokens.length);
     const usedListed = new Uint8Array(form.tokens.length);
@@ -302,7 +292,6 @@ export class NameIndex {
     let matchedSimilarity = 0;
     let informativeMatched = 0;
     let matchedTokens = 0;
-    let numberMismatch = false;
     for (const { q, t, s } of pairs) {
       if (usedQuery[q] || usedListed[t]) continue;
       usedQuery[q] = 1;
@@ -314,10 +303,10 @@ export class NameIndex {
       if (this.informative[id] && !isLowInformation(queryTokens[q]!)) informativeMatched++;
       matchedTokens++;
     }
-    if (informativeMatched === 0) return { score: 0, matchedTokens };
+    if (informativeMatched === 0) return 0;
     // Numbers are kept because they tell names apart: VESSEL 7 is not VESSEL 8.
     const unmatchedNumber = (tokens: ArrayLike<string>, used: Uint8Array) => Array.from({ length: tokens.length }, (_, i) => i).some((i) => !used[i] && /^\d+$/.test(tokens[i]!));
-    numberMismatch = unmatchedNumber(queryTokens, usedQuery) && unmatchedNumber(Array.from(form.tokens, (id) => this.tokens[id]!), usedListed);
+    const numberMismatch = unmatchedNumber(queryTokens, usedQuery) && unmatchedNumber(Array.from(form.tokens, (id) => this.tokens[id]!), usedListed);
     let unmatchedQueryWeight = 0;
     for (let q = 0; q < queryTokens.length; q++) {
       if (!usedQuery[q]) unmatchedQueryWeight += this.queryTokenWeight(queryTokens[q]!);
@@ -330,6 +319,6 @@ export class NameIndex {
     const oneTokenOfMany =
       (informativeMatched === 1 && form.informativeCount >= 2) || (form.individual && form.parts >= 2 && (queryParts === 1 || (matchedTokens === 1 && form.tokens.length >= 2)));
     if (oneTokenOfMany || numberMismatch) score = Math.min(score, SINGLE_TOKEN_CAP);
-    return { score: Math.max(0, score), matchedTokens };
+    return Math.max(0, score);
   }
 }
