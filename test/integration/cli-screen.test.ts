@@ -1,11 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LIST_2024_05_03 } from '../helpers/ofac-data';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const work = mkdtempSync(path.join(tmpdir(), 'tc-cli-screen-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** `npm run --silent cli -- ...` without npm: the same entry point on the same Node. */
 function cli(...args: string[]) {
