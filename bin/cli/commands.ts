@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import * as audit from './audit';
 import * as dlq from './dlq';
 import * as investors from './investors';
+import * as screening from './screening';
 
 /** Every CLI command group; each module registers its own subcommands. */
-export const COMMANDS: readonly { register(program: Command): void }[] = [investors, dlq, audit];
+export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit];

@@ -102,6 +102,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
       ...auditLocalEnv(),
+      ...sanctionsListEnv(),
     };
     // The handlers run in this process and read their configuration at import, like a cold start.
     Object.assign(process.env, env);
@@ -113,6 +114,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       handlers.set(name, module.handler);
     }
     const contextFor = (name: FunctionName) => () => lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
+
+    progress('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');
+    await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
 
     progress('starting the HTTP API and the queue consumers');
     const authority = new DevAuthority();
@@ -162,6 +166,24 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     started.push(service);
     return service;
   }
+}
+
+// ---- Sanctions list ---------------------------------------------------------------------------
+// Locally the list-refresh function loads OFAC's files from a folder instead of fetching them. The
+// runner invokes it once before the queue consumers start, so the first screening has a list;
+// `cli lists load --dir <folder> --local` loads another one (diff + re-screen of the book).
+
+/** The newest complete SDN snapshot in shared/data (see its PROVENANCE.md). */
+export const LOCAL_SANCTIONS_DIR = path.resolve(ROOT, '..', 'shared', 'data', 'ofac', '2024-05-03');
+
+type ScheduledLambda = (event: Record<string, never>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+function sanctionsListEnv(): Record<string, string> {
+  return { [ENV.sanctionsSourceDir]: LOCAL_SANCTIONS_DIR };
+}
+
+async function seedSanctionsList(refresh: ScheduledLambda, context: () => ReturnType<typeof lambdaContext>): Promise<void> {
+  await refresh({}, context());
 }
 
 function closeServer(server: Server): Promise<void> {

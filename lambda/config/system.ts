@@ -112,7 +112,13 @@ export const TABLES = {
   screenings: {
     envVar: 'SCREENINGS_TABLE',
     partitionKey: { name: 'investorId', type: 'S' },
-    sortKey: { name: 'screenedAt', type: 'S' },
+    /** `<list version>#<hash of the screened data>`: one result per investor, list version and data. */
+    sortKey: { name: 'screeningKey', type: 'S' },
+  },
+  listVersions: {
+    envVar: 'LIST_VERSIONS_TABLE',
+    /** A version id (`ofac-sdn:<date>:<hash>`), or `current`: the pointer screening follows. */
+    partitionKey: { name: 'versionId', type: 'S' },
   },
   cases: {
     envVar: 'CASES_TABLE',
@@ -207,9 +213,21 @@ export const FUNCTIONS = {
     memorySize: 1024,
     timeoutSeconds: 50,
     consumes: 'screening',
-    tables: { investors: 'readWrite', screenings: 'readWrite', audit: 'append' },
+    tables: { investors: 'readWrite', screenings: 'readWrite', listVersions: 'read', cases: 'readWrite', audit: 'append' },
+    buckets: { listSnapshots: 'read' },
     sendsTo: ['allowlist'],
     readsChains: true,
+  },
+  sanctionsRefresh: {
+    entry: 'lambda/handlers/sanctions-refresh.ts',
+    description: "Fetches OFAC's SDN list, records a new version with its diff and snapshot, and queues the book for re-screening",
+    // SDN_ADVANCED.XML is over 100 MB: held once as bytes, parsed as a stream.
+    memorySize: 3008,
+    timeoutSeconds: 600,
+    tables: { listVersions: 'readWrite', investors: 'read', audit: 'append' },
+    buckets: { listSnapshots: 'readWrite' },
+    sendsTo: ['screening'],
+    schedule: 'rate(1 hour)',
   },
   allowlistWorker: {
     entry: 'lambda/handlers/allowlist-worker.ts',
@@ -281,6 +299,10 @@ export const ENV = {
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   /** Optional: seconds a record may take to land after its time before a checkpoint covers it (default 300). */
   auditSettleSeconds: 'AUDIT_SETTLE_SECONDS',
+  /** Optional: where the list refresh fetches from (default: OFAC's Sanctions List Service, SDN_ADVANCED.XML). */
+  sanctionsSourceUrl: 'SANCTIONS_SOURCE_URL',
+  /** Local runs and tests: a folder with OFAC's files to load instead of fetching. */
+  sanctionsSourceDir: 'SANCTIONS_SOURCE_DIR',
 } as const;
 
 export const SERVICE_NAME = 'treasury-compliance';

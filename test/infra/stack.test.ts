@@ -308,7 +308,7 @@ describe('insert-only tables', () => {
   });
 });
 
-describe('TreasuryComplianceStack: the allowlist', () => {
+describe('TreasuryComplianceStack: scheduled and signing functions', () => {
   const { template } = cases[0]![2];
   const functionId = (prefix: string) => Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.startsWith(prefix))!;
 
@@ -325,5 +325,28 @@ describe('TreasuryComplianceStack: the allowlist', () => {
 
   it('runs the reconciler on its schedule', () => {
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: FUNCTIONS.allowlistReconciler.schedule });
+  });
+
+  it('runs the sanctions list refresh on its schedule, with write access to the snapshot bucket and read-only access for the screening worker', () => {
+    const functions = template.findResources('AWS::Lambda::Function');
+    const refreshId = Object.keys(functions).find((id) => id.startsWith('SanctionsRefreshFunction'))!;
+    expect(refreshId).toBeDefined();
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: FUNCTIONS.sanctionsRefresh.schedule,
+      Targets: Match.arrayWith([Match.objectLike({ Arn: { 'Fn::GetAtt': [refreshId, 'Arn'] } })]),
+    });
+    const bucketActions = (functionPrefix: string) => {
+      const actions: string[] = [];
+      for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
+        if (!JSON.stringify(policy.Properties.Roles).includes(functionPrefix)) continue;
+        for (const statement of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]) {
+          if (JSON.stringify(statement.Resource).includes('ListSnapshotsBucket')) actions.push(...([] as string[]).concat(statement.Action));
+        }
+      }
+      return actions;
+    };
+    expect(bucketActions('SanctionsRefreshFunction')).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
+    expect(bucketActions('ScreeningWorkerFunction')).toContain('s3:GetObject');
+    expect(bucketActions('ScreeningWorkerFunction').filter((action) => action.startsWith('s3:Put') || action.startsWith('s3:Delete'))).toEqual([]);
   });
 });

@@ -5,7 +5,8 @@ import { ulid } from 'ulid';
 import { DynamoAuditRecords } from '../../lambda/adapters/dynamo/audit-reader';
 import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
 import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { S3CheckpointBodies, S3ExportDelivery, s3Client } from '../../lambda/adapters/s3/audit-buckets';
+import { S3CheckpointBodies, S3ExportDelivery } from '../../lambda/adapters/s3/audit-buckets';
+import { s3Client } from '../../lambda/adapters/s3/client';
 import { BUCKETS, TABLES } from '../../lambda/config/system';
 import {
   AuditLog,

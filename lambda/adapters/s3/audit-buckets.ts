@@ -1,15 +1,6 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { ENV } from '../../config/system';
 import { canonicalBytes, sha256Hex, type CheckpointBodies, type CheckpointBody, type ExportDelivery } from '../../domain/audit';
-
-let shared: S3Client | undefined;
-
-/** One client per process; path-style where the local runner says so (fauxqs). */
-export function s3Client(env: NodeJS.ProcessEnv = process.env): S3Client {
-  shared ??= new S3Client({ forcePathStyle: env[ENV.s3ForcePathStyle] === 'true' });
-  return shared;
-}
 
 /**
  * Checkpoint bodies, one object each, keyed by number and the digest of the signed header (ECDSA
