@@ -1,21 +1,42 @@
 #!/usr/bin/env node
 /**
- * The CDK app: `npx cdk synth` / `npx cdk deploy`. Context:
+ * The CDK app: `npx cdk synth` / `npx cdk deploy`. Context (README, Deploy):
  *   -c chains='[{"chainId":...,"name":...,"rpcUrl":...,"identityRegistry":...,"identityFactory":...,"token":...}]'
+ *   -c vendors='["sumsub","persona"]'      KYC vendors, for their signature-rejection alarms
+ *   -c alarmEmail=ops@example.com          subscribed to the alarm topic
  *   -c stackName=TreasuryCompliance
+ * cdk-nag's AwsSolutions and Serverless packs run on every synth: an unacknowledged error fails it.
  */
 import { App } from 'aws-cdk-lib';
+import { addCompliancePacks } from '../lib/nag';
 import { TreasuryComplianceStack } from '../lib/treasury-compliance-stack';
 
 const app = new App();
 
-function chainsFromContext(): unknown[] {
-  const raw: unknown = app.node.tryGetContext('chains');
-  if (raw === undefined || raw === '') return [];
-  return typeof raw === 'string' ? (JSON.parse(raw) as unknown[]) : (raw as unknown[]);
+/** A context value given as JSON on the command line or as a value in cdk.json. */
+function jsonContext(key: string): unknown {
+  const raw: unknown = app.node.tryGetContext(key);
+  if (raw === undefined || raw === '') return undefined;
+  if (typeof raw !== 'string') return raw;
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new Error(`-c ${key} must be JSON (see README, Deploy)`);
+  }
 }
 
+function vendorsFromContext(): string[] {
+  const vendors = jsonContext('vendors') ?? [];
+  if (!Array.isArray(vendors) || !vendors.every((vendor) => typeof vendor === 'string' && /^[a-z0-9-]{1,40}$/.test(vendor))) {
+    throw new Error('-c vendors must be a JSON array of vendor ids (lower-case letters, digits, dashes), e.g. \'["sumsub"]\'');
+  }
+  return vendors as string[];
+}
+
+addCompliancePacks(app);
 new TreasuryComplianceStack(app, (app.node.tryGetContext('stackName') as string | undefined) ?? 'TreasuryCompliance', {
-  chains: chainsFromContext() as never,
+  chains: ((jsonContext('chains') as unknown[] | undefined) ?? []) as never,
+  vendors: vendorsFromContext(),
+  alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -16,20 +16,27 @@ function port(value: string): number {
   return parsed;
 }
 
+function chainCount(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 7) throw new InvalidArgumentError('must be a whole number from 1 to 7');
+  return parsed;
+}
+
 const program = new Command()
   .name('npm start --')
   .description('Run treasury-compliance locally: DynamoDB Local, fauxqs (SQS + S3), a Hardhat chain with the ERC-3643 contracts, the HTTP API and the queue workers.')
   .option('--api-port <port>', 'HTTP API port (taken ports fall back to a free one)', port, 3000)
   .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
   .option('--sqs-port <port>', 'fauxqs (SQS + S3) port', port, 4566)
-  .option('--chain-port <port>', 'Hardhat JSON-RPC port', port, 8545)
+  .option('--chain-port <port>', 'first Hardhat JSON-RPC port; the other chains take the next ones', port, 8545)
+  .option('--chains <count>', 'how many of the fund\'s seven chains to run, 1 to 7', chainCount, 7)
   .option('--log-level <level>', 'handler log level: DEBUG, INFO, WARN, ERROR', 'WARN')
   .option('--work-dir <dir>', 'where logs and scratch files go', '.local')
   .option('--json', 'print one JSON line with the URLs and credentials when ready (for scripts and tests)', false)
   .addHelpText('after', '\nExample, once it prints its URLs:\n  curl -X POST $API/investors -H "authorization: Bearer $PORTAL_TOKEN" -H "content-type: application/json" \\\n    -d \'{"externalId":"p-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"]}\'');
 
 async function main(): Promise<void> {
-  const options = program.parse().opts<{ apiPort: number; dynamodbPort: number; sqsPort: number; chainPort: number; logLevel: string; workDir: string; json: boolean }>();
+  const options = program.parse().opts<{ apiPort: number; dynamodbPort: number; sqsPort: number; chainPort: number; chains: number; logLevel: string; workDir: string; json: boolean }>();
   const major = Number(process.versions.node.split('.')[0]);
   if (major < MIN_NODE_MAJOR) {
     throw new Error(`Node ${process.versions.node} is too old: run through \`npm start\`, which uses the Node 24 that \`npm ci\` installs into node_modules/.bin.`);
@@ -38,6 +45,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const system = await startLocalSystem({
     ports: { api: options.apiPort, dynamodb: options.dynamodbPort, fauxqs: options.sqsPort, chain: options.chainPort },
+    chains: options.chains,
     workDir: options.workDir,
     logLevel: options.logLevel,
     onProgress: options.json ? undefined : (step) => console.log(`… ${step}`),
@@ -67,7 +75,6 @@ async function main(): Promise<void> {
 }
 
 function printBanner(system: LocalSystem, readyMs: number, workDir: string): void {
-  const chain = system.chains[0]!;
   const portal = system.tokens.find((token) => token.role === 'portal')!;
   const lines = [
     '',
@@ -75,14 +82,12 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     '',
     `  HTTP API                    ${system.apiUrl}`,
     ...system.services.map((service) => `  ${service.name.padEnd(28)}${service.endpoint}`),
-    `  IdentityRegistry            ${chain.identityRegistry}   (chain ${chain.chainId})`,
-    `  Token                       ${chain.token}`,
-    `  Identity factory            ${chain.identityFactory}`,
+    ...system.chains.map((chain) => `  ${`${chain.name} (${chain.chainId})`.padEnd(28)}${chain.rpcUrl}   registry ${chain.identityRegistry}  token ${chain.token}`),
     `  Logs                        ${workDir}/logs`,
     '',
     'Dev credentials (local only; tokens are valid for this run):',
     ...system.tokens.map((token) => `  ${token.subject.padEnd(15)} ${token.role.padEnd(19)} Bearer ${token.token}`),
-    `  allowlist agent ${chain.agent} (Hardhat dev account #1)`,
+    `  allowlist agent ${system.chains[0]!.agent} (Hardhat dev account #1, on every chain)`,
     '',
     'Try it:',
     `  curl -s -X POST ${system.apiUrl}/investors -H 'authorization: Bearer ${portal.token}' -H 'content-type: application/json' \\`,

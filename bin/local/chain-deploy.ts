@@ -1,7 +1,7 @@
 import { ContractFactory, JsonRpcProvider, NonceManager, Wallet, type BaseContract, type InterfaceAbi } from 'ethers';
 import { contracts as onchainId } from '@onchain-id/solidity';
 import { contracts as trex } from '@tokenysolutions/t-rex';
-import type { ChainConfig } from '../../lambda/config/chains';
+import type { ChainConfigInput } from '../../lambda/config/chains';
 
 /**
  * Hardhat's well-known development accounts (mnemonic "test test ... junk"). Public keys with no
@@ -19,7 +19,8 @@ interface Artifact {
   readonly bytecode: string;
 }
 
-export interface DeployedSuite extends ChainConfig {
+export interface DeployedSuite extends ChainConfigInput {
+  readonly rpcUrl: string;
   readonly claimTopicsRegistry: string;
   readonly trustedIssuersRegistry: string;
   readonly identityRegistryStorage: string;

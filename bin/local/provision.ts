@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKETS, QUEUES, TABLES, queueNames, type KeySpec, type QueueName, type TableSpec } from '../../lambda/config/system';
+import { BUCKETS, QUEUES, TABLES, queueNames, type KeySpec, type QueueName, type QueueSpec, type TableSpec } from '../../lambda/config/system';
 
 /**
  * Creates the tables, queues and buckets of lambda/config/system.ts, with the same keys, indexes,
@@ -18,7 +18,10 @@ export async function provision(clients: { dynamodb: DynamoDBClient; sqs: SQSCli
     }),
   );
   for (const queue of Object.keys(QUEUES) as QueueName[]) {
-    env[QUEUES[queue].envVar] = await createQueueWithDeadLetter(clients.sqs, prefix, queue);
+    const { queueUrl, deadLetterUrl } = await createQueueWithDeadLetter(clients.sqs, prefix, queue);
+    env[QUEUES[queue].envVar] = queueUrl;
+    const deadLetterEnvVar = (QUEUES[queue] as QueueSpec).deadLetterEnvVar;
+    if (deadLetterEnvVar) env[deadLetterEnvVar] = deadLetterUrl;
   }
   for (const [id, spec] of Object.entries(BUCKETS)) {
     const name = `${prefix}-${id}`.toLowerCase();
@@ -28,7 +31,7 @@ export async function provision(clients: { dynamodb: DynamoDBClient; sqs: SQSCli
   return env;
 }
 
-function tableInput(name: string, spec: TableSpec) {
+export function tableInput(name: string, spec: TableSpec) {
   const keys = new Map<string, KeySpec>();
   const keySchema = (partition: KeySpec, sort?: KeySpec): KeySchemaElement[] => {
     keys.set(partition.name, partition);
@@ -45,7 +48,7 @@ function tableInput(name: string, spec: TableSpec) {
   return { TableName: name, KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, BillingMode: 'PAY_PER_REQUEST' as const };
 }
 
-async function createQueueWithDeadLetter(sqs: SQSClient, prefix: string, queue: QueueName): Promise<string> {
+async function createQueueWithDeadLetter(sqs: SQSClient, prefix: string, queue: QueueName): Promise<{ queueUrl: string; deadLetterUrl: string }> {
   const spec = QUEUES[queue];
   const names = queueNames(prefix, queue);
   const fifo: Record<string, string> = spec.fifo ? { FifoQueue: 'true' } : {};
@@ -61,5 +64,5 @@ async function createQueueWithDeadLetter(sqs: SQSClient, prefix: string, queue: 
       },
     }),
   );
-  return main.QueueUrl!;
+  return { queueUrl: main.QueueUrl!, deadLetterUrl: dlq.QueueUrl! };
 }

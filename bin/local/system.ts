@@ -1,25 +1,29 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
+import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
-import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from './chain-deploy';
+import { auditLocalEnv, startAuditCheckpoints } from './audit';
+import { DEV_ACCOUNTS, type DeployedSuite } from './chain-deploy';
 import { DEV_USERS, DevAuthority } from './dev-auth';
 import { lambdaContext } from './lambda-context';
+import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
-import { freePort, startDynamoDbLocal, startFauxqs, startHardhatNode, type LocalService } from './services';
+import { freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-export const LOCAL_CHAIN_ID = 31337;
 export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalSystemOptions {
   /** Preferred ports; 0 (the default) picks free ones. */
   readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number };
+  /** How many of the fund's seven chains to run (each a Hardhat node); default all seven. */
+  readonly chains?: number;
   /** Where logs and scratch files go. */
   readonly workDir?: string;
   /** Powertools log level for the handlers (default WARN, so the console stays readable). */
@@ -63,15 +67,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   const stopServices = () => Promise.allSettled(started.map((service) => service.stop()));
 
   try {
-    progress('starting DynamoDB Local, fauxqs and the Hardhat chain');
-    const [dynamodb, fauxqs, chain] = await Promise.all([
+    progress('starting DynamoDB Local, fauxqs and the Hardhat chains, deploying the ERC-3643 contracts');
+    const chainPort = (index: number) => portOrFree(options.ports?.chain ? options.ports.chain + index : 0);
+    const [dynamodb, fauxqs, suites] = await Promise.all([
       portOrFree(options.ports?.dynamodb).then((port) => startDynamoDbLocal({ port, logDir })).then(track),
       portOrFree(options.ports?.fauxqs).then((port) => startFauxqs({ port, logDir })).then(track),
-      portOrFree(options.ports?.chain).then((port) => startHardhatNode({ port, logDir, chainId: LOCAL_CHAIN_ID, workDir: path.join(workDir, 'hardhat') })).then(track),
+      startLocalChains({ count: options.chains ?? 7, port: chainPort, logDir, workDir, track }),
     ]);
-
-    progress('deploying the ERC-3643 contracts');
-    const suite = await deployTrexSuite({ rpcUrl: chain.endpoint, chainId: LOCAL_CHAIN_ID, name: 'hardhat-local' });
 
     progress('creating tables, queues and buckets');
     const awsEnv = {
@@ -93,12 +95,14 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const env: Record<string, string> = {
       ...awsEnv,
       ...resourceEnv,
-      [ENV.chains]: JSON.stringify([suite].map(({ chainId, name, rpcUrl, identityRegistry, identityFactory, token, confirmations }) => ({ chainId, name, rpcUrl, identityRegistry, identityFactory, token, confirmations }))),
+      ...localChainEnv(suites),
       [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
       [ENV.serviceName]: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
       POWERTOOLS_TRACE_ENABLED: 'false',
+      ...auditLocalEnv(),
+      ...sanctionsListEnv(),
     };
     // The handlers run in this process and read their configuration at import, like a cold start.
     Object.assign(process.env, env);
@@ -110,6 +114,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       handlers.set(name, module.handler);
     }
     const contextFor = (name: FunctionName) => () => lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
+
+    progress('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');
+    await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
 
     progress('starting the HTTP API and the queue consumers');
     const authority = new DevAuthority();
@@ -134,15 +141,17 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       await poller.start();
       pollers.push(poller);
     }
+    const audit = startAudit(handlers, contextFor);
 
     return {
       apiUrl: `http://127.0.0.1:${apiPort}`,
       services: started,
-      chains: [suite],
+      chains: suites,
       env,
       tokens: DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) })),
       pollers,
       stop: async () => {
+        await audit.stop();
         await Promise.allSettled(pollers.map((poller) => poller.stop()));
         await closeServer(server);
         await stopServices();
@@ -159,9 +168,32 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   }
 }
 
+// ---- Sanctions list ---------------------------------------------------------------------------
+// Locally the list-refresh function loads OFAC's files from a folder instead of fetching them. The
+// runner invokes it once before the queue consumers start, so the first screening has a list;
+// `cli lists load --dir <folder> --local` loads another one (diff + re-screen of the book).
+
+/** The newest complete SDN snapshot in shared/data (see its PROVENANCE.md). */
+export const LOCAL_SANCTIONS_DIR = path.resolve(ROOT, '..', 'shared', 'data', 'ofac', '2024-05-03');
+
+type ScheduledLambda = (event: Record<string, never>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
+
+function sanctionsListEnv(): Record<string, string> {
+  return { [ENV.sanctionsSourceDir]: LOCAL_SANCTIONS_DIR };
+}
+
+async function seedSanctionsList(refresh: ScheduledLambda, context: () => ReturnType<typeof lambdaContext>): Promise<void> {
+  await refresh({}, context());
+}
+
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());
   });
+}
+
+/** The audit trail's scheduled checkpoints (an EventBridge rule on AWS). */
+function startAudit(handlers: ReadonlyMap<FunctionName, unknown>, contextFor: (name: FunctionName) => () => Context) {
+  return startAuditCheckpoints(handlers.get('auditCheckpoint') as Parameters<typeof startAuditCheckpoints>[0], contextFor('auditCheckpoint'), (error) => console.error(`[local] auditCheckpoint invocation failed: ${(error as Error).message}`));
 }

@@ -36,6 +36,15 @@ export function bucketName(bucket: BucketName, env: NodeJS.ProcessEnv = process.
   return readVar(BUCKETS[bucket].envVar, env);
 }
 
+/** An optional whole-number variable; the error names the variable when it is set but not a number. */
+export function readOptionalInt(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigurationError(`${name} must be a whole number of at least 0`);
+  return value;
+}
+
 /** Parses a JSON-valued variable with a schema; the error names the variable and the bad fields. */
 export function readJsonEnv<T>(name: string, schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): T {
   const raw = readVar(name, env);

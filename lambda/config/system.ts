@@ -37,10 +37,16 @@ export interface QueueSpec {
   readonly maxReceiveCount: number;
   /** Records per invocation of the consuming function. */
   readonly batchSize: number;
+  /** Alarm when the oldest message has waited longer than this: the consumer is stuck or failing. */
+  readonly oldestMessageAlarmSeconds?: number;
+  /** Environment variable holding the dead-letter queue's URL, for functions that list it in `deadLetters`. */
+  readonly deadLetterEnvVar?: string;
 }
 
 export interface BucketSpec {
   readonly envVar: string;
+  /** S3 Object Lock on AWS: every object version is kept, unchangeable, for the retention period. */
+  readonly objectLock?: { readonly mode: 'compliance' | 'governance'; readonly retentionYears: number };
 }
 
 export type Access = 'read' | 'write' | 'readWrite' | 'append';
@@ -71,6 +77,8 @@ export interface FunctionSpec {
   readonly sendsTo?: readonly QueueName[];
   /** The queue whose messages invoke this function. */
   readonly consumes?: QueueName;
+  /** Dead-letter queues the function sends to itself (failures with their reason). */
+  readonly deadLetters?: readonly QueueName[];
   readonly buckets?: Partial<Record<BucketName, Access>>;
   /** Needs the chain configuration (registry addresses). */
   readonly readsChains?: boolean;
@@ -104,7 +112,13 @@ export const TABLES = {
   screenings: {
     envVar: 'SCREENINGS_TABLE',
     partitionKey: { name: 'investorId', type: 'S' },
-    sortKey: { name: 'screenedAt', type: 'S' },
+    /** `<list version>#<hash of the screened data>`: one result per investor, list version and data. */
+    sortKey: { name: 'screeningKey', type: 'S' },
+  },
+  listVersions: {
+    envVar: 'LIST_VERSIONS_TABLE',
+    /** A version id (`ofac-sdn:<date>:<hash>`), or `current`: the pointer screening follows. */
+    partitionKey: { name: 'versionId', type: 'S' },
   },
   cases: {
     envVar: 'CASES_TABLE',
@@ -115,6 +129,19 @@ export const TABLES = {
     partitionKey: { name: 'stream', type: 'S' },
     sortKey: { name: 'seq', type: 'N' },
     insertOnly: true,
+    // Sparse indexes for auditors' queries: records carry day/investorId/type, wallet references carry wallet.
+    indexes: [
+      { name: 'byDay', partitionKey: { name: 'day', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+      { name: 'byInvestor', partitionKey: { name: 'investorId', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+      { name: 'byType', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+      { name: 'byWallet', partitionKey: { name: 'wallet', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
+    ],
+  },
+  /** The allowlist worker's journal: pending changes, one item per transaction nonce, writer leases. */
+  allowlistJournal: {
+    envVar: 'ALLOWLIST_JOURNAL_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
   },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
@@ -133,12 +160,19 @@ export const QUEUES = {
     visibilityTimeoutSeconds: 120,
     maxReceiveCount: 5,
     batchSize: 10,
+    // An investor waits on this queue to hold tokens; a few confirmations take minutes, not a quarter hour.
+    oldestMessageAlarmSeconds: 900,
+    deadLetterEnvVar: 'ALLOWLIST_DLQ_URL',
   },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 
 export const BUCKETS = {
   listSnapshots: { envVar: 'LIST_SNAPSHOTS_BUCKET' },
+  /** Signed audit checkpoints, write-once for ten years. */
+  auditCheckpoints: { envVar: 'AUDIT_CHECKPOINTS_BUCKET', objectLock: { mode: 'compliance', retentionYears: 10 } },
+  /** Large audit exports, fetched through presigned links. */
+  auditExports: { envVar: 'AUDIT_EXPORTS_BUCKET' },
 } as const satisfies Record<string, BucketSpec>;
 export type BucketName = keyof typeof BUCKETS;
 
@@ -179,9 +213,21 @@ export const FUNCTIONS = {
     memorySize: 1024,
     timeoutSeconds: 50,
     consumes: 'screening',
-    tables: { investors: 'readWrite', screenings: 'readWrite', audit: 'append' },
+    tables: { investors: 'readWrite', screenings: 'readWrite', listVersions: 'read', cases: 'readWrite', audit: 'append' },
+    buckets: { listSnapshots: 'read' },
     sendsTo: ['allowlist'],
     readsChains: true,
+  },
+  sanctionsRefresh: {
+    entry: 'lambda/handlers/sanctions-refresh.ts',
+    description: "Fetches OFAC's SDN list, records a new version with its diff and snapshot, and queues the book for re-screening",
+    // SDN_ADVANCED.XML is over 100 MB: held once as bytes, parsed as a stream.
+    memorySize: 3008,
+    timeoutSeconds: 600,
+    tables: { listVersions: 'readWrite', investors: 'read', audit: 'append' },
+    buckets: { listSnapshots: 'readWrite' },
+    sendsTo: ['screening'],
+    schedule: 'rate(1 hour)',
   },
   allowlistWorker: {
     entry: 'lambda/handlers/allowlist-worker.ts',
@@ -189,8 +235,44 @@ export const FUNCTIONS = {
     memorySize: 512,
     timeoutSeconds: 100,
     consumes: 'allowlist',
-    tables: { investors: 'readWrite', audit: 'append' },
+    tables: { investors: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // Its own flush requests travel the allowlist queue; permanent failures go to the DLQ with a reason.
+    sendsTo: ['allowlist'],
+    deadLetters: ['allowlist'],
     signsTransactions: true,
+    kmsKeys: ['allowlistSigner'],
+    secrets: ['chainRpcUrls'],
+  },
+  allowlistReconciler: {
+    entry: 'lambda/handlers/allowlist-reconciler.ts',
+    description: 'Compares the ERC-3643 registries with the investors and opens a case for any drift',
+    memorySize: 512,
+    timeoutSeconds: 300,
+    schedule: 'rate(1 hour)',
+    tables: { investors: 'read', cases: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // Registries with changes still pending get a flush request, so nothing waits for new traffic.
+    sendsTo: ['allowlist'],
+    readsChains: true,
+    secrets: ['chainRpcUrls'],
+  },
+  auditApi: {
+    entry: 'lambda/handlers/audit-api.ts',
+    description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
+    memorySize: 1024,
+    timeoutSeconds: 29,
+    tables: { audit: 'read' },
+    buckets: { auditCheckpoints: 'read', auditExports: 'readWrite' },
+    kmsKeys: ['auditSigner'],
+  },
+  auditCheckpoint: {
+    entry: 'lambda/handlers/audit-checkpoint.ts',
+    description: 'Seals the audit records since the last checkpoint under a signed Merkle root',
+    memorySize: 1024,
+    timeoutSeconds: 300,
+    tables: { audit: 'append' },
+    buckets: { auditCheckpoints: 'append' },
+    kmsKeys: ['auditSigner'],
+    schedule: 'rate(15 minutes)',
   },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -198,6 +280,10 @@ export type FunctionName = keyof typeof FUNCTIONS;
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/investors', function: 'investorsApi', auth: ['portal', 'operator'] },
   { method: 'GET', path: '/investors/{investorId}', function: 'investorsApi', auth: ['portal', 'operator', 'compliance-officer'] },
+  { method: 'GET', path: '/audit/records', function: 'auditApi', auth: ['auditor'] },
+  { method: 'POST', path: '/audit/exports', function: 'auditApi', auth: ['auditor'] },
+  { method: 'GET', path: '/audit/verify', function: 'auditApi', auth: ['auditor'] },
+  { method: 'GET', path: '/audit/public-key', function: 'auditApi', auth: ['auditor'] },
 ];
 
 /** Environment variables that are not a table, queue or bucket name. */
@@ -211,11 +297,21 @@ export const ENV = {
   /** `true` where S3 is served path-style (fauxqs locally). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
+  /** Optional: seconds a record may take to land after its time before a checkpoint covers it (default 300). */
+  auditSettleSeconds: 'AUDIT_SETTLE_SECONDS',
+  /** Optional: where the list refresh fetches from (default: OFAC's Sanctions List Service, SDN_ADVANCED.XML). */
+  sanctionsSourceUrl: 'SANCTIONS_SOURCE_URL',
+  /** Local runs and tests: a folder with OFAC's files to load instead of fetching. */
+  sanctionsSourceDir: 'SANCTIONS_SOURCE_DIR',
 } as const;
 
 export const SERVICE_NAME = 'treasury-compliance';
 
-/** CloudWatch metrics that alarms depend on: emitters and the stack's alarms share these names. */
+/**
+ * CloudWatch metrics that alarms depend on: emitters and the stack's alarms share these names. The
+ * alarms match dimensions exactly: emit with Powertools Metrics' default `service` dimension and only the
+ * extra dimensions named here.
+ */
 export const METRICS = {
   namespace: 'TreasuryCompliance',
   /** Count, emitted by the list-refresh function after every successful check (changed or not). */
@@ -231,6 +327,7 @@ export const FUNCTION_SPECS: Readonly<Record<FunctionName, FunctionSpec>> = FUNC
 export interface ResourceNames {
   table(name: TableName): string;
   queue(name: QueueName): string;
+  deadLetterQueue(name: QueueName): string;
   bucket(name: BucketName): string;
   chains(): string;
   kmsKey(name: KmsKeyName): string;
@@ -242,6 +339,10 @@ export function environmentFor(fn: FunctionSpec, names: ResourceNames): Record<s
   const env: Record<string, string> = {};
   for (const table of Object.keys(fn.tables ?? {}) as TableName[]) env[TABLES[table].envVar] = names.table(table);
   for (const queue of fn.sendsTo ?? []) env[QUEUES[queue].envVar] = names.queue(queue);
+  for (const queue of fn.deadLetters ?? []) {
+    const envVar = (QUEUES[queue] as QueueSpec).deadLetterEnvVar;
+    if (envVar) env[envVar] = names.deadLetterQueue(queue);
+  }
   for (const bucket of Object.keys(fn.buckets ?? {}) as BucketName[]) env[BUCKETS[bucket].envVar] = names.bucket(bucket);
   if (fn.readsChains || fn.signsTransactions) env[ENV.chains] = names.chains();
   for (const key of fn.kmsKeys ?? []) env[KMS_KEYS[key].envVar] = names.kmsKey(key);

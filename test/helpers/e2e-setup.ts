@@ -9,11 +9,11 @@ export const E2E_SYSTEM_ENV = 'E2E_LOCAL_SYSTEM';
 
 /**
  * Starts the local runner exactly as `npm start` does (same entry point, `--json` for the ready
- * line), on free ports, and leaves what it printed for the tests.
+ * line), on free ports and two of the seven chains (to spare the CPU), and leaves what it printed for the tests.
  */
 export default async function e2eSetup(): Promise<void> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'tc-e2e-'));
-  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['bin/local.ts', '--json', '--api-port', '0', '--dynamodb-port', '0', '--sqs-port', '0', '--chain-port', '0', '--work-dir', workDir], {
+  const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), ['bin/local.ts', '--json', '--api-port', '0', '--dynamodb-port', '0', '--sqs-port', '0', '--chain-port', '0', '--chains', '2', '--work-dir', workDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

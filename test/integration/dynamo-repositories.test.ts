@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { documentClient } from '../../lambda/adapters/dynamo/client';
+import { DynamoAuditRecords } from '../../lambda/adapters/dynamo/audit-reader';
 import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
 import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
 import { TABLES } from '../../lambda/config/system';
@@ -61,8 +63,10 @@ describe('AuditLog on DynamoDB Local', () => {
 
   it('keeps one unbroken chain under 25 concurrent appends to the same stream', async () => {
     const stream = `investor#${ulid()}`;
+    const wallet = `0x${randomBytes(20).toString('hex')}`;
     const log = new AuditLog(store());
-    await Promise.all(Array.from({ length: 25 }, (_, index) => log.append({ stream, type: 'test.event', actor: 'test', data: { index } })));
+    // Odd appends name a wallet (record and wallet reference in one transaction), even ones are single puts.
+    await Promise.all(Array.from({ length: 25 }, (_, index) => log.append({ stream, type: 'test.event', actor: 'test', data: index % 2 ? { index, wallet } : { index } })));
 
     const { Items = [] } = await documentClient().send(
       new QueryCommand({ TableName: env[TABLES.audit.envVar]!, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream } }),
@@ -75,6 +79,9 @@ describe('AuditLog on DynamoDB Local', () => {
       expect(hashOf(unsigned)).toBe(hash);
     });
     expect(new Set(chain.map((record) => (record.data as { index: number }).index)).size).toBe(25);
+    // The wallet index names exactly the records that name the wallet: none lost to a lost race, none invented.
+    const byWallet = await new DynamoAuditRecords(documentClient(), env[TABLES.audit.envVar]!).page({ wallet }, 100);
+    expect(byWallet.records.map((record) => (record.data as { index: number }).index).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
   });
 });
 

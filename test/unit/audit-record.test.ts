@@ -1,4 +1,6 @@
-import { GENESIS_HASH, hashOf, nextRecord, type AuditEvent } from '../../lambda/domain/audit';
+import canonicalize from 'canonicalize';
+import fc from 'fast-check';
+import { GENESIS_HASH, canonicalRecord, hashOf, nextRecord, type AuditEvent, type AuditRecord } from '../../lambda/domain/audit';
 
 const event: AuditEvent = { stream: 'investor#1', type: 'investor.registered', actor: 'portal:app', investorId: '1', data: { wallets: ['0xabc'], country: 'US' } };
 
@@ -25,5 +27,22 @@ describe('audit record hash chain', () => {
     expect(hashOf({ ...unsigned, data: { ...unsigned.data, country: 'GB' } })).not.toBe(hash);
     expect(hashOf({ ...unsigned, seq: 2 })).not.toBe(hash);
     expect(hashOf({ ...unsigned, actor: 'someone-else' })).not.toBe(hash);
+  });
+});
+
+describe('canonical record serialisation', () => {
+  const text = fc.string({ unit: 'binary' });
+  const json: fc.Arbitrary<unknown> = fc.jsonValue();
+  it('is byte for byte what the general RFC 8785 canonicaliser gives, for any record shape', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ stream: text, type: text, actor: text, investorId: fc.option(text, { nil: undefined }), data: fc.dictionary(text, json), idempotencyKey: fc.option(text, { nil: undefined }), seq: fc.oneof(fc.nat(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string()), at: text, prevHash: text }),
+        (record) => {
+          const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record as unknown as AuditRecord;
+          expect(canonicalRecord(record as unknown as AuditRecord)).toBe(canonicalize({ stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash }));
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -3,7 +3,7 @@ import { contracts as onchainId } from '@onchain-id/solidity';
 import { contracts as trex } from '@tokenysolutions/t-rex';
 import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI, TOKEN_ABI } from '../../lambda/adapters/chain/abi';
 
-/** Our hand-written fragments must select the same functions as the published contracts. */
+/** Our hand-written fragments must select the same functions and events as the published contracts. */
 describe.each([
   ['IdentityRegistry', IDENTITY_REGISTRY_ABI, trex.IdentityRegistry.abi],
   ['Token', TOKEN_ABI, trex.Token.abi],
@@ -17,6 +17,13 @@ describe.each([
       const match = theirs.getFunction(fn.selector);
       expect(match?.format('sighash')).toBe(fn.format('sighash'));
       expect(match?.outputs.map((output) => output.type)).toEqual(fn.outputs.map((output) => output.type));
+    });
+  });
+
+  it('matches every event topic and indexed parameter of the artifact', () => {
+    ours.forEachEvent((event) => {
+      const match = theirs.getEvent(event.topicHash);
+      expect(match?.format('full')).toBe(event.format('full'));
     });
   });
 });

@@ -12,6 +12,8 @@ export const IDENTITY_REGISTRY_ABI = [
   'function batchRegisterIdentity(address[] _userAddresses, address[] _identities, uint16[] _countries)',
   'function deleteIdentity(address _userAddress)',
   'function isAgent(address _agent) view returns (bool)',
+  'event IdentityRegistered(address indexed investorAddress, address indexed identity)',
+  'event IdentityRemoved(address indexed investorAddress, address indexed identity)',
 ] as const;
 
 export const IDENTITY_FACTORY_ABI = [
@@ -24,4 +26,5 @@ export const TOKEN_ABI = [
   'function setAddressFrozen(address _userAddress, bool _freeze)',
   'function batchSetAddressFrozen(address[] _userAddresses, bool[] _freeze)',
   'function identityRegistry() view returns (address)',
+  'event AddressFrozen(address indexed _userAddress, bool indexed _isFrozen, address indexed _owner)',
 ] as const;

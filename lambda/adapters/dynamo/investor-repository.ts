@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors';
 import type { Investor, InvestorRepository } from '../../domain/investors';
 
@@ -64,6 +64,16 @@ export class DynamoInvestorRepository implements InvestorRepository {
       }
       throw error;
     }
+  }
+
+  /** Every investor, page by page (a full scan: for the scheduled reconciliation only). */
+  async *all(): AsyncIterable<Investor> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': investorKey('') }, ExclusiveStartKey }));
+      for (const { pk: _pk, ...investor } of page.Items ?? []) yield investor as Investor;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
   }
 
   private async byExternalId(externalId: string): Promise<Investor | undefined> {

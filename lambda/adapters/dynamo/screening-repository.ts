@@ -1,27 +1,64 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ScreeningRecord, ScreeningRepository } from '../../domain/screening';
 
+const screeningKey = (listVersion: string, subjectHash: string) => `${listVersion}#${subjectHash}`;
+
+/** Screenings: one item per (investor, list version, screened data), written once. */
 export class DynamoScreeningRepository implements ScreeningRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async save(record: ScreeningRecord): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: record }));
+  async saveIfAbsent(record: ScreeningRecord): Promise<ScreeningRecord> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...record, screeningKey: screeningKey(record.listVersion, record.subjectHash) },
+          ConditionExpression: 'attribute_not_exists(screeningKey)',
+        }),
+      );
+      return record;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const stored = await this.find(record.investorId, record.listVersion, record.subjectHash);
+      if (!stored) throw error;
+      return stored;
+    }
   }
 
-  async latest(investorId: string): Promise<ScreeningRecord | undefined> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'investorId = :id',
-        ExpressionAttributeValues: { ':id': investorId },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-      }),
-    );
-    return Items?.[0] as ScreeningRecord | undefined;
+  async find(investorId: string, listVersion: string, subjectHash: string): Promise<ScreeningRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { investorId, screeningKey: screeningKey(listVersion, subjectHash) }, ConsistentRead: true }));
+    return Item ? withoutKey(Item) : undefined;
   }
+
+  /** An investor has one item per list version they were screened against: few enough to read all. */
+  async latest(investorId: string): Promise<ScreeningRecord | undefined> {
+    let latest: ScreeningRecord | undefined;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'investorId = :id',
+          ExpressionAttributeValues: { ':id': investorId },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const record = withoutKey(item);
+        if (!latest || record.screenedAt > latest.screenedAt) latest = record;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return latest;
+  }
+}
+
+function withoutKey(item: Record<string, unknown>): ScreeningRecord {
+  const { screeningKey: _key, ...record } = item;
+  return record as unknown as ScreeningRecord;
 }

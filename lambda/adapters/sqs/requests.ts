@@ -1,11 +1,37 @@
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { changeDeduplicationId, changeGroupId, type AllowlistChange, type AllowlistRequests } from '../../domain/allowlist';
+import { TransientError } from '../../domain/errors';
 import type { ScreeningRequests } from '../../domain/investors';
 import type { KycEventQueue } from '../../domain/kyc/receive';
+import type { RescreenRequests } from '../../domain/screening';
 
 export interface ScreeningMessage {
   readonly investorId: string;
   readonly reason: string;
+  /** Re-screens: the list version that asked for it. */
+  readonly listVersion?: string;
+}
+
+/** SQS takes at most 10 messages per batch call. */
+const SQS_BATCH = 10;
+
+/** Re-screen requests for a whole book, ten per call; a partly failed batch fails the refresh, which is retried (re-screens are idempotent). */
+export class SqsRescreenRequests implements RescreenRequests {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async requestMany(investorIds: readonly string[], reason: string, listVersion: string): Promise<void> {
+    for (let i = 0; i < investorIds.length; i += SQS_BATCH) {
+      const entries = investorIds.slice(i, i + SQS_BATCH).map((investorId, n) => {
+        const message: ScreeningMessage = { investorId, reason, listVersion };
+        return { Id: String(n), MessageBody: JSON.stringify(message) };
+      });
+      const { Failed = [] } = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+      if (Failed.length > 0) throw new TransientError(`${Failed.length} re-screen request(s) were not queued (${Failed[0]?.Code ?? 'unknown'})`);
+    }
+  }
 }
 
 export class SqsScreeningRequests implements ScreeningRequests {

@@ -40,3 +40,31 @@ export function changeDeduplicationId(change: AllowlistChange): string {
 export interface AllowlistRequests {
   request(change: AllowlistChange): Promise<void>;
 }
+
+/**
+ * The worker's own control message on the allowlist queue: "apply what is pending for this
+ * registry now". It travels in the registry's FIFO group, so it arrives after every change that
+ * was queued before it; that is what lets the worker coalesce a burst into large batches.
+ */
+export const flushRequestSchema = z
+  .object({ flush: z.object({ chainId: z.number().int().positive(), identityRegistry: evmAddress }).strict() })
+  .strict();
+export type FlushRequest = z.output<typeof flushRequestSchema>;
+
+/** Registration (add/remove) and freezing (freeze/unfreeze) are independent on chain. */
+export type StateDimension = 'registration' | 'frozen';
+export const ACTION_DIMENSION: Readonly<Record<AllowlistAction, StateDimension>> = { add: 'registration', remove: 'registration', freeze: 'frozen', unfreeze: 'frozen' };
+/** The value of the action's dimension once it is applied. */
+export const ACTION_TARGET: Readonly<Record<AllowlistAction, boolean>> = { add: true, remove: false, freeze: true, unfreeze: false };
+/** Audit event type per action. */
+export const ACTION_EVENT: Readonly<Record<AllowlistAction, string>> = { add: 'allowlist.registered', remove: 'allowlist.removed', freeze: 'allowlist.frozen', unfreeze: 'allowlist.unfrozen' };
+
+/** Audit idempotency key of a change: the record of one intended change is appended once. */
+export function changeAuditKey(change: AllowlistChange): string {
+  return `allowlist#${change.chainId}:${change.identityRegistry.toLowerCase()}:${change.wallet}:${change.action}:v${change.version}`;
+}
+
+/** Asks the worker to apply what is pending for a registry; `token` de-duplicates repeated requests. */
+export interface FlushRequests {
+  requestFlush(target: RegistryTarget, token: string): Promise<void>;
+}

@@ -1,5 +1,5 @@
 import { TransientError } from '../errors';
-import { nextRecord, type AuditEvent, type AuditRecord } from './record';
+import { isReservedStream, nextRecord, type AuditEvent, type AuditRecord } from './record';
 
 /**
  * Storage for hash-chained records. `insert` is atomic: `'taken'` if the (stream, seq) slot is used,
@@ -30,6 +30,7 @@ export class AuditLog {
 
   /** Appends the event; resolves to undefined when its idempotency key was already appended. */
   async append(event: AuditEvent): Promise<AuditRecord | undefined> {
+    if (isReservedStream(event.stream)) throw new TypeError(`audit stream ${event.stream} is reserved for the audit log itself`);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const head = await this.store.head(event.stream);
       const record = nextRecord(event, head, this.now().toISOString());

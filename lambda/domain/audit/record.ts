@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 
 /** What a caller asks to record. */
@@ -29,19 +29,52 @@ export interface AuditRecord extends AuditEvent {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** sha256 over the RFC 8785 canonical JSON of every field but `hash`. */
-export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
-  const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record;
-  const canonical = canonicalize({ stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash });
-  if (canonical === undefined) throw new TypeError('audit record is not serialisable');
-  return createHash('sha256').update(canonical).digest('hex');
+/**
+ * Streams the audit machinery keeps for itself: idempotency markers, wallet references (the wallet
+ * index), checkpoint coverage and the checkpoint chain. Callers' streams never start with these.
+ */
+export const RESERVED_STREAM_PREFIXES = ['idempotency#', 'ref#', 'covered#', 'audit#'] as const;
+/** The hash chain of checkpoints: one record per checkpoint, linked like any other stream. */
+export const CHECKPOINT_STREAM = 'audit#checkpoints';
+
+export function isReservedStream(stream: string): boolean {
+  return RESERVED_STREAM_PREFIXES.some((prefix) => stream.startsWith(prefix));
 }
 
+/** sha256 over the RFC 8785 canonical JSON of every field but `hash`. */
+export function hashOf(record: Omit<AuditRecord, 'hash'>): string {
+  return hash('sha256', canonicalRecord(record));
+}
+
+const isOptionalString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+
+/**
+ * The RFC 8785 canonical JSON of a record's hashed fields. Verification hashes millions of records,
+ * so the fixed top level is written out in canonical key order (RFC 8785 serialises strings and safe
+ * integers exactly as JSON.stringify does) and only `data` goes through the general canonicaliser;
+ * a record of any other shape takes the general path, which gives the same bytes.
+ */
+export function canonicalRecord(record: Omit<AuditRecord, 'hash'>): string {
+  const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record;
+  const fields = { stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash };
+  const dataJson = canonicalize(data);
+  if (dataJson === undefined) throw new TypeError('audit record is not serialisable');
+  const wellFormed = typeof stream === 'string' && typeof type === 'string' && typeof actor === 'string' && typeof at === 'string' && typeof prevHash === 'string' && Number.isSafeInteger(seq) && isOptionalString(investorId) && isOptionalString(idempotencyKey);
+  if (!wellFormed) return canonicalize(fields)!;
+  const text = JSON.stringify;
+  return `{"actor":${text(actor)},"at":${text(at)},"data":${dataJson},"idempotencyKey":${text(fields.idempotencyKey)},"investorId":${text(fields.investorId)},"prevHash":${text(prevHash)},"seq":${seq},"stream":${text(stream)},"type":${text(type)}}`;
+}
+
+/**
+ * The record after `previous`. Its time never goes back within a stream (a writer whose clock lags
+ * takes the previous record's time), so "records up to time T" is always a prefix of a stream:
+ * checkpoints rely on that.
+ */
 export function nextRecord(event: AuditEvent, previous: AuditRecord | undefined, at: string): AuditRecord {
   const unsigned = {
     ...event,
     seq: (previous?.seq ?? 0) + 1,
-    at,
+    at: previous && previous.at > at ? previous.at : at,
     prevHash: previous?.hash ?? GENESIS_HASH,
   };
   return { ...unsigned, hash: hashOf(unsigned) };

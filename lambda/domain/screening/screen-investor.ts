@@ -1,14 +1,30 @@
-import type { AuditLog } from '../audit';
 import type { AllowlistRequests, RegistryTarget } from '../allowlist/change';
+import type { AuditLog } from '../audit';
+import { openCase, type CaseRepository, type OpenCaseRequest } from '../cases';
 import { NotFoundError } from '../errors';
-import { transition, type Investor, type InvestorRepository } from '../investors';
-import type { ScreeningRepository } from './ports';
-import type { Screener } from './screener';
+import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
+import type { ScreeningRecord, ScreeningRepository } from './ports';
+import type { ScreeningMatch, Screener, ScreeningSubject } from './screener';
+import { subjectHashOf, subjectOf } from './subject';
+import { normaliseWallet } from './wallets';
+
+/** A screener for one list version, as the worker holds it. */
+export interface ListScreener extends Screener {
+  readonly version: { readonly id: string };
+  /** Whether the entry is on this version (a hit on a removed entry is stale). */
+  entry(sdnId: number): unknown;
+}
+
+export interface ListProvider {
+  /** The current list; `wantedVersion` asks for a fresh look when the message names a version. */
+  current(wantedVersion?: string): Promise<ListScreener>;
+}
 
 export interface ScreenInvestorDeps {
   readonly investors: InvestorRepository;
   readonly screenings: ScreeningRepository;
-  readonly screener: Screener;
+  readonly lists: ListProvider;
+  readonly cases: CaseRepository;
   readonly audit: AuditLog;
   readonly allowlist: AllowlistRequests;
   /** Every registry the fund's token lives on; an eligible wallet is added to each. */
@@ -17,46 +33,80 @@ export interface ScreenInvestorDeps {
   readonly now?: () => Date;
 }
 
+export interface ScreeningRequest {
+  /** Why: `registered`, `list changed`, ... */
+  readonly reason: string;
+  /** The list version that asked for it (re-screens); the worker makes sure it holds that version or a newer one. */
+  readonly listVersion?: string;
+}
+
+/** First screening moves the investor to `screened`; later ones (list changes) only record and route. */
+const FIRST_SCREENING: ReadonlySet<InvestorStatus> = new Set(['registered', 'kyc_approved']);
+const RESCREENED: ReadonlySet<InvestorStatus> = new Set(['screened', 'eligible', 'allowlisted', 'suspended']);
+/** A wallet may be on chain once its investor was eligible: a block must freeze and remove it there. */
+const MAY_BE_ON_CHAIN: ReadonlySet<InvestorStatus> = new Set(['eligible', 'allowlisted']);
+
 /**
- * Screens an investor and moves them on. Each step is stored before the next starts, and the
- * function resumes from the stored state, so a redelivered message finishes a half-done run
- * instead of repeating or skipping a step. Each step's audit record is appended before the state
- * is saved, keyed by the version it produces, so a crash in between neither loses nor doubles it.
+ * Screens an investor against the current list and routes the outcome. `clear` continues to the
+ * allowlist; `review` opens a potential-match case per matched entry and stops; `block` (an exact
+ * wallet hit) opens a wallet-hit case, freezes then removes every wallet on every registry if any
+ * may be on chain, and suspends the investor.
+ *
+ * Resumable: the result is stored once per (investor, list version, screened data) and each step
+ * is stored before the next, so a redelivered message finishes a half-done run instead of repeating
+ * or skipping a step. Each audit record is appended before the state it records is saved, keyed by
+ * what it records, so a crash in between neither loses nor doubles it.
  */
-export async function screenInvestor(deps: ScreenInvestorDeps, investorId: string): Promise<Investor> {
+export async function screenInvestor(deps: ScreenInvestorDeps, investorId: string, request: ScreeningRequest = { reason: 'registered' }): Promise<Investor> {
   const now = deps.now ?? (() => new Date());
   let investor = await deps.investors.get(investorId);
   if (!investor) throw new NotFoundError(`investor ${investorId} does not exist`);
+  if (!FIRST_SCREENING.has(investor.status) && !RESCREENED.has(investor.status)) return investor;
   const stream = `investor#${investorId}`;
 
-  if (investor.status === 'registered') {
-    const outcome = deps.screener.screen({
-      name: investor.legalName,
-      type: investor.type,
-      dateOfBirth: investor.dateOfBirth,
-      country: investor.countryOfResidence,
-      wallets: investor.wallets,
-    });
-    const screenedAt = now().toISOString();
-    await deps.screenings.save({ investorId, screenedAt, ...outcome });
-    const screened = transition(investor, 'screened', now());
+  const screener = await deps.lists.current(request.listVersion);
+  const subject = subjectOf(investor);
+  const subjectHash = subjectHashOf(subject);
+  const firstScreening = FIRST_SCREENING.has(investor.status);
+  let record = await deps.screenings.find(investorId, screener.version.id, subjectHash);
+  if (!record) {
+    const outcome = screener.screen(subject);
+    const previous = await deps.screenings.latest(investorId);
+    const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId));
+    const candidate: ScreeningRecord = { investorId, subjectHash, screenedAt: now().toISOString(), reason: request.reason, staleMatches, ...outcome };
     await deps.audit.append({
       stream,
       type: 'screening.completed',
       actor: deps.actor,
       investorId,
-      data: { verdict: outcome.verdict, listVersion: outcome.listVersion, matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })) },
-      idempotencyKey: `${stream}:v${screened.version}`,
+      data: {
+        verdict: outcome.verdict,
+        listVersion: outcome.listVersion,
+        reason: request.reason,
+        matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })),
+        staleSdnIds: staleMatches.map((match) => match.sdnId),
+      },
+      // A first screening that clears or reviews is also the move to `screened`: keyed by the version
+      // it produces. A block moves to `suspended` instead, which has its own record.
+      idempotencyKey: firstScreening && outcome.verdict !== 'block' ? `${stream}:v${investor.version + 1}` : `${stream}:screening:${outcome.listVersion}:${subjectHash}`,
     });
+    record = await deps.screenings.saveIfAbsent(candidate);
+  }
+
+  const caseIds = await openCases(deps, investor, subject, subjectHash, record);
+
+  if (record.verdict === 'block') return block(deps, investor, record, caseIds, now);
+
+  if (firstScreening) {
+    const screened = transition(investor, 'screened', now());
     await deps.investors.save(screened);
     investor = screened;
   }
 
   if (investor.status === 'screened') {
-    const latest = await deps.screenings.latest(investorId);
-    if (latest?.verdict !== 'clear') return investor;
+    if (record.verdict !== 'clear') return investor;
     const eligible = transition(investor, 'eligible', now());
-    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: latest.listVersion }, idempotencyKey: `${stream}:v${eligible.version}` });
+    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion }, idempotencyKey: `${stream}:v${eligible.version}` });
     await deps.investors.save(eligible);
     investor = eligible;
   }
@@ -64,17 +114,76 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
   if (investor.status === 'eligible') {
     for (const registry of deps.registries) {
       for (const wallet of investor.wallets) {
-        await deps.allowlist.request({
-          action: 'add',
-          investorId,
-          wallet,
-          country: investor.countryOfResidence,
-          chainId: registry.chainId,
-          identityRegistry: registry.identityRegistry.toLowerCase(),
-          version: investor.version,
-        });
+        await deps.allowlist.request({ action: 'add', investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
       }
     }
   }
   return investor;
+}
+
+/** One case per matched entry (and per wallet hit); opening is idempotent, so a resumed run re-opens nothing. */
+async function openCases(deps: ScreenInvestorDeps, investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord): Promise<string[]> {
+  const caseIds: string[] = [];
+  for (const match of record.matches) {
+    const request = caseRequestFor(investor, subject, subjectHash, record, match);
+    const { case: opened } = await openCase({ cases: deps.cases, audit: deps.audit, now: deps.now }, request, deps.actor);
+    caseIds.push(opened.caseId);
+  }
+  return caseIds;
+}
+
+function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord, match: ScreeningMatch): OpenCaseRequest {
+  const evidence = {
+    listVersion: record.listVersion,
+    screenedAt: record.screenedAt,
+    screened: subject,
+    subjectHash,
+    entry: { sdnId: match.sdnId, name: match.name, programs: match.programs, entryHash: match.evidence?.entryHash },
+    score: match.score,
+    matchedOn: match.matchedOn,
+    matchedName: match.evidence?.matchedName,
+    facts: match.evidence?.facts,
+  };
+  if (match.matchedOn === 'address') {
+    const wallet = normaliseWallet(match.evidence?.wallet ?? '');
+    return { type: 'wallet_hit', key: `wallet_hit|${investor.investorId}|${match.sdnId}|${wallet}`, investorId: investor.investorId, risk: 'high', evidence: { ...evidence, wallet } };
+  }
+  const corroborated = match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95;
+  return {
+    type: 'potential_match',
+    key: `potential_match|${investor.investorId}|${match.sdnId}|${subjectHash}|${match.evidence?.entryHash ?? ''}`,
+    investorId: investor.investorId,
+    risk: corroborated ? 'high' : 'medium',
+    evidence,
+  };
+}
+
+/**
+ * An exact wallet hit: freeze then remove every wallet on every registry if any may be on chain
+ * (requested before the suspension is saved, so a crash in between re-requests them, and the FIFO
+ * queue de-duplicates), then suspend.
+ */
+async function block(deps: ScreenInvestorDeps, investor: Investor, record: ScreeningRecord, caseIds: readonly string[], now: () => Date): Promise<Investor> {
+  if (investor.status === 'suspended') return investor;
+  if (MAY_BE_ON_CHAIN.has(investor.status)) {
+    for (const registry of deps.registries) {
+      for (const wallet of investor.wallets) {
+        for (const action of ['freeze', 'remove'] as const) {
+          await deps.allowlist.request({ action, investorId: investor.investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
+        }
+      }
+    }
+  }
+  const suspended = transition(investor, 'suspended', now());
+  const stream = `investor#${investor.investorId}`;
+  await deps.audit.append({
+    stream,
+    type: 'investor.suspended',
+    actor: deps.actor,
+    investorId: investor.investorId,
+    data: { reason: 'sanctions wallet hit', listVersion: record.listVersion, sdnIds: record.matches.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId), caseIds, allowlistFreezeRequested: MAY_BE_ON_CHAIN.has(investor.status) },
+    idempotencyKey: `${stream}:v${suspended.version}`,
+  });
+  await deps.investors.save(suspended);
+  return suspended;
 }

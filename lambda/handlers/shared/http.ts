@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, type Role } from '../../config/system';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../domain/errors';
-import { describeError, logger } from './observability';
+import { describeError, logger, tracer } from './observability';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -82,6 +83,8 @@ export function authorize(event: HttpEvent): Caller {
 /** middy wiring for every HTTP function: Lambda context in logs (never the event), errors mapped. */
 export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
   return middy<HttpEvent, HttpResult>()
+    // Responses carry personal data: never into traces.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(injectLambdaContext(logger, { logEvent: false }))
     .handler(async (event, context) => {
       try {

@@ -1,12 +1,21 @@
-import { queueUrl, tableName } from '../../config/env';
+import { bucketName, queueUrl, tableName } from '../../config/env';
+import { ENV } from '../../config/system';
 import { AuditLog } from '../../domain/audit';
 import { documentClient } from '../../adapters/dynamo/client';
 import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
 import { DynamoCaseRepository } from '../../adapters/dynamo/case-repository';
 import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-repository';
 import { DynamoScreeningRepository } from '../../adapters/dynamo/screening-repository';
+import { DynamoInvestorBook } from '../../adapters/dynamo/investor-book';
+import { DynamoListVersionRepository } from '../../adapters/dynamo/list-version-repository';
+import { FolderListSource, HttpListSource, OFAC_SDN_ADVANCED_URL } from '../../adapters/ofac/sources';
+import { s3Client } from '../../adapters/s3/client';
+import { S3SnapshotStore } from '../../adapters/s3/snapshot-store';
 import { sqsClient } from '../../adapters/sqs/client';
-import { SqsAllowlistRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
+import { SqsAllowlistRequests, SqsRescreenRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
+import { DynamoAuditRecords } from '../../adapters/dynamo/audit-reader';
+import { S3CheckpointBodies, S3ExportDelivery } from '../../adapters/s3/audit-buckets';
+import { auditSignerFromEnv } from '../../adapters/signing/audit-signer';
 
 /**
  * Adapters built from the environment, one per process. Functions call only what they use, and
@@ -19,4 +28,16 @@ export const wiring = {
   screenings: () => new DynamoScreeningRepository(documentClient(), tableName('screenings')),
   screeningRequests: () => new SqsScreeningRequests(sqsClient(), queueUrl('screening')),
   allowlistRequests: () => new SqsAllowlistRequests(sqsClient(), queueUrl('allowlist')),
+  auditStore: () => new DynamoAuditStore(documentClient(), tableName('audit')),
+  auditRecords: () => new DynamoAuditRecords(documentClient(), tableName('audit')),
+  checkpointBodies: () => new S3CheckpointBodies(s3Client(), bucketName('auditCheckpoints')),
+  auditExports: () => new S3ExportDelivery(s3Client(), bucketName('auditExports')),
+  auditSigner: () => auditSignerFromEnv(),
+  listVersions: () => new DynamoListVersionRepository(documentClient(), tableName('listVersions')),
+  listSnapshots: () => new S3SnapshotStore(s3Client(), bucketName('listSnapshots')),
+  investorBook: () => new DynamoInvestorBook(documentClient(), tableName('investors')),
+  rescreenRequests: () => new SqsRescreenRequests(sqsClient(), queueUrl('screening')),
+  /** A local folder when SANCTIONS_SOURCE_DIR is set (local runs, tests), else OFAC's service. */
+  listSource: (env: NodeJS.ProcessEnv = process.env) =>
+    env[ENV.sanctionsSourceDir] ? new FolderListSource(env[ENV.sanctionsSourceDir]!) : new HttpListSource(env[ENV.sanctionsSourceUrl] || OFAC_SDN_ADVANCED_URL),
 };

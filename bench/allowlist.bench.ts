@@ -1,0 +1,107 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { Contract, JsonRpcProvider, Wallet } from 'ethers';
+import { DEV_ACCOUNTS, deployTrexSuite } from '../bin/local/chain-deploy';
+import { lambdaContext } from '../bin/local/lambda-context';
+import { localChainEnv } from '../bin/local/local-chains';
+import { provision } from '../bin/local/provision';
+import { startDynamoDbLocal, startFauxqs, startHardhatNode, type LocalService } from '../bin/local/services';
+import { QueuePoller } from '../bin/local/sqs-poller';
+import { IDENTITY_REGISTRY_ABI } from '../lambda/adapters/chain/abi';
+import { DynamoAllowlistJournal } from '../lambda/adapters/dynamo/allowlist-journal';
+import { documentClient } from '../lambda/adapters/dynamo/client';
+import { DynamoInvestorRepository } from '../lambda/adapters/dynamo/investor-repository';
+import { sqsClient } from '../lambda/adapters/sqs/client';
+import { ENV, QUEUES, TABLES } from '../lambda/config/system';
+import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/domain/allowlist';
+import type { Benchmark } from './benchmarks';
+
+const WALLETS = 200;
+const TARGET_WALLETS_PER_SECOND = 200;
+
+interface Run {
+  readonly walletsPerSecond: number;
+  readonly gasPerWallet: number;
+  readonly registryGasPerWallet: number;
+  readonly transactions: number;
+}
+
+/**
+ * End to end on real local parts: WALLETS eligible investors' `add` changes sent to the FIFO queue
+ * (as the screening worker sends them), consumed by the real handler through the local event
+ * source, until every wallet is verified on the Hardhat chain and its audit record and investor
+ * status are written. Once with batches of up to 100 wallets, once one by one.
+ */
+async function run(maxBatchSize: number, services: { rpcUrl: string }, label: string): Promise<Run> {
+  const suite = await deployTrexSuite({ rpcUrl: services.rpcUrl, chainId: 31337, name: 'bench' });
+  const resources = await provision({ dynamodb: new DynamoDBClient({}), sqs: sqsClient(), s3: new S3Client({ forcePathStyle: true }) }, `bench${maxBatchSize}`);
+  const chainEnv = localChainEnv([suite]);
+  const chains = JSON.parse(chainEnv[ENV.chains]!) as Record<string, unknown>[];
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...resources, ...chainEnv, [ENV.chains]: JSON.stringify(chains.map((chain) => ({ ...chain, maxBatchSize }))), [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent };
+
+  const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+  const at = new Date().toISOString();
+  const changes: AllowlistChange[] = [];
+  for (let index = 0; index < WALLETS; index++) {
+    const wallet = Wallet.createRandom().address.toLowerCase();
+    const investorId = `bench-${label}-${index}`;
+    await investors.create({ investorId, externalId: investorId, legalName: 'Bench', type: 'entity', countryOfResidence: 'US', wallets: [wallet], status: 'eligible', version: 3, createdAt: at, updatedAt: at });
+    changes.push({ action: 'add', investorId, wallet, country: 'US', chainId: suite.chainId, identityRegistry: suite.identityRegistry, version: 3 });
+  }
+
+  // Loaded after the log level is set: the handlers' logger reads it once, at import.
+  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/handlers/shared/allowlist.js');
+  const handler = allowlistHandler(createAllowlistWorker({ env }), env[QUEUES.allowlist.envVar]!);
+  const poller = new QueuePoller({ sqs: sqsClient(), queueUrl: env[QUEUES.allowlist.envVar]!, batchSize: QUEUES.allowlist.batchSize, invoke: handler, context: () => lambdaContext('bench', 100, 512) });
+  const journal = new DynamoAllowlistJournal(documentClient(), env[TABLES.allowlistJournal.envVar]!);
+  const registry = new Contract(suite.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(suite.rpcUrl, suite.chainId, { staticNetwork: true }));
+  await poller.start();
+  const started = Date.now();
+  for (let start = 0; start < changes.length; start += 10) {
+    const entries = changes.slice(start, start + 10).map((change, index) => ({ Id: String(index), MessageBody: JSON.stringify(change), MessageGroupId: changeGroupId(change), MessageDeduplicationId: changeDeduplicationId(change) }));
+    await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: env[QUEUES.allowlist.envVar], Entries: entries }));
+  }
+  const group = changeGroupId(suite);
+  const unverified = async () => (await Promise.all(changes.map((change) => registry.getFunction('isVerified')(change.wallet) as Promise<boolean>))).filter((verified) => !verified).length;
+  // Done when nothing is pending and every wallet is verified: the journal and audit are written by then.
+  // Polled gently: the benchmark must not compete with the worker for the chain and the tables.
+  while ((await journal.pendingSummary(group, 1)).count > 0 || (await unverified()) > 0) {
+    if (Date.now() - started > 300_000) throw new Error(`the ${label} run did not finish within 300 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  await poller.stop();
+  const slots = await journal.slotsFrom(`${suite.chainId}:${new Wallet(DEV_ACCOUNTS.allowlistAgent).address.toLowerCase()}`, 0);
+  const gas = (kinds: string[]) => slots.filter((slot) => kinds.includes(slot.call.kind)).reduce((sum, slot) => sum + Number(slot.receipt?.gasUsed ?? 0), 0);
+  return { walletsPerSecond: WALLETS / seconds, gasPerWallet: gas(['createIdentity', 'register']) / WALLETS, registryGasPerWallet: gas(['register']) / WALLETS, transactions: slots.length };
+}
+
+export const allowlistBenchmark: Benchmark = {
+  name: 'allowlist',
+  description: `wallets/s end to end (queue → ERC-3643 registry, journal, audit) and gas per wallet, batched vs one by one; target >= ${TARGET_WALLETS_PER_SECOND} wallets/s`,
+  async run() {
+    const workDir = mkdtempSync(path.join(tmpdir(), 'tc-bench-'));
+    const logDir = path.join(workDir, 'logs');
+    const services: LocalService[] = [];
+    try {
+      const [dynamodb, fauxqs, chain] = await Promise.all([startDynamoDbLocal({ logDir }), startFauxqs({ logDir }), startHardhatNode({ logDir, chainId: 31337, workDir: path.join(workDir, 'hardhat') })]);
+      services.push(dynamodb, fauxqs, chain);
+      Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ENDPOINT_URL_S3: fauxqs.endpoint, [ENV.s3ForcePathStyle]: 'true', POWERTOOLS_METRICS_DISABLED: 'true' });
+      const batched = await run(100, { rpcUrl: chain.endpoint }, 'batched');
+      const single = await run(1, { rpcUrl: chain.endpoint }, 'single');
+      const row = (label: string, result: Run) =>
+        `  ${label.padEnd(22)} ${result.walletsPerSecond.toFixed(1).padStart(8)} wallets/s   ${Math.round(result.gasPerWallet).toString().padStart(8)} gas/wallet (${Math.round(result.registryGasPerWallet)} registry + identity creation)   ${result.transactions} transactions`;
+      console.log(`  ${WALLETS} wallets per run, one Hardhat chain, DynamoDB Local, fauxqs`);
+      console.log(row('batched (<= 100/tx)', batched));
+      console.log(row('one by one', single));
+      console.log(`  ratio batched / one by one: ${(batched.walletsPerSecond / single.walletsPerSecond).toFixed(2)}x wallets/s, ${(single.gasPerWallet / batched.gasPerWallet).toFixed(2)}x less gas per wallet (${(single.registryGasPerWallet / batched.registryGasPerWallet).toFixed(2)}x on the registry call alone)`);
+      console.log(`  target >= ${TARGET_WALLETS_PER_SECOND} wallets/s batched: ${batched.walletsPerSecond >= TARGET_WALLETS_PER_SECOND ? 'met' : 'NOT met'}`);
+    } finally {
+      await Promise.allSettled(services.map((service) => service.stop()));
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { InvestorBook } from '../../domain/screening';
+
+/**
+ * Every investor id, a page at a time, by a scan of the investors table (investor items only, not
+ * the externalId uniqueness items). A list refresh reads the book once, so a scan is the right tool.
+ */
+export class DynamoInvestorBook implements InvestorBook {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async *investorIds(): AsyncIterable<readonly string[]> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(pk, :investor)',
+          ProjectionExpression: 'investorId',
+          ExpressionAttributeValues: { ':investor': 'INVESTOR#' },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const ids = (page.Items ?? []).map((item) => item.investorId as string);
+      if (ids.length > 0) yield ids;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+}

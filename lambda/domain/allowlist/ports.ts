@@ -1,0 +1,143 @@
+import type { AllowlistChange } from './change';
+
+/** A change the worker has accepted and not yet applied; it lives in the journal until it is. */
+export interface PendingIntent {
+  /** FIFO group: `<chainId>:<registry>`. */
+  readonly group: string;
+  /** Orders intents as the queue delivered them; the same message always gets the same key. */
+  readonly key: string;
+  readonly change: AllowlistChange;
+  readonly messageId: string;
+  readonly receivedAt: string;
+  /** Flushes that failed while this intent waited. */
+  readonly attempts: number;
+  readonly lastError?: string;
+}
+
+/** What a transaction does, in chain-neutral terms; the chain adapter encodes it. */
+export type ChainCall =
+  | { readonly kind: 'createIdentity'; readonly wallet: string; readonly salt: string }
+  | { readonly kind: 'register'; readonly entries: readonly { readonly wallet: string; readonly identity: string; readonly country: number }[] }
+  | { readonly kind: 'delete'; readonly wallet: string }
+  | { readonly kind: 'setFrozen'; readonly wallets: readonly string[]; readonly frozen: boolean };
+
+/** EIP-1559 fees in wei, as decimal strings so they store and compare without precision loss. */
+export interface Fees {
+  readonly maxFeePerGas: string;
+  readonly maxPriorityFeePerGas: string;
+}
+
+export interface SignedTransaction {
+  readonly hash: string;
+  readonly raw: string;
+  readonly fees: Fees;
+  readonly signedAt: string;
+}
+
+export interface TransactionReceipt {
+  readonly hash: string;
+  readonly blockNumber: number;
+  readonly gasUsed: string;
+  readonly status: 'success' | 'reverted';
+}
+
+export interface WalletState {
+  readonly contains: boolean;
+  readonly verified: boolean;
+  readonly frozen: boolean;
+}
+
+export type BroadcastResult = 'accepted' | 'known' | 'nonce-used';
+
+/** One chain's ERC-3643 identity registry and token, signing as their agent. */
+export interface RegistryChain {
+  readonly chainId: number;
+  readonly identityRegistry: string;
+  /** Blocks a receipt needs before a change counts as done. */
+  readonly confirmations: number;
+  /** Most wallets per batched transaction. */
+  readonly maxBatchSize: number;
+  /** A transaction not mined after this long is replaced (same nonce, higher fee). */
+  readonly stuckAfterMs: number;
+  readonly bumpPercent: number;
+  readonly pollIntervalMs: number;
+  signerAddress(): Promise<string>;
+  walletStates(wallets: readonly string[]): Promise<ReadonlyMap<string, WalletState>>;
+  /** Each wallet's ONCHAINID from the identity factory, or undefined when it has none. */
+  identities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>>;
+  /** Gas the call needs. Throws ChainRevertError when it would revert, TransientError when the node cannot tell. */
+  estimateGas(call: ChainCall): Promise<bigint>;
+  /** Executes the call without sending it (cheaper than estimating); throws as estimateGas does. */
+  simulate(call: ChainCall): Promise<void>;
+  currentFees(): Promise<Fees>;
+  sign(call: ChainCall, options: { nonce: number; gasLimit: string; fees: Fees }): Promise<SignedTransaction>;
+  broadcast(raw: string): Promise<BroadcastResult>;
+  receipt(hash: string): Promise<TransactionReceipt | undefined>;
+  blockNumber(): Promise<number>;
+  transactionCount(address: string, block: 'latest' | 'pending'): Promise<number>;
+}
+
+export type SlotStatus = 'pending' | 'mined' | 'reverted' | 'superseded';
+
+/**
+ * One nonce of one signer on one chain, claimed in the journal before anything is broadcast with
+ * it. Every signed attempt (the original and its fee-bumped replacements) is recorded first, so a
+ * worker that crashes after broadcasting finds the transaction again instead of sending another.
+ */
+export interface TransactionSlot {
+  /** `<chainId>:<signer address>`. */
+  readonly signer: string;
+  readonly nonce: number;
+  readonly group: string;
+  readonly call: ChainCall;
+  /** The pending intents this transaction applies (none for identity creation). */
+  readonly intentKeys: readonly string[];
+  readonly gasLimit: string;
+  readonly attempts: readonly SignedTransaction[];
+  readonly status: SlotStatus;
+  readonly receipt?: TransactionReceipt;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** The allowlist's durable state: accepted intents, nonce slots and the per-registry writer lease. */
+export interface AllowlistJournal {
+  /** Stores the intent unless its key is taken (a redelivery); true when it was new. */
+  recordIntent(intent: PendingIntent): Promise<boolean>;
+  pendingIntents(group: string, limit: number): Promise<PendingIntent[]>;
+  /** How many intents wait (counting up to `limit`) and the oldest one's key and attempts. */
+  pendingSummary(group: string, limit: number): Promise<{ count: number; oldest?: { key: string; attempts: number } }>;
+  completeIntents(group: string, keys: readonly string[]): Promise<void>;
+  /** Counts a failed flush against each intent; returns them with their new attempt counts. */
+  recordFailure(group: string, keys: readonly string[], reason: string): Promise<PendingIntent[]>;
+
+  /** One writer per registry: true if `holder` now holds the lease (free, expired or already its own). */
+  acquireLease(group: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLease(group: string, holder: string): Promise<void>;
+
+  /** Claims every slot's nonce or none (a slot whose nonce is taken fails the whole claim). */
+  claimSlots(slots: readonly TransactionSlot[]): Promise<boolean>;
+  /** Slots of a signer from a nonce on, in nonce order. */
+  slotsFrom(signer: string, fromNonce: number): Promise<TransactionSlot[]>;
+  highestNonce(signer: string): Promise<number | undefined>;
+  /** Records a replacement before it is broadcast; false if another writer changed the slot first. */
+  addAttempt(slot: TransactionSlot, attempt: SignedTransaction): Promise<boolean>;
+  finishSlots(slots: readonly TransactionSlot[]): Promise<void>;
+
+  /** The next block the reconciliation reads registry events from. */
+  eventCheckpoint(group: string): Promise<number | undefined>;
+  saveEventCheckpoint(group: string, nextBlock: number): Promise<void>;
+}
+
+export interface DeadLetterReason {
+  /** Stable code: INVALID_MESSAGE, UNKNOWN_REGISTRY, CHAIN_REVERTED, REJECTED, RETRIES_EXHAUSTED. */
+  readonly code: string;
+  /** What went wrong, without personal data (revert reasons, field names). */
+  readonly reason: string;
+  readonly attempts: number;
+}
+
+/** The allowlist queue's dead-letter queue: failed messages with the reason they failed. */
+export interface DeadLetters {
+  send(message: { body: string; group?: string; key: string }, reason: DeadLetterReason): Promise<void>;
+}

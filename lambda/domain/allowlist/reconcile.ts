@@ -1,0 +1,123 @@
+import type { AuditLog } from '../audit';
+import { openCase, type CaseRepository, type CaseRisk } from '../cases';
+import type { Investor, InvestorStatus } from '../investors';
+import { changeGroupId, type FlushRequests } from './change';
+import { chunk } from './plan';
+import type { AllowlistJournal, RegistryChain, WalletState } from './ports';
+
+/** Every investor, for a full comparison; a scan, so it runs on a schedule only. */
+export interface InvestorDirectory {
+  all(): AsyncIterable<Investor>;
+}
+
+/** The registry's own log of registrations and removals. */
+export interface RegistryEventSource {
+  registryEvents(fromBlock: number, toBlock: number): Promise<{ wallet: string; registered: boolean; blockNumber: number }[]>;
+}
+
+export interface ReconcileDeps {
+  readonly chain: RegistryChain & RegistryEventSource;
+  readonly investors: InvestorDirectory;
+  readonly journal: AllowlistJournal;
+  readonly cases: CaseRepository;
+  readonly audit: AuditLog;
+  readonly flushRequests: FlushRequests;
+  readonly actor: string;
+  /** Blocks per event query; providers cap log ranges. */
+  readonly blocksPerQuery?: number;
+  readonly now?: () => Date;
+}
+
+export interface ReconcileResult {
+  readonly walletsChecked: number;
+  readonly drifts: number;
+  readonly casesOpened: number;
+  /** Changes found waiting in the journal; a flush was requested for them. */
+  readonly pending: number;
+}
+
+/** allowlisted: registered, verified, not frozen. eligible: on its way (skipped). Anything else: not registered. */
+const EXPECTATION: Readonly<Record<InvestorStatus, 'allowlisted' | 'absent' | undefined>> = {
+  registered: 'absent',
+  kyc_pending: 'absent',
+  kyc_approved: 'absent',
+  kyc_rejected: 'absent',
+  kyc_retry: 'absent',
+  screened: 'absent',
+  eligible: undefined,
+  allowlisted: 'allowlisted',
+  suspended: 'absent',
+  offboarded: 'absent',
+};
+
+type Drift = { wallet: string; investor?: Investor; kind: 'not_verified' | 'frozen' | 'should_not_be_registered' | 'unknown_wallet'; risk: CaseRisk; observed: WalletState };
+
+/**
+ * Compares one registry with the investors' intended state and opens a `chain_drift` case per
+ * difference (one case per wallet and kind of drift, however often it is seen). Wallets with a
+ * change still pending are skipped (they are in flight) and the pending changes get a flush
+ * request, so nothing waits for new traffic after a crash. Registrations of wallets no investor
+ * owns are found from the registry's events since the last run.
+ */
+export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileResult> {
+  const { chain } = deps;
+  const group = changeGroupId(chain);
+  const pending = await deps.journal.pendingIntents(group, Number.MAX_SAFE_INTEGER);
+  const inFlight = new Set(pending.map((intent) => intent.change.wallet));
+  if (pending[0]) await deps.flushRequests.requestFlush(chain, `sweep:${pending[0].key}:${pending[0].attempts}`);
+
+  const owners = new Map<string, Investor>();
+  for await (const investor of deps.investors.all()) for (const wallet of investor.wallets) owners.set(wallet.toLowerCase(), investor);
+
+  const drifts: Drift[] = [];
+  const expected = [...owners].filter(([wallet, investor]) => EXPECTATION[investor.status] !== undefined && !inFlight.has(wallet));
+  for (const page of chunk(expected, 100)) {
+    const states = await chain.walletStates(page.map(([wallet]) => wallet));
+    for (const [wallet, investor] of page) {
+      const observed = states.get(wallet)!;
+      if (EXPECTATION[investor.status] === 'allowlisted') {
+        if (!observed.verified) drifts.push({ wallet, investor, kind: 'not_verified', risk: 'medium', observed });
+        else if (observed.frozen) drifts.push({ wallet, investor, kind: 'frozen', risk: 'medium', observed });
+      } else if (observed.contains) {
+        drifts.push({ wallet, investor, kind: 'should_not_be_registered', risk: 'high', observed });
+      }
+    }
+  }
+
+  const unknown = (await registeredSinceCheckpoint(deps, group)).filter((wallet) => !owners.has(wallet) && !inFlight.has(wallet));
+  if (unknown.length > 0) {
+    const states = await chain.walletStates(unknown);
+    for (const wallet of unknown) if (states.get(wallet)!.contains) drifts.push({ wallet, kind: 'unknown_wallet', risk: 'high', observed: states.get(wallet)! });
+  }
+
+  let casesOpened = 0;
+  const checkedAt = (deps.now ?? (() => new Date()))().toISOString();
+  for (const drift of drifts) {
+    const { opened } = await openCase(
+      { cases: deps.cases, audit: deps.audit, now: deps.now },
+      {
+        type: 'chain_drift',
+        key: `chain_drift|${group}|${drift.wallet}|${drift.kind}`,
+        investorId: drift.investor?.investorId,
+        risk: drift.risk,
+        evidence: { chainId: chain.chainId, identityRegistry: chain.identityRegistry, wallet: drift.wallet, drift: drift.kind, investorStatus: drift.investor?.status ?? null, observed: drift.observed, checkedAt },
+      },
+      deps.actor,
+    );
+    if (opened) casesOpened++;
+  }
+  return { walletsChecked: expected.length + unknown.length, drifts: drifts.length, casesOpened, pending: pending.length };
+}
+
+/** Wallets whose last registry event since the checkpoint was a registration; moves the checkpoint on. */
+async function registeredSinceCheckpoint(deps: ReconcileDeps, group: string): Promise<string[]> {
+  const from = (await deps.journal.eventCheckpoint(group)) ?? 0;
+  const head = await deps.chain.blockNumber();
+  const step = deps.blocksPerQuery ?? 5_000;
+  const last = new Map<string, boolean>();
+  for (let start = from; start <= head; start += step) {
+    for (const event of await deps.chain.registryEvents(start, Math.min(head, start + step - 1))) last.set(event.wallet, event.registered);
+  }
+  await deps.journal.saveEventCheckpoint(group, head + 1);
+  return [...last].filter(([, registered]) => registered).map(([wallet]) => wallet);
+}

@@ -1,0 +1,38 @@
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/**
+ * Signs checkpoints and export manifests: ECDSA P-256 with SHA-256, DER signatures. KMS holds the
+ * key on AWS, a local key stands in on a laptop; verifying needs only the public key (PEM).
+ */
+export interface AuditSigner {
+  /** Which key signs: the KMS key id, or `local:<fingerprint>`. */
+  keyId(): Promise<string>;
+  /** Base64 DER ECDSA signature over sha256(message). */
+  sign(message: Buffer): Promise<string>;
+  publicKeyPem(): Promise<string>;
+}
+
+/** The bytes that are hashed and signed: RFC 8785 canonical JSON, so any language can rebuild them. */
+export function canonicalBytes(value: unknown): Buffer {
+  const text = canonicalize(value);
+  if (text === undefined) throw new TypeError('value is not serialisable');
+  return Buffer.from(text, 'utf8');
+}
+
+export function sha256Hex(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** sha256 of the public key's DER (SubjectPublicKeyInfo), hex: names a key without trusting its bearer. */
+export function publicKeyFingerprint(publicKeyPem: string): string {
+  return sha256Hex(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }));
+}
+
+export function verifySignature(publicKeyPem: string, message: Buffer, signatureBase64: string): boolean {
+  try {
+    return verify('sha256', message, publicKeyPem, Buffer.from(signatureBase64, 'base64'));
+  } catch {
+    return false;
+  }
+}

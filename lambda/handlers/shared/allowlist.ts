@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSRecord } from 'aws-lambda';
+import { readChainsConfig, rpcUrlsSchema, withRpcUrls } from '../../config/chains';
+import { queueUrl, readVar, tableName } from '../../config/env';
+import { FUNCTIONS, QUEUES } from '../../config/system';
+import { AuditLog } from '../../domain/audit';
+import { changeGroupId, handleAllowlistMessage, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../domain/allowlist';
+import { EvmRegistryChain } from '../../adapters/chain/evm-registry-chain';
+import { DynamoAllowlistJournal } from '../../adapters/dynamo/allowlist-journal';
+import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
+import { documentClient } from '../../adapters/dynamo/client';
+import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-repository';
+import { readSecretJson } from '../../adapters/secrets/secrets';
+import { SqsDeadLetters, SqsFlushRequests, retryAfter } from '../../adapters/sqs/allowlist-queue';
+import { sqsClient } from '../../adapters/sqs/client';
+import { logger } from './observability';
+import { sqsHandler } from './sqs';
+
+export interface AllowlistWorkerOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** This worker's name as a registry's writer; unique per process by default. */
+  readonly holder?: string;
+  readonly retryBaseSeconds?: number;
+  readonly leaseTtlMs?: number;
+  readonly afterBroadcast?: (slot: TransactionSlot) => Promise<void>;
+}
+
+export type AllowlistWorker = AllowlistWorkerDeps & { readonly chains: readonly EvmRegistryChain[] };
+
+/** One EvmRegistryChain per configured chain, RPC URLs from the chainRpcUrls secret. */
+export async function createRegistryChains(env: NodeJS.ProcessEnv = process.env): Promise<EvmRegistryChain[]> {
+  const rpcUrls = await readSecretJson('chainRpcUrls', rpcUrlsSchema, env);
+  return withRpcUrls(readChainsConfig(env), rpcUrls).map((chain) => new EvmRegistryChain(chain, { env }));
+}
+
+/** First retry after 5 s, then 10, 20, 40: a node restart or an RPC provider's blip passes. */
+const RETRY_BASE_SECONDS = 5;
+
+/**
+ * The allowlist worker's adapters, from the environment: one EvmRegistryChain per configured
+ * chain (RPC URLs from the chainRpcUrls secret), the journal, the queue and its DLQ. The Lambda
+ * handler, the CLI and the benchmark build the worker here, so they run the same engine.
+ */
+export async function createAllowlistWorker(options: AllowlistWorkerOptions = {}): Promise<AllowlistWorker> {
+  const env = options.env ?? process.env;
+  const chains = await createRegistryChains(env);
+  const journal = new DynamoAllowlistJournal(documentClient(), tableName('allowlistJournal', env));
+  const deadLetters = new SqsDeadLetters(sqsClient(), readVar(QUEUES.allowlist.deadLetterEnvVar, env));
+  const common = {
+    journal,
+    deadLetters,
+    audit: new AuditLog(new DynamoAuditStore(documentClient(), tableName('audit', env))),
+    investors: new DynamoInvestorRepository(documentClient(), tableName('investors', env)),
+    actor: 'system:allowlist-worker',
+    holder: options.holder ?? `allowlist-worker:${randomUUID()}`,
+    // A holder that dies keeps the lease no longer than it could have run.
+    leaseTtlMs: options.leaseTtlMs ?? (FUNCTIONS.allowlistWorker.timeoutSeconds + 10) * 1000,
+    maxAttempts: QUEUES.allowlist.maxReceiveCount,
+    afterBroadcast: options.afterBroadcast,
+  };
+  const registries = new Map<string, FlushDeps>(chains.map((chain) => [changeGroupId(chain), { ...common, chain }]));
+  return {
+    journal,
+    deadLetters,
+    flushRequests: new SqsFlushRequests(sqsClient(), queueUrl('allowlist', env)),
+    registry: (target) => registries.get(changeGroupId(target)),
+    maxReceiveCount: QUEUES.allowlist.maxReceiveCount,
+    retryBaseSeconds: options.retryBaseSeconds ?? RETRY_BASE_SECONDS,
+    chains,
+  };
+}
+
+/** Time kept back from the function's timeout to record what a flush finished. */
+const SAFETY_MS = 10_000;
+
+/** SQS FIFO sequence numbers order a group's messages; fixed width so they sort as strings. */
+export function toAllowlistMessage(record: SQSRecord): AllowlistMessage {
+  const { SequenceNumber, SentTimestamp, ApproximateReceiveCount } = record.attributes;
+  const sequence = SequenceNumber ? SequenceNumber.padStart(40, '0') : `${SentTimestamp.padStart(20, '0')}:${record.messageId}`;
+  return { body: record.body, messageId: record.messageId, sequence, receiveCount: Number(ApproximateReceiveCount) };
+}
+
+/**
+ * The allowlist queue's Lambda handler for a worker: one use-case call per record; a record to
+ * retry becomes visible again after its backoff and is reported as a batch item failure.
+ */
+export function allowlistHandler(worker: Promise<AllowlistWorker>, queueUrl: string) {
+  // Awaited by every invocation; a configuration error fails each of them with its message.
+  worker.catch(() => undefined);
+  return sqsHandler('fifo', async (record, context) => {
+    const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS;
+    const outcome = await handleAllowlistMessage(await worker, toAllowlistMessage(record), deadline);
+    const flush = 'flush' in outcome ? outcome.flush : undefined;
+    logger.info('allowlist message handled', { messageId: record.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });
+    if (outcome.status === 'retry') {
+      await retryAfter(sqsClient(), queueUrl, record.receiptHandle, outcome.afterSeconds);
+      throw outcome.error;
+    }
+  });
+}

@@ -1,0 +1,118 @@
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { type CfnStage, HttpApi, type HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { ROLES, type RouteSpec } from '../../lambda/config/system';
+
+export interface ApiRoute extends Omit<RouteSpec, 'function'> {
+  /** The function's name in the system definition. */
+  readonly function: string;
+  readonly handler: IFunction;
+}
+
+export interface ComplianceApiProps {
+  readonly routes: readonly ApiRoute[];
+  /** Every route's limit unless a tighter one applies. */
+  readonly throttle?: ThrottleSettings;
+  /** Public (signature-authenticated) routes: anyone can reach them, so they get a tighter limit. */
+  readonly publicRouteThrottle?: ThrottleSettings;
+}
+
+export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
+export const PUBLIC_ROUTE_THROTTLE: ThrottleSettings = { rateLimit: 10, burstLimit: 20 };
+
+/**
+ * Who called what, and how it went; never bodies, headers or token claims beyond the subject id
+ * (HTTP API access logs cannot carry bodies, and the format below names every field).
+ */
+export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
+  requestId: '$context.requestId',
+  requestTime: '$context.requestTime',
+  sourceIp: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationStatus: '$context.integrationStatus',
+  integrationLatency: '$context.integrationLatency',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  subject: '$context.authorizer.claims.sub',
+};
+
+/**
+ * The HTTP API: a Cognito user pool (MFA required, threat protection enforced, one group per role),
+ * a JWT authorizer on every non-public route, stage-wide and per-route throttling, JSON access logs.
+ * Roles are enforced in the handlers from the same route table (lambda/handlers/shared/http.ts).
+ */
+export class ComplianceApi extends Construct {
+  readonly api: HttpApi;
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly stage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: ComplianceApiProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'Users', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      passwordPolicy: { minLength: 14, requireDigits: true, requireLowercase: true, requireUppercase: true, requireSymbols: true },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const role of ROLES) new CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role });
+    this.client = new UserPoolClient(this, 'ApiClient', { userPool: this.userPool, authFlows: { userSrp: true }, preventUserExistenceErrors: true });
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, { userPoolClients: [this.client] });
+
+    this.api = new HttpApi(this, 'Api', { description: 'treasury-compliance: KYC webhooks, investors, cases, audit', createDefaultStage: false });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
+    const throttle = props.throttle ?? DEFAULT_THROTTLE;
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)) },
+    });
+
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    const publicThrottle = props.publicRouteThrottle ?? PUBLIC_ROUTE_THROTTLE;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+    for (const route of props.routes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(`${route.function}Integration`, route.handler);
+        integrations.set(route.function, integration);
+      }
+      const isPublic = route.auth === 'public';
+      const [created] = this.api.addRoutes({
+        path: route.path,
+        methods: [route.method as HttpMethod],
+        integration,
+        authorizer: isPublic ? new HttpNoneAuthorizer() : authorizer,
+      });
+      if (!isPublic || !created) continue;
+      Validations.of(created).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'A vendor webhook: the caller has no Cognito identity; the function verifies the vendor\'s signature over the raw body and a replay window before anything else, and the route has its own tighter throttle.',
+      });
+      routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: publicThrottle.rateLimit ?? 0, ThrottlingBurstLimit: publicThrottle.burstLimit ?? 0 };
+      // A stage's route settings name routes that must already exist.
+      this.stage.node.addDependency(created);
+    }
+    if (Object.keys(routeSettings).length > 0) (this.stage.node.defaultChild as CfnStage).routeSettings = routeSettings;
+  }
+}

@@ -1,0 +1,65 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Contract, JsonRpcProvider, Wallet } from 'ethers';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
+import { TABLES } from '../../lambda/config/system';
+import { caseIdFor } from '../../lambda/domain/cases';
+import type { Investor } from '../../lambda/domain/investors';
+import { entryHashOf, subjectHashOf, subjectOf } from '../../lambda/domain/screening';
+import { api, eventually, runningSystem } from '../helpers/e2e-system';
+import { realList } from '../helpers/ofac-data';
+
+const system = runningSystem();
+const chain = system.chains[0]!;
+const registry = new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true }));
+const tables = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: system.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+
+async function caseById(caseId: string) {
+  const { Item } = await tables.send(new GetCommand({ TableName: system.env[TABLES.cases.envVar], Key: { caseId }, ConsistentRead: true }));
+  return Item;
+}
+
+async function auditTypes(investorId: string): Promise<string[]> {
+  const { Items = [] } = await tables.send(
+    new QueryCommand({ TableName: system.env[TABLES.audit.envVar], KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investorId}` }, ConsistentRead: true }),
+  );
+  return Items.map((item) => item.type as string);
+}
+
+async function register(body: Record<string, unknown>): Promise<Investor> {
+  const created = await api(system, 'POST', '/investors', { role: 'portal', body });
+  expect(created.status).toBe(201);
+  return created.body as unknown as Investor;
+}
+
+describe('screening in the running system (the 2024-05-03 list, seeded by `npm start`)', () => {
+  it('suspends an investor whose wallet is on the list, opens a high-risk wallet-hit case and never registers the wallet', async () => {
+    const listed = realList().entries.flatMap((entry) => entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address.toLowerCase() })))[1]!;
+    const clean = Wallet.createRandom().address.toLowerCase();
+    const investor = await register({ externalId: `e2e-hit-${clean}`, legalName: 'Pat Example', dateOfBirth: '1975-05-05', countryOfResidence: 'GB', wallets: [clean, listed.address] });
+
+    const suspended = await eventually(async () => {
+      const { body } = await api(system, 'GET', `/investors/${investor.investorId}`, { role: 'portal' });
+      return body.status === 'suspended' ? body : undefined;
+    });
+    expect(suspended.status).toBe('suspended');
+    const opened = await eventually(async () => caseById(caseIdFor(`wallet_hit|${investor.investorId}|${listed.sdnId}|${listed.address}`)));
+    expect(opened).toMatchObject({ type: 'wallet_hit', risk: 'high', status: 'open' });
+    expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'screening.completed', 'investor.suspended']);
+    expect(await registry.getFunction('isVerified')(clean)).toBe(false);
+  });
+
+  it('holds back an investor whose name matches a listed person and opens a potential-match case', async () => {
+    const wallet = Wallet.createRandom().address.toLowerCase();
+    const investor = await register({ externalId: `e2e-name-${wallet}`, legalName: 'Nicolás Maduro Moros', dateOfBirth: '1962-11-23', countryOfResidence: 'VE', wallets: [wallet] });
+    // The move to `screened` is the last step of the screening; a review stops there.
+    await eventually(async () => (await api(system, 'GET', `/investors/${investor.investorId}`, { role: 'portal' })).body.status === 'screened');
+    expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'screening.completed']);
+
+    const entry = realList().entries.find((candidate) => candidate.sdnId === 22790)!;
+    const key = `potential_match|${investor.investorId}|22790|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`;
+    const opened = await eventually(async () => caseById(caseIdFor(key)));
+    expect(opened).toMatchObject({ type: 'potential_match', status: 'open', evidence: { entry: { sdnId: 22790 }, matchedOn: 'name' } });
+    expect(await registry.getFunction('isVerified')(wallet)).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { readListFolder } from '../../lambda/adapters/files/list-folder';
+import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/domain/screening';
+
+/** shared/data/ofac beside the repository (CI clones the repo with shared/ next to it). */
+export const OFAC_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'ofac');
+export const LIST_2024_05_03 = path.join(OFAC_DATA, '2024-05-03');
+export const LIST_2023_12_28 = path.join(OFAC_DATA, '2023-12-28');
+
+const cache = new Map<string, SanctionsList>();
+
+/** A real list folder, parsed once per test file. */
+export function realList(folder = LIST_2024_05_03): SanctionsList {
+  let list = cache.get(folder);
+  if (!list) {
+    const { files, fileDate } = readListFolder(folder);
+    cache.set(folder, (list = parsePublication(files, fileDate)));
+  }
+  return list;
+}
+
+let engine: ScreeningEngine | undefined;
+export function realEngine(): ScreeningEngine {
+  engine ??= new ScreeningEngine(realList());
+  return engine;
+}

@@ -1,0 +1,77 @@
+import { ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
+import { ulid } from 'ulid';
+import { documentClient } from '../../lambda/adapters/dynamo/client';
+import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
+import { DynamoCaseRepository } from '../../lambda/adapters/dynamo/case-repository';
+import { DynamoInvestorBook } from '../../lambda/adapters/dynamo/investor-book';
+import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
+import { DynamoListVersionRepository } from '../../lambda/adapters/dynamo/list-version-repository';
+import { DynamoScreeningRepository } from '../../lambda/adapters/dynamo/screening-repository';
+import { S3SnapshotStore } from '../../lambda/adapters/s3/snapshot-store';
+import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { SqsAllowlistRequests, SqsRescreenRequests } from '../../lambda/adapters/sqs/requests';
+import { BUCKETS, QUEUES, TABLES } from '../../lambda/config/system';
+import { AuditLog } from '../../lambda/domain/audit';
+import type { Investor } from '../../lambda/domain/investors';
+import { CurrentListCache } from '../../lambda/domain/screening';
+import { awsClients, provisionFresh } from './local-env';
+
+/** The screening side of the system on DynamoDB Local and fauxqs (SQS + S3), with fresh resources per call. */
+export async function screeningSystem() {
+  const env = await provisionFresh();
+  const client = documentClient();
+  const versions = new DynamoListVersionRepository(client, env[TABLES.listVersions.envVar]!);
+  const snapshots = new S3SnapshotStore(awsClients().s3, env[BUCKETS.listSnapshots.envVar]!);
+  const audit = new AuditLog(new DynamoAuditStore(client, env[TABLES.audit.envVar]!));
+  const investors = new DynamoInvestorRepository(client, env[TABLES.investors.envVar]!);
+  return {
+    env,
+    versions,
+    snapshots,
+    audit,
+    investors,
+    cases: new DynamoCaseRepository(client, env[TABLES.cases.envVar]!),
+    screenings: new DynamoScreeningRepository(client, env[TABLES.screenings.envVar]!),
+    book: new DynamoInvestorBook(client, env[TABLES.investors.envVar]!),
+    rescreens: new SqsRescreenRequests(sqsClient(), env[QUEUES.screening.envVar]!),
+    allowlist: new SqsAllowlistRequests(sqsClient(), env[QUEUES.allowlist.envVar]!),
+    lists: new CurrentListCache({ versions, snapshots }, 0),
+    auditTable: env[TABLES.audit.envVar]!,
+    screeningQueue: env[QUEUES.screening.envVar]!,
+    allowlistQueue: env[QUEUES.allowlist.envVar]!,
+  };
+}
+
+/** Every message now on a queue (received and deleted), in order. */
+export async function drain(queueUrl: string): Promise<Record<string, unknown>[]> {
+  const bodies: Record<string, unknown>[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }));
+    if (Messages.length === 0) return bodies;
+    for (const message of Messages) {
+      bodies.push(JSON.parse(message.Body!) as Record<string, unknown>);
+      await sqsClient().send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    }
+  }
+}
+
+/** A stored investor in the given state (as the lifecycle would have left it). */
+export async function storedInvestor(repository: DynamoInvestorRepository, overrides: Partial<Investor> = {}): Promise<Investor> {
+  const at = new Date().toISOString();
+  const investor: Investor = {
+    investorId: ulid(),
+    externalId: `ext-${ulid()}`,
+    legalName: 'Jane Doe',
+    type: 'individual',
+    dateOfBirth: '1980-01-31',
+    countryOfResidence: 'US',
+    wallets: ['0x1111111111111111111111111111111111111111'],
+    status: 'registered',
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    ...overrides,
+  };
+  await repository.create(investor);
+  return investor;
+}

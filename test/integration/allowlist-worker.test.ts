@@ -1,0 +1,287 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Contract, NonceManager, Wallet } from 'ethers';
+import { contracts as trex } from '@tokenysolutions/t-rex';
+import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from '../../bin/local/chain-deploy';
+import { documentClient } from '../../lambda/adapters/dynamo/client';
+import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
+import { DynamoCaseRepository } from '../../lambda/adapters/dynamo/case-repository';
+import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
+import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
+import { caseIdFor } from '../../lambda/domain/cases';
+import { DeadLetterQueue, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
+import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { QUEUES, TABLES } from '../../lambda/config/system';
+import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type TransactionSlot } from '../../lambda/domain/allowlist';
+import { AuditLog, type AuditRecord } from '../../lambda/domain/audit';
+import { createAllowlistWorker, createRegistryChains } from '../../lambda/handlers/shared/allowlist';
+import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
+import { deployedSuite } from '../helpers/local-env';
+import { startTcpProxy } from '../helpers/tcp-proxy';
+
+jest.setTimeout(120_000);
+
+const suite = deployedSuite() as DeployedSuite & { rpcUrl: string };
+const chain = onChain(suite);
+const agent = new Wallet(DEV_ACCOUNTS.allowlistAgent).address.toLowerCase();
+
+async function auditTrail(env: Record<string, string>, investorId: string): Promise<AuditRecord[]> {
+  const { Items = [] } = await documentClient().send(
+    new QueryCommand({ TableName: env[TABLES.audit.envVar], KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investorId}` }, ConsistentRead: true }),
+  );
+  return Items as AuditRecord[];
+}
+
+async function slots(env: Record<string, string>, chainId = suite.chainId): Promise<TransactionSlot[]> {
+  return journal(env).slotsFrom(`${chainId}:${agent}`, 0);
+}
+
+const registerSlotsOf = (all: readonly TransactionSlot[], wallet: string) => all.filter((slot) => slot.call.kind === 'register' && slot.call.entries.some((entry) => entry.wallet === wallet));
+
+describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB Local and fauxqs', () => {
+  it('registers, freezes then removes (a sanctions hit), unfreezes, with one audit record per change and the investor allowlisted', async () => {
+    const env = await allowlistEnv([suite]);
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    const worker = await startWorker(env);
+    try {
+      await enqueue(env, [change(suite, 'add', wallet, investor!.investorId, 3)]);
+      await eventually(() => chain.verified(wallet));
+      await enqueue(env, [change(suite, 'freeze', wallet, investor!.investorId, 5), change(suite, 'remove', wallet, investor!.investorId, 5)]);
+      await eventually(async () => (await chain.frozen(wallet)) && !(await chain.contains(wallet)));
+      await enqueue(env, [change(suite, 'unfreeze', wallet, investor!.investorId, 6)]);
+      await eventually(async () => !(await chain.frozen(wallet)));
+      const trail = await eventually(async () => {
+        const records = await auditTrail(env, investor!.investorId);
+        return records.length >= 5 ? records : undefined;
+      });
+      expect(trail.map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.frozen', 'allowlist.removed', 'allowlist.unfrozen']);
+      expect(trail[0]!.data).toMatchObject({ chainId: suite.chainId, wallet, batchSize: 1, transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+      await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 100)).count === 0);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('coalesces a burst of 120 adds into batchRegisterIdentity transactions of at most 100 wallets', async () => {
+    const env = await allowlistEnv([suite], { maxBatchSize: 100 });
+    const investors = await eligibleInvestors(env, 120);
+    await enqueue(env, investors.map((investor) => change(suite, 'add', investor.wallets[0]!, investor.investorId, 3)));
+    const worker = await startWorker(env);
+    try {
+      await eventually(async () => (await Promise.all(investors.map((investor) => chain.verified(investor.wallets[0]!)))).every(Boolean), 90_000, 500);
+    } finally {
+      await worker.stop();
+    }
+    const registrations = (await slots(env)).filter((slot) => slot.call.kind === 'register');
+    const sizes = registrations.map((slot) => (slot.call.kind === 'register' ? slot.call.entries.length : 0));
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(120);
+    expect(Math.max(...sizes)).toBe(100);
+    expect(registrations.every((slot) => slot.status === 'mined')).toBe(true);
+  });
+
+  it('sends one transaction for a change delivered ten times', async () => {
+    const env = await allowlistEnv([suite]);
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    const add = change(suite, 'add', wallet, investor!.investorId, 3);
+    // Ten sends past SQS's de-duplication window (new ids each time) and the same record redelivered ten times.
+    await enqueue(env, Array.from({ length: 10 }, () => add), (_c, index) => `redelivery-${index}`);
+    const worker = await createAllowlistWorker({ env, retryBaseSeconds: 0.5 });
+    const message = { body: JSON.stringify(add), messageId: 'm-1', sequence: '0'.repeat(39) + '1', receiveCount: 1 };
+    for (let delivery = 0; delivery < 10; delivery++) await handleAllowlistMessage(worker, { ...message, receiveCount: delivery + 1 }, Date.now() + 60_000);
+    const consumer = await startWorker(env);
+    try {
+      await eventually(async () => (await chain.verified(wallet)) && (await journal(env).pendingSummary(changeGroupId(suite), 100)).count === 0);
+    } finally {
+      await consumer.stop();
+    }
+    expect(registerSlotsOf(await slots(env), wallet)).toHaveLength(1);
+    const trail = await auditTrail(env, investor!.investorId);
+    expect(trail.filter((record) => record.type === 'allowlist.registered')).toHaveLength(1);
+  });
+
+  it('after a crash between broadcast and journal update, finds the sent transaction instead of sending again', async () => {
+    const env = await allowlistEnv([suite]);
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    const group = changeGroupId(suite);
+    let crashed!: TransactionSlot;
+    // The first worker "dies" right after broadcasting the registration: it never returns.
+    const doomed = await createAllowlistWorker({
+      env,
+      holder: 'doomed',
+      leaseTtlMs: 1_000,
+      afterBroadcast: async (slot) => {
+        if (slot.call.kind !== 'register') return;
+        crashed = slot;
+        await new Promise(() => undefined);
+      },
+    });
+    await journal(env).recordIntent({ group, key: '0001', change: change(suite, 'add', wallet, investor!.investorId, 3), messageId: 'm-1', receivedAt: new Date().toISOString(), attempts: 0 });
+    void flushRegistry(doomed.registry(suite)!, { deadline: Date.now() + 60_000 });
+    await eventually(() => chain.verified(wallet));
+    const nonceAfterCrash = await chain.agentNonce();
+    expect((await slots(env)).find((slot) => slot.nonce === crashed.nonce)?.status).toBe('pending');
+
+    const survivor = await createAllowlistWorker({ env, holder: 'survivor' });
+    await new Promise((resolve) => setTimeout(resolve, 1_100)); // the dead worker's lease runs out
+    const result = await flushRegistry(survivor.registry(suite)!, { deadline: Date.now() + 60_000 });
+
+    expect(result).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(await chain.agentNonce()).toBe(nonceAfterCrash);
+    const slot = (await slots(env)).find((candidate) => candidate.nonce === crashed.nonce)!;
+    expect(slot).toMatchObject({ status: 'mined', receipt: { hash: crashed.attempts[0]!.hash, status: 'success' } });
+    const trail = await auditTrail(env, investor!.investorId);
+    expect(trail.find((record) => record.type === 'allowlist.registered')?.data).toMatchObject({ transactionHash: crashed.attempts[0]!.hash });
+  });
+
+  it('retries while the RPC node is down and applies the change once it is back', async () => {
+    const proxy = await startTcpProxy(suite.rpcUrl);
+    const env = await allowlistEnv([{ ...suite, rpcUrl: proxy.url }]);
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    await proxy.down();
+    const worker = await startWorker(env);
+    try {
+      await enqueue(env, [change(suite, 'add', wallet, investor!.investorId, 3)]);
+      await eventually(async () => ((await journal(env).pendingSummary(changeGroupId(suite), 1)).oldest?.attempts ?? 0) >= 1, 15_000);
+      expect(await chain.verified(wallet)).toBe(false);
+      await proxy.up();
+      await eventually(() => chain.verified(wallet), 30_000);
+      await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 1)).count === 0);
+    } finally {
+      await worker.stop();
+      await proxy.close();
+    }
+    expect(registerSlotsOf(await slots(env), wallet)).toHaveLength(1);
+    expect(await deadLetterBodies(env)).toEqual([]);
+  });
+
+  it('sends permanently failing changes to the DLQ with the reason, lists them and redrives them once the cause is fixed', async () => {
+    const revoked = await deployTrexSuite({ rpcUrl: suite.rpcUrl, chainId: suite.chainId, name: 'revoked' });
+    const issuer = new NonceManager(new Wallet(DEV_ACCOUNTS.issuer, chain.provider));
+    await (await new Contract(revoked.identityRegistry, trex.IdentityRegistry.abi, issuer).getFunction('removeAgent')(agent)).wait();
+    const env = await allowlistEnv([suite, revoked]);
+    const investors = await eligibleInvestors(env, 3);
+    const worker = await startWorker(env);
+    try {
+      await enqueue(env, [
+        ...investors.map((investor) => change(revoked, 'add', investor.wallets[0]!, investor.investorId, 3)),
+        change(suite, 'add', '0x0000000000000000000000000000000000000000', investors[0]!.investorId, 3),
+      ]);
+      await enqueue(env, [{ ...change(suite, 'add', investors[0]!.wallets[0]!, 'x'), country: 'QQ' }], () => 'bad-country');
+      const dead = await eventually(async () => {
+        const letters = await deadLetterBodies(env);
+        return letters.length >= 5 ? letters : undefined;
+      });
+      const reasons = dead.map((letter) => `${letter.attributes.failureCode}: ${letter.attributes.failureReason}`).sort();
+      expect(reasons.filter((reason) => reason.startsWith('CHAIN_REVERTED: AgentRole: caller does not have the Agent role'))).toHaveLength(3);
+      expect(reasons).toContain('CHAIN_REVERTED: invalid argument - zero address');
+      expect(reasons).toContain('INVALID_MESSAGE: country must be an ISO 3166-1 alpha-2 code');
+      const trail = await auditTrail(env, investors[1]!.investorId);
+      expect(trail.map((record) => record.type)).toEqual(['allowlist.failed']);
+      for (const investor of investors) expect(await onChain(revoked as DeployedSuite & { rpcUrl: string }).contains(investor.wallets[0]!)).toBe(false);
+
+      // The operator fixes the cause (the agent role is back) and redrives what `cli dlq list` shows.
+      await (await new Contract(revoked.identityRegistry, trex.IdentityRegistry.abi, issuer).getFunction('addAgent')(agent)).wait();
+      const queue = new DeadLetterQueue(sqsClient(), env[QUEUES.allowlist.deadLetterEnvVar]!, env[QUEUES.allowlist.envVar]!);
+      const listed = await queue.list();
+      expect(listed).toHaveLength(5);
+      const agentRole = listed.filter((letter) => letter.reason?.includes('Agent role')).map((letter) => letter.messageId);
+      expect(await queue.redrive({ messageIds: agentRole })).toHaveLength(3);
+      for (const investor of investors) await eventually(() => onChain(revoked as DeployedSuite & { rpcUrl: string }).verified(investor.wallets[0]!));
+      expect((await queue.list()).map((letter) => letter.code).sort()).toEqual(['CHAIN_REVERTED', 'INVALID_MESSAGE']);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('two workers on one queue and one signer (two registries on the chain) never share a nonce or lose a change', async () => {
+    const second = (await deployTrexSuite({ rpcUrl: suite.rpcUrl, chainId: suite.chainId, name: 'second' })) as DeployedSuite & { rpcUrl: string };
+    const env = await allowlistEnv([suite, second], { maxBatchSize: 10 });
+    const investors = await eligibleInvestors(env, 40);
+    await enqueue(env, investors.map((investor, index) => change(index % 2 ? second : suite, 'add', investor.wallets[0]!, investor.investorId, 3)));
+    const workers = await Promise.all([startWorker(env, { holder: 'worker-a' }), startWorker(env, { holder: 'worker-b' })]);
+    try {
+      await eventually(async () => (await Promise.all(investors.map((investor, index) => onChain(index % 2 ? second : suite).verified(investor.wallets[0]!)))).every(Boolean), 90_000, 300);
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    const all = await slots(env);
+    expect(new Set(all.map((slot) => slot.nonce)).size).toBe(all.length);
+    expect(all.every((slot) => slot.status === 'mined')).toBe(true);
+    expect(new Set(all.map((slot) => slot.group)).size).toBe(2);
+    expect(all.flatMap((slot) => (slot.call.kind === 'register' ? slot.call.entries : [])).length).toBe(40);
+  });
+
+  it('replaces a transaction that is not mined in time with the same nonce and a higher fee', async () => {
+    const env = await allowlistEnv([suite], { fees: { stuckAfterSeconds: 0.3, bumpPercent: 20 } });
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    const worker = await createAllowlistWorker({ env });
+    await journal(env).recordIntent({ group: changeGroupId(suite), key: '0001', change: change(suite, 'add', wallet, investor!.investorId, 3), messageId: 'm-1', receivedAt: new Date().toISOString(), attempts: 0 });
+    await chain.provider.send('evm_setAutomine', [false]);
+    const miner = setInterval(() => void chain.provider.send('evm_mine', []), 1_000);
+    try {
+      const result = await flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
+      expect(result).toMatchObject({ applied: 1, remaining: 0 });
+    } finally {
+      clearInterval(miner);
+      await chain.provider.send('evm_setAutomine', [true]);
+    }
+    const replaced = (await slots(env)).filter((slot) => slot.attempts.length > 1);
+    expect(replaced.length).toBeGreaterThan(0);
+    for (const slot of replaced) {
+      const [first, second] = slot.attempts;
+      expect(BigInt(second!.fees.maxFeePerGas)).toBeGreaterThanOrEqual((BigInt(first!.fees.maxFeePerGas) * 120n) / 100n);
+      expect(slot.attempts.map((attempt) => attempt.hash)).toContain(slot.receipt!.hash);
+    }
+    expect(await chain.verified(wallet)).toBe(true);
+  });
+});
+
+/** Registers a wallet the way an agent would by hand, outside the worker. */
+async function registerByHand(wallet: string): Promise<void> {
+  const agent = new NonceManager(new Wallet(DEV_ACCOUNTS.allowlistAgent, onChain(suite).provider));
+  const factory = new Contract(suite.identityFactory, IDENTITY_FACTORY_ABI, agent);
+  await (await factory.getFunction('createIdentity')(wallet, `by-hand:${wallet}`)).wait();
+  const identity = (await factory.getFunction('getIdentity')(wallet)) as string;
+  await (await new Contract(suite.identityRegistry, IDENTITY_REGISTRY_ABI, agent).getFunction('registerIdentity')(wallet, identity, 840)).wait();
+}
+
+// In this file: the chain's agent is shared, so these run after the worker's tests, never beside them.
+describe('allowlist reconciliation against a Hardhat chain', () => {
+  it('opens one chain_drift case per drifted wallet: missing, not allowed, unknown; a second run opens none', async () => {
+    const env = await allowlistEnv([suite]);
+    const [missing, notAllowed] = await eligibleInvestors(env, 2);
+    const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+    await investors.save({ ...missing!, status: 'allowlisted', version: missing!.version + 1 });
+    await investors.save({ ...notAllowed!, status: 'suspended', version: notAllowed!.version + 1 });
+    await registerByHand(notAllowed!.wallets[0]!);
+    const stranger = Wallet.createRandom().address.toLowerCase();
+    await registerByHand(stranger);
+
+    const [chain] = await createRegistryChains(env);
+    const cases = new DynamoCaseRepository(documentClient(), env[TABLES.cases.envVar]!);
+    const deps = {
+      chain: chain!,
+      investors,
+      journal: journal(env),
+      cases,
+      audit: new AuditLog(new DynamoAuditStore(documentClient(), env[TABLES.audit.envVar]!)),
+      flushRequests: new SqsFlushRequests(sqsClient(), env[QUEUES.allowlist.envVar]!),
+      actor: 'system:test',
+    };
+    const first = await reconcileRegistry(deps);
+    const group = `${suite.chainId}:${suite.identityRegistry.toLowerCase()}`;
+    const caseOf = (wallet: string, kind: string) => cases.get(caseIdFor(`chain_drift|${group}|${wallet}|${kind}`));
+    expect(await caseOf(missing!.wallets[0]!, 'not_verified')).toMatchObject({ type: 'chain_drift', investorId: missing!.investorId, risk: 'medium', evidence: { drift: 'not_verified', investorStatus: 'allowlisted' } });
+    expect(await caseOf(notAllowed!.wallets[0]!, 'should_not_be_registered')).toMatchObject({ investorId: notAllowed!.investorId, risk: 'high' });
+    expect(await caseOf(stranger, 'unknown_wallet')).toMatchObject({ risk: 'high', evidence: { observed: { contains: true } } });
+    expect(first.casesOpened).toBeGreaterThanOrEqual(3);
+
+    const second = await reconcileRegistry(deps);
+    expect(second.casesOpened).toBe(0);
+    expect(second.drifts).toBe(2);
+  });
+});

@@ -1,0 +1,264 @@
+import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { DynamoAuditRecords } from '../../lambda/adapters/dynamo/audit-reader';
+import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
+import { documentClient } from '../../lambda/adapters/dynamo/client';
+import { S3CheckpointBodies, S3ExportDelivery } from '../../lambda/adapters/s3/audit-buckets';
+import { s3Client } from '../../lambda/adapters/s3/client';
+import { BUCKETS, TABLES } from '../../lambda/config/system';
+import {
+  AuditLog,
+  CHECKPOINT_STREAM,
+  buildExport,
+  exportAudit,
+  hashOf,
+  runCheckpoint,
+  sealCheckpoint,
+  verifyAuditLog,
+  verifyExport,
+  type AuditRecord,
+  type CheckpointEntry,
+  type ExportManifest,
+} from '../../lambda/domain/audit';
+import { ValidationError } from '../../lambda/domain/errors';
+import { testSigner } from '../helpers/audit-fixtures';
+import { awsClients, provisionFresh } from '../helpers/local-env';
+
+const SETTLE_MS = 60_000;
+const signer = testSigner();
+
+/** A fresh audit table and buckets, the real adapters over them, and the use cases wired as the functions wire them. */
+async function freshLog() {
+  const env = await provisionFresh();
+  const table = env[TABLES.audit.envVar]!;
+  const bucket = env[BUCKETS.auditCheckpoints.envVar]!;
+  const store = new DynamoAuditStore(documentClient(), table);
+  const records = new DynamoAuditRecords(documentClient(), table);
+  const bodies = new S3CheckpointBodies(s3Client(), bucket);
+  const deps = { store, records, coverage: records, bodies, signer, actor: 'system:test', settleMs: SETTLE_MS };
+  /** Runs a checkpoint as if `settle` had passed since now (plus `extraMs`): everything appended so far is due. */
+  const checkpoint = (extraMs = 0) => runCheckpoint({ ...deps, now: () => new Date(Date.now() + SETTLE_MS + extraMs) });
+  const verify = async (onlyStream?: string) => verifyAuditLog({ items: records, bodies, publicKeyPem: await signer.publicKeyPem() }, { onlyStream });
+  const log = new AuditLog(store);
+  return { env, table, bucket, store, records, bodies, deps, checkpoint, verify, log, append: (streams: readonly string[], perStream: number) => appendMany(log, store, streams, perStream) };
+}
+
+/** Appends `perStream` records to each stream (streams side by side), keyed by the version they record, as the use cases do. */
+async function appendMany(log: AuditLog, store: DynamoAuditStore, streams: readonly string[], perStream: number) {
+  for (let i = 0; i < perStream; i++) {
+    await Promise.all(
+      streams.map(async (stream) => {
+        const seq = ((await store.head(stream))?.seq ?? 0) + 1;
+        await log.append({ stream, type: seq === 1 ? 'investor.registered' : 'screening.completed', actor: 'system:test', investorId: stream.split('#')[1], data: { seq, wallets: [walletOf(stream)] }, idempotencyKey: `${stream}:v${seq}` });
+      }),
+    );
+  }
+}
+
+const walletOf = (stream: string) => `0x${Buffer.from(stream).toString('hex').slice(-40).padStart(40, '0')}`;
+const key = (stream: string, seq: number) => ({ stream: { S: stream }, seq: { N: String(seq) } });
+
+beforeAll(() => {
+  process.env.S3_FORCE_PATH_STYLE = 'true';
+});
+
+describe('checkpoints on DynamoDB Local and fauxqs S3', () => {
+  it('seals every record once, in signed checkpoints linked to each other, and a full verify passes', async () => {
+    const { checkpoint, verify, append } = await freshLog();
+    const streams = [`investor#${ulid()}`, `investor#${ulid()}`, `case#${ulid()}`];
+    await append(streams, 3);
+
+    const first = await checkpoint();
+    expect(first).toMatchObject({ status: 'checkpointed', header: { number: 1, leafCount: 9, streamCount: 3, previous: null } });
+    expect(await checkpoint()).toMatchObject({ status: 'nothing_new' });
+
+    await append(streams.slice(0, 2), 2);
+    const second = await checkpoint(1000);
+    expect(second).toMatchObject({ status: 'checkpointed', header: { number: 2, leafCount: 4, streamCount: 2, previous: { number: 1 } } });
+
+    const report = await verify();
+    expect(report).toMatchObject({ ok: true, records: 13, streams: 3, checkpoints: 2, breaks: [], warnings: [] });
+  });
+
+  it('covers a record that lands late (timestamped before the last cutoff) in the next checkpoint, never twice', async () => {
+    const { store, log, checkpoint, verify, append } = await freshLog();
+    await append([`investor#${ulid()}`], 2);
+    const first = await checkpoint();
+    if (first.status !== 'checkpointed') throw new Error('expected a checkpoint');
+    const cutoff = Date.parse(first.header.cutoff);
+
+    // A writer whose record carries a time before the cutoff but lands after the checkpoint ran.
+    const late = `investor#${ulid()}`;
+    await new AuditLog(store, () => new Date(cutoff - SETTLE_MS / 2)).append({ stream: late, type: 'investor.registered', actor: 'system:slow-writer', data: {} });
+    // One so late that it falls outside the look-back: reported as uncovered until its stream moves on.
+    const veryLate = `investor#${ulid()}`;
+    await new AuditLog(store, () => new Date(cutoff - 3 * SETTLE_MS)).append({ stream: veryLate, type: 'investor.registered', actor: 'system:slow-writer', data: {} });
+
+    const second = await checkpoint(1000);
+    expect(second).toMatchObject({ status: 'checkpointed', header: { number: 2, leafCount: 1, streamCount: 1 } });
+    const report = await verify();
+    expect(report.ok).toBe(true);
+    expect(report.warnings).toEqual([expect.objectContaining({ kind: 'uncovered', stream: veryLate, seq: 1, toSeq: 1 })]);
+
+    await log.append({ stream: veryLate, type: 'screening.completed', actor: 'system:test', data: {} });
+    expect(await checkpoint(2000)).toMatchObject({ status: 'checkpointed', header: { number: 3, leafCount: 2 } });
+    expect(await verify()).toMatchObject({ ok: true, records: 5, warnings: [] });
+  });
+
+  it('lets one of two concurrent checkpointers win and the other leave nothing but an unreferenced body', async () => {
+    const { checkpoint, verify, append } = await freshLog();
+    await append([`investor#${ulid()}`, `investor#${ulid()}`], 2);
+    const results = await Promise.all([checkpoint(), checkpoint()]);
+    expect(results.map((result) => result.status).sort()).toEqual(['checkpointed', 'superseded']);
+    const report = await verify();
+    expect(report.breaks).toEqual([]);
+    expect(report).toMatchObject({ ok: true, checkpoints: 1 });
+  });
+
+  it('finishes the coverage index of a checkpoint whose run stopped after claiming it', async () => {
+    const { deps, checkpoint, records, append } = await freshLog();
+    const stream = `investor#${ulid()}`;
+    await append([stream], 2);
+    // A run that stops right after its claim: the coverage index is never written.
+    const stopped = await runCheckpoint({ ...deps, coverage: { ...records, last: records.last.bind(records), isComplete: records.isComplete.bind(records), all: records.all.bind(records), record: async () => undefined }, now: () => new Date(Date.now() + SETTLE_MS) });
+    expect(stopped.status).toBe('checkpointed');
+    expect(await records.last(stream)).toBeUndefined();
+
+    await append([stream], 1);
+    expect(await checkpoint(1000)).toMatchObject({ status: 'checkpointed', header: { number: 2, leafCount: 1 } });
+    expect((await records.all(stream)).map((c) => [c.checkpoint, c.from, c.to])).toEqual([[1, 1, 2], [2, 3, 3]]);
+  });
+});
+
+describe('tampering with the stored log is detected and located', () => {
+  /** Three streams of four records, checkpointed, then a fifth record each that no checkpoint covers yet. */
+  async function sealedLog() {
+    const fresh = await freshLog();
+    const streams = [`investor#${ulid()}`, `investor#${ulid()}`, `investor#${ulid()}`].sort();
+    await fresh.append(streams, 4);
+    expect((await fresh.checkpoint()).status).toBe('checkpointed');
+    for (const stream of streams) await fresh.log.append({ stream, type: 'investor.eligible', actor: 'system:test', data: {}, idempotencyKey: `${stream}:v5` });
+    return { ...fresh, streams };
+  }
+
+  it('a modified record', async () => {
+    const { table, streams, verify } = await sealedLog();
+    await awsClients().dynamodb.send(new UpdateItemCommand({ TableName: table, Key: key(streams[1]!, 2), UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': { S: 'officer:mallory' } } }));
+    expect((await verify()).breaks.map((b) => [b.kind, b.stream, b.seq])).toEqual([['hash_mismatch', streams[1], 2]]);
+  });
+
+  it('a modified record whose hash was recomputed', async () => {
+    const { table, streams, records, verify } = await sealedLog();
+    const original = (await records.recordAt(streams[0]!, 3))!;
+    const forged = { ...original, data: { ...original.data, seq: 99 } };
+    await documentClient().send(new PutCommand({ TableName: table, Item: { ...forged, hash: hashOf(forged) } }));
+    expect((await verify()).breaks.map((b) => [b.kind, b.stream, b.seq, b.checkpoint])).toEqual([
+      ['chain_broken', streams[0], 4, undefined],
+      ['checkpoint_leaf_mismatch', streams[0], 3, 1],
+    ]);
+  });
+
+  it('a deleted record', async () => {
+    const { table, streams, verify } = await sealedLog();
+    await awsClients().dynamodb.send(new DeleteItemCommand({ TableName: table, Key: key(streams[2]!, 2) }));
+    // Two witnesses: the gap in the chain, and the idempotency key that still names the record.
+    expect((await verify()).breaks.map((b) => [b.kind, b.stream, b.seq, b.toSeq])).toEqual([
+      ['seq_gap', streams[2], 2, 2],
+      ['orphan_idempotency_key', streams[2], 2, undefined],
+    ]);
+  });
+
+  it('reordered records', async () => {
+    const { table, streams, records, verify } = await sealedLog();
+    const [second, third] = [(await records.recordAt(streams[0]!, 2))!, (await records.recordAt(streams[0]!, 3))!];
+    await documentClient().send(new PutCommand({ TableName: table, Item: { ...third, seq: 2 } }));
+    await documentClient().send(new PutCommand({ TableName: table, Item: { ...second, seq: 3 } }));
+    const breaks = (await verify()).breaks.map((b) => [b.kind, b.stream, b.seq]);
+    expect(breaks).toEqual(expect.arrayContaining([['hash_mismatch', streams[0], 2], ['hash_mismatch', streams[0], 3], ['checkpoint_leaf_mismatch', streams[0], 2], ['checkpoint_leaf_mismatch', streams[0], 3]]));
+    expect(breaks.every(([, stream]) => stream === streams[0])).toBe(true);
+  });
+
+  it('a truncated tail, checkpointed or not', async () => {
+    const { table, streams, verify } = await sealedLog();
+    for (const seq of [5, 4, 3]) await awsClients().dynamodb.send(new DeleteItemCommand({ TableName: table, Key: key(streams[1]!, seq) }));
+    const breaks = (await verify()).breaks.map((b) => [b.kind, b.stream, b.seq, b.toSeq]);
+    expect(breaks).toHaveLength(4);
+    expect(breaks).toEqual(
+      expect.arrayContaining([
+        ['truncated', streams[1], 3, 4],
+        ['orphan_idempotency_key', streams[1], 3, undefined],
+        ['orphan_idempotency_key', streams[1], 4, undefined],
+        ['orphan_idempotency_key', streams[1], 5, undefined],
+      ]),
+    );
+  });
+
+  it('a forged checkpoint', async () => {
+    const { table, bucket, records, verify } = await sealedLog();
+    const chainRecord = (await records.recordAt(CHECKPOINT_STREAM, 1))!;
+    const entry = chainRecord.data as unknown as CheckpointEntry;
+    const genuine = (await new S3CheckpointBodies(s3Client(), bucket).get(entry.bodyKey))!;
+    // Someone drops a stream from the checkpoint and re-signs with a key of their own.
+    const forged = await sealCheckpoint(testSigner(), { number: 1, cutoff: genuine.header.cutoff, previous: undefined, ranges: genuine.ranges.slice(1), createdAt: genuine.header.createdAt });
+    await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: entry.bodyKey, Body: JSON.stringify(forged) }));
+    const data = { header: forged.header, signature: forged.signature, bodyKey: entry.bodyKey };
+    await documentClient().send(new PutCommand({ TableName: table, Item: { ...chainRecord, data, hash: hashOf({ ...chainRecord, data } as AuditRecord) } }));
+    const breaks = (await verify()).breaks;
+    expect(breaks.map((b) => [b.kind, b.checkpoint])).toEqual([['checkpoint_signature_invalid', 1]]);
+  });
+});
+
+describe('auditor queries and exports on DynamoDB Local', () => {
+  it('pages through an investor, a wallet, a type and a time range, and refuses a cursor of another query', async () => {
+    const { records, append } = await freshLog();
+    const streams = [`investor#${ulid()}`, `investor#${ulid()}`];
+    const started = new Date().toISOString();
+    await append(streams, 5);
+    const all = async (query: Parameters<typeof records.page>[0]) => {
+      const found: AuditRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await records.page(query, 3, cursor);
+        found.push(...page.records);
+        cursor = page.cursor;
+      } while (cursor);
+      return found.map((r) => `${r.stream}/${r.seq}`).sort();
+    };
+    const seqs = (stream: string, n: number) => Array.from({ length: n }, (_, i) => `${stream}/${i + 1}`);
+    expect(await all({ investorId: streams[0]!.split('#')[1] })).toEqual(seqs(streams[0]!, 5));
+    expect(await all({ wallet: walletOf(streams[1]!) })).toEqual(seqs(streams[1]!, 5));
+    expect(await all({ wallet: walletOf(streams[1]!), type: 'investor.registered' })).toEqual([`${streams[1]}/1`]);
+    expect(await all({ stream: streams[0]!, type: 'screening.completed' })).toEqual(seqs(streams[0]!, 5).slice(1));
+    expect(await all({ from: started })).toEqual([...seqs(streams[0]!, 5), ...seqs(streams[1]!, 5)].sort());
+    const typed = await all({ type: 'investor.registered', from: started });
+    expect(typed).toEqual([`${streams[0]}/1`, `${streams[1]}/1`].sort());
+
+    const page = await records.page({ investorId: streams[0]!.split('#')[1] }, 2);
+    await expect(records.page({ investorId: streams[1]!.split('#')[1] }, 2, page.cursor)).rejects.toBeInstanceOf(ValidationError);
+    await expect(records.page({ investorId: 'x' }, 2, 'not-a-cursor')).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('exports a range through a presigned S3 link with a manifest that verifies offline', async () => {
+    const { env, records, bodies, checkpoint, append } = await freshLog();
+    const streams = [`investor#${ulid()}`, `case#${ulid()}`];
+    const started = new Date().toISOString();
+    await append(streams, 3);
+    expect((await checkpoint()).status).toBe('checkpointed');
+    await append(streams, 1);
+
+    const deps = { queries: records, records, coverage: records, bodies, signer, delivery: new S3ExportDelivery(s3Client(), env[BUCKETS.auditExports.envVar]!) };
+    const result = await exportAudit(deps, { from: started }, { forceLink: true });
+    if (result.delivery !== 'link') throw new Error('expected links');
+    const [jsonl, manifest] = await Promise.all([fetch(result.exportUrl).then((r) => r.text()), fetch(result.manifestUrl).then((r) => r.json() as Promise<ExportManifest>)]);
+    expect(result.rowCount).toBe(8);
+
+    const report = verifyExport(jsonl, manifest, await signer.publicKeyPem());
+    expect(report).toMatchObject({ ok: true, records: 8, streams: 2, checkpoints: 1 });
+    expect(manifest.payload.streams.map((s) => s.runs.map((run) => [run.from, run.to, run.proof?.seq]))).toEqual([[[1, 4, 3]], [[1, 4, 3]]]);
+    expect(report.warnings.map((w) => [w.stream, w.seq])).toEqual(streams.sort().map((stream) => [stream, 4]));
+    const inline = await buildExport(deps, { from: started });
+    expect(inline.jsonl).toBe(jsonl);
+  });
+});
