@@ -74,7 +74,8 @@ export class VendorSimulator {
 
   constructor(
     private readonly credentials: SimulatorCredentials,
-    private readonly webhookBaseUrl: string,
+    /** Where webhooks go: `<API>/webhooks/kyc`; the vendor name is appended. Set once the API listens. */
+    public webhookBaseUrl: string,
   ) {}
 
   async start(port = 0): Promise<string> {

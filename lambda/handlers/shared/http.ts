@@ -16,6 +16,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  JURISDICTION_BLOCKED: 422,
   PAYLOAD_TOO_LARGE: 413,
   TRANSIENT: 503,
 };
