@@ -4,12 +4,14 @@
  *   -c chains='[{"chainId":...,"name":...,"rpcUrl":...,"identityRegistry":...,"identityFactory":...,"token":...}]'
  *   -c vendors='["sumsub","persona"]'      KYC vendors, for their signature-rejection alarms
  *   -c alarmEmail=ops@example.com          subscribed to the alarm topic
+ *   -c blockedCountries=CU,IR,KP,SY -c kycValidityDays=365   settings (lambda/config/system.ts SETTINGS)
  *   -c stackName=TreasuryCompliance
  * cdk-nag's AwsSolutions and Serverless packs run on every synth: an unacknowledged error fails it.
  */
 import { App } from 'aws-cdk-lib';
 import { addCompliancePacks } from '../lib/nag';
 import { TreasuryComplianceStack } from '../lib/treasury-compliance-stack';
+import { SETTINGS, type SettingName } from '../lambda/config/system';
 
 const app = new App();
 
@@ -38,5 +40,9 @@ new TreasuryComplianceStack(app, (app.node.tryGetContext('stackName') as string 
   chains: ((jsonContext('chains') as unknown[] | undefined) ?? []) as never,
   vendors: vendorsFromContext(),
   alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
+  settings: Object.fromEntries((Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
+    const value: unknown = app.node.tryGetContext(name);
+    return value === undefined ? [] : [[name, String(value)]];
+  })),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

@@ -10,7 +10,7 @@ import { CliError, EXIT } from './cli/output';
 const program = new Command()
   .name('cli')
   .description('treasury-compliance command line (npm run --silent cli -- <command> --help)')
-  .showHelpAfterError()
+  .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 for (const command of COMMANDS) command.register(program);
 

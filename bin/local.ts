@@ -29,14 +29,15 @@ const program = new Command()
   .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
   .option('--sqs-port <port>', 'fauxqs (SQS + S3) port', port, 4566)
   .option('--chain-port <port>', 'first Hardhat JSON-RPC port; the other chains take the next ones', port, 8545)
+  .option('--vendors-port <port>', 'KYC vendor simulator port', port, 8700)
   .option('--chains <count>', 'how many of the fund\'s seven chains to run, 1 to 7', chainCount, 7)
   .option('--log-level <level>', 'handler log level: DEBUG, INFO, WARN, ERROR', 'WARN')
   .option('--work-dir <dir>', 'where logs and scratch files go', '.local')
   .option('--json', 'print one JSON line with the URLs and credentials when ready (for scripts and tests)', false)
-  .addHelpText('after', '\nExample, once it prints its URLs:\n  curl -X POST $API/investors -H "authorization: Bearer $PORTAL_TOKEN" -H "content-type: application/json" \\\n    -d \'{"externalId":"p-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"]}\'');
+  .addHelpText('after', '\nOnce it prints its URLs, it also prints a curl to register an investor and the command that makes the\nsimulated KYC vendor approve them.');
 
 async function main(): Promise<void> {
-  const options = program.parse().opts<{ apiPort: number; dynamodbPort: number; sqsPort: number; chainPort: number; chains: number; logLevel: string; workDir: string; json: boolean }>();
+  const options = program.parse().opts<{ apiPort: number; dynamodbPort: number; sqsPort: number; chainPort: number; vendorsPort: number; chains: number; logLevel: string; workDir: string; json: boolean }>();
   const major = Number(process.versions.node.split('.')[0]);
   if (major < MIN_NODE_MAJOR) {
     throw new Error(`Node ${process.versions.node} is too old: run through \`npm start\`, which uses the Node 24 that \`npm ci\` installs into node_modules/.bin.`);
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
 
   const startedAt = Date.now();
   const system = await startLocalSystem({
-    ports: { api: options.apiPort, dynamodb: options.dynamodbPort, fauxqs: options.sqsPort, chain: options.chainPort },
+    ports: { api: options.apiPort, dynamodb: options.dynamodbPort, fauxqs: options.sqsPort, chain: options.chainPort, vendors: options.vendorsPort },
     chains: options.chains,
     workDir: options.workDir,
     logLevel: options.logLevel,
@@ -53,7 +54,7 @@ async function main(): Promise<void> {
   const readyMs = Date.now() - startedAt;
   // The CLI finds the local API and the dev tokens here (`cli ... --as officer-alice`).
   const sessionFile = path.join(options.workDir, SESSION_FILE);
-  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, tokens: system.tokens, env: system.env }), { mode: 0o600 });
+  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, vendorSimulatorUrl: system.vendorSimulatorUrl, tokens: system.tokens, env: system.env }), { mode: 0o600 });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   if (options.json) {
-    console.log(JSON.stringify({ ready: true, readyMs, apiUrl: system.apiUrl, services: system.services.map(({ name, endpoint }) => ({ name, endpoint })), chains: system.chains, env: system.env, tokens: system.tokens }));
+    console.log(JSON.stringify({ ready: true, readyMs, apiUrl: system.apiUrl, vendorSimulatorUrl: system.vendorSimulatorUrl, services: system.services.map(({ name, endpoint }) => ({ name, endpoint })), chains: system.chains, env: system.env, tokens: system.tokens }));
   } else {
     printBanner(system, readyMs, options.workDir);
   }
@@ -89,9 +90,11 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     ...system.tokens.map((token) => `  ${token.subject.padEnd(15)} ${token.role.padEnd(19)} Bearer ${token.token}`),
     `  allowlist agent ${system.chains[0]!.agent} (Hardhat dev account #1, on every chain)`,
     '',
-    'Try it:',
+    'Try it: register an investor, let the (simulated) KYC vendor approve them, watch them reach the chains:',
     `  curl -s -X POST ${system.apiUrl}/investors -H 'authorization: Bearer ${portal.token}' -H 'content-type: application/json' \\`,
-    `    -d '{"externalId":"demo-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"]}'`,
+    `    -d '{"externalId":"demo-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"],"kyc":{"vendor":"sumsub","applicantId":"demo-applicant-1"}}'`,
+    `  npm run --silent cli -- kyc decide --vendor sumsub --applicant demo-applicant-1 --verdict approved`,
+    `  npm run --silent cli -- investors show <investorId> --as portal`,
     '',
     'Ctrl-C stops everything.',
   ];

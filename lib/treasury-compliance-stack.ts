@@ -15,6 +15,7 @@ import {
   FUNCTION_SPECS,
   KMS_KEYS,
   SECRETS,
+  SETTINGS,
   QUEUES,
   ROUTES,
   SERVICE_NAME,
@@ -27,6 +28,7 @@ import {
   type QueueSpec,
   type RouteSpec,
   type SecretName,
+  type SettingName,
   type TableSpec,
   environmentFor,
   type QueueName,
@@ -58,6 +60,8 @@ export interface TreasuryComplianceStackProps extends StackProps {
   readonly vendors?: readonly string[];
   /** Subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /** Non-secret settings (`-c blockedCountries=CU,IR`); each defaults to SETTINGS in system.ts. */
+  readonly settings?: Partial<Record<SettingName, string>>;
   readonly alarmThresholds?: Partial<AlarmThresholds>;
   readonly system?: SystemDefinition;
 }
@@ -115,6 +119,7 @@ export class TreasuryComplianceStack extends Stack {
       chains: () => JSON.stringify(chains.success ? chains.data : []),
       kmsKey: (key: KmsKeyName) => keyFor(key).keyId,
       secret: (secret: SecretName) => secretFor(secret).secretArn,
+      setting: (setting: SettingName) => props.settings?.[setting] ?? SETTINGS[setting].default,
     };
 
     const deadLetterQueues: Record<string, Queue> = Object.fromEntries(Object.entries(this.queues).map(([name, queue]) => [name, queue.deadLetterQueue]));

@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import * as audit from './audit';
 import * as dlq from './dlq';
 import * as investors from './investors';
+import * as kyc from './kyc';
 import * as screening from './screening';
+import * as webhook from './webhook';
 
 /** Every CLI command group; each module registers its own subcommands. */
-export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit];
+export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit, webhook, kyc];

@@ -5,6 +5,7 @@ import { CliError } from './output';
 /** What `npm start` leaves in <work-dir>/session.json so the CLI can talk to the local API. */
 export interface LocalSession {
   readonly apiUrl: string;
+  readonly vendorSimulatorUrl?: string;
   readonly tokens: readonly { subject: string; role: string; token: string }[];
   /** The handlers' environment: table names, queue URLs, AWS endpoints, chain config. */
   readonly env: Readonly<Record<string, string>>;

@@ -5,9 +5,10 @@ import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
-import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, type FunctionName } from '../../lambda/config/system';
+import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, SETTINGS, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
 import { auditLocalEnv, startAuditCheckpoints } from './audit';
+import { kycLocalEnv, startVendorSimulator } from './kyc';
 import { DEV_ACCOUNTS, type DeployedSuite } from './chain-deploy';
 import { DEV_USERS, DevAuthority } from './dev-auth';
 import { lambdaContext } from './lambda-context';
@@ -21,7 +22,7 @@ export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalSystemOptions {
   /** Preferred ports; 0 (the default) picks free ones. */
-  readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number };
+  readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number; vendors?: number };
   /** How many of the fund's seven chains to run (each a Hardhat node); default all seven. */
   readonly chains?: number;
   /** Where logs and scratch files go. */
@@ -33,6 +34,8 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   readonly apiUrl: string;
+  /** The simulated KYC vendors: their applicant APIs, and `POST /_simulator/decide` to deliver a verdict. */
+  readonly vendorSimulatorUrl: string;
   readonly services: readonly LocalService[];
   readonly chains: readonly DeployedSuite[];
   /** The environment the handlers run with: table names, queue URLs, endpoints, chain config. */
@@ -92,6 +95,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       s3: new S3Client({ forcePathStyle: true }),
     };
     const resourceEnv = await provision(clients, 'tc-local');
+    const simulator = await startVendorSimulator(await portOrFree(options.ports?.vendors));
+    track({ name: 'KYC vendor simulator', endpoint: simulator.url, stop: () => simulator.stop() });
     const env: Record<string, string> = {
       ...awsEnv,
       ...resourceEnv,
@@ -103,6 +108,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       POWERTOOLS_TRACE_ENABLED: 'false',
       ...auditLocalEnv(),
       ...sanctionsListEnv(),
+      ...kycLocalEnv(simulator),
+      // The deployment's defaults, so local behaviour is the deployed one.
+      ...Object.fromEntries(Object.values(SETTINGS).map((setting) => [setting.envVar, setting.default])),
     };
     // The handlers run in this process and read their configuration at import, like a cold start.
     Object.assign(process.env, env);
@@ -126,6 +134,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     );
     const apiPort = await portOrFree(options.ports?.api);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(apiPort, '127.0.0.1', resolve));
+    simulator.webhookBaseUrl = `http://127.0.0.1:${apiPort}/webhooks/kyc`;
 
     const pollers: QueuePoller[] = [];
     for (const [name, spec] of Object.entries(FUNCTION_SPECS) as [FunctionName, (typeof FUNCTION_SPECS)[FunctionName]][]) {
@@ -145,6 +154,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
     return {
       apiUrl: `http://127.0.0.1:${apiPort}`,
+      vendorSimulatorUrl: simulator.url,
       services: started,
       chains: suites,
       env,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BUCKETS, QUEUES, TABLES, type BucketName, type QueueName, type TableName } from './system';
+import { BUCKETS, QUEUES, SETTINGS, TABLES, type BucketName, type QueueName, type SettingName, type TableName } from './system';
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -60,4 +60,26 @@ export function readJsonEnv<T>(name: string, schema: z.ZodType<T>, env: NodeJS.P
     throw new ConfigurationError(`${name} is invalid: ${fields.join('; ')}`);
   }
   return result.data;
+}
+
+/** A non-secret setting: the deployment's value, or the default of SETTINGS in system.ts. */
+export function readSetting(name: SettingName, env: NodeJS.ProcessEnv = process.env): string {
+  return env[SETTINGS[name].envVar] || SETTINGS[name].default;
+}
+
+/** A setting that is a comma-separated list of ISO 3166-1 alpha-2 codes. */
+export function readCountrySet(name: SettingName, env: NodeJS.ProcessEnv = process.env): ReadonlySet<string> {
+  const codes = readSetting(name, env)
+    .split(',')
+    .map((code) => code.trim().toUpperCase())
+    .filter(Boolean);
+  const invalid = codes.filter((code) => !/^[A-Z]{2}$/.test(code));
+  if (invalid.length > 0) throw new ConfigurationError(`${SETTINGS[name].envVar} must list ISO 3166-1 alpha-2 codes, comma-separated`);
+  return new Set(codes);
+}
+
+export function readPositiveIntSetting(name: SettingName, env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(readSetting(name, env));
+  if (!Number.isInteger(value) || value <= 0) throw new ConfigurationError(`${SETTINGS[name].envVar} must be a positive whole number`);
+  return value;
 }

@@ -90,6 +90,8 @@ export interface FunctionSpec {
   readonly secrets?: readonly SecretName[];
   /** EventBridge schedule expression, e.g. `rate(1 hour)`, for functions that run on a timer. */
   readonly schedule?: string;
+  /** Non-secret settings the function reads (see SETTINGS). */
+  readonly settings?: readonly SettingName[];
 }
 
 export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
@@ -119,6 +121,10 @@ export const TABLES = {
     envVar: 'LIST_VERSIONS_TABLE',
     /** A version id (`ofac-sdn:<date>:<hash>`), or `current`: the pointer screening follows. */
     partitionKey: { name: 'versionId', type: 'S' },
+  },
+  kycEvents: {
+    envVar: 'KYC_EVENTS_TABLE',
+    partitionKey: { name: 'eventKey', type: 'S' },
   },
   cases: {
     envVar: 'CASES_TABLE',
@@ -164,6 +170,14 @@ export const QUEUES = {
     oldestMessageAlarmSeconds: 900,
     deadLetterEnvVar: 'ALLOWLIST_DLQ_URL',
   },
+  /** Verified, stored KYC webhook events, handed from the webhook (which answers fast) to the worker. */
+  kyc: {
+    envVar: 'KYC_QUEUE_URL',
+    fifo: false,
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    batchSize: 10,
+  },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 
@@ -188,7 +202,12 @@ export const SECRETS = {
   kycWebhookSecrets: {
     envVar: 'KYC_WEBHOOK_SECRETS_ARN',
     localEnvVar: 'KYC_WEBHOOK_SECRETS',
-    description: 'KYC vendors\' webhook signing secrets: {"<vendor>": ["<secret>", ...]}, several per vendor during rotation',
+    description: 'KYC vendors\' webhook signing secrets: {"<vendor>": ["<secret>", ...]}, several per vendor during rotation; Sumsub may be {"secrets": [...], "algorithm": "HMAC_SHA512_HEX"}',
+  },
+  kycVendorApi: {
+    envVar: 'KYC_VENDOR_API_ARN',
+    localEnvVar: 'KYC_VENDOR_API',
+    description: 'KYC vendors\' API credentials for applicant data: {"sumsub": {"appToken", "secretKey", "baseUrl"?}, "onfido": {"apiToken", "baseUrl"?}}',
   },
   chainRpcUrls: {
     envVar: 'CHAIN_RPC_URLS_ARN',
@@ -198,14 +217,71 @@ export const SECRETS = {
 } as const satisfies Record<string, SecretSpec>;
 export type SecretName = keyof typeof SECRETS;
 
+export interface SettingSpec {
+  readonly envVar: string;
+  /** Used when a deployment (`-c <name>=...`) or the local runner does not set it. */
+  readonly default: string;
+  readonly description: string;
+}
+
+/** Non-secret configuration a deployment may set; each function reads only those it declares. */
+export const SETTINGS = {
+  blockedCountries: {
+    envVar: 'BLOCKED_COUNTRIES',
+    // The countries under OFAC's comprehensive embargoes; a fund adds its own restrictions.
+    default: 'CU,IR,KP,SY',
+    description: 'ISO 3166-1 alpha-2 codes, comma-separated: residents and nationals are not onboarded',
+  },
+  kycValidityDays: {
+    envVar: 'KYC_VALIDITY_DAYS',
+    default: '365',
+    description: 'days a KYC approval stays valid before the investor must pass KYC again',
+  },
+} as const satisfies Record<string, SettingSpec>;
+export type SettingName = keyof typeof SETTINGS;
+
 export const FUNCTIONS = {
   investorsApi: {
     entry: 'lambda/handlers/investors-api.ts',
-    description: 'Fund portal: register investors and read their status',
+    description: 'Fund portal and operators: register investors, their KYC applicant and wallets; suspend, reinstate, offboard',
     memorySize: 512,
     timeoutSeconds: 10,
+    tables: { investors: 'readWrite', screenings: 'read', audit: 'append' },
+    sendsTo: ['screening', 'allowlist'],
+    readsChains: true,
+    settings: ['blockedCountries'],
+  },
+  kycWebhook: {
+    entry: 'lambda/handlers/kyc-webhook.ts',
+    description: 'KYC vendors\' webhooks: signature on the raw body, replay window, schema, stored once, handed to the KYC worker',
+    memorySize: 512,
+    // Vendors give us five seconds; the webhook only verifies, stores and hands over.
+    timeoutSeconds: 5,
+    tables: { kycEvents: 'readWrite', audit: 'append' },
+    sendsTo: ['kyc'],
+    secrets: ['kycWebhookSecrets'],
+  },
+  kycWorker: {
+    entry: 'lambda/handlers/kyc-worker.ts',
+    description: 'Applies stored KYC verdicts to the investor lifecycle, in the vendor\'s order',
+    memorySize: 512,
+    timeoutSeconds: 30,
+    consumes: 'kyc',
+    tables: { kycEvents: 'readWrite', investors: 'readWrite', cases: 'readWrite', audit: 'append' },
+    sendsTo: ['screening', 'allowlist'],
+    readsChains: true,
+    secrets: ['kycVendorApi'],
+    settings: ['kycValidityDays'],
+  },
+  kycExpiry: {
+    entry: 'lambda/handlers/kyc-expiry.ts',
+    description: 'Daily re-KYC sweep: approvals past their validity are revoked until the investor passes KYC again',
+    memorySize: 512,
+    timeoutSeconds: 300,
+    schedule: 'rate(1 day)',
     tables: { investors: 'readWrite', audit: 'append' },
-    sendsTo: ['screening'],
+    sendsTo: ['allowlist'],
+    readsChains: true,
   },
   screeningWorker: {
     entry: 'lambda/handlers/screening-worker.ts',
@@ -280,6 +356,14 @@ export type FunctionName = keyof typeof FUNCTIONS;
 export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/investors', function: 'investorsApi', auth: ['portal', 'operator'] },
   { method: 'GET', path: '/investors/{investorId}', function: 'investorsApi', auth: ['portal', 'operator', 'compliance-officer'] },
+  { method: 'PUT', path: '/investors/{investorId}/kyc', function: 'investorsApi', auth: ['portal', 'operator'] },
+  { method: 'POST', path: '/investors/{investorId}/wallets', function: 'investorsApi', auth: ['portal', 'operator'] },
+  { method: 'DELETE', path: '/investors/{investorId}/wallets/{wallet}', function: 'investorsApi', auth: ['portal', 'operator'] },
+  { method: 'POST', path: '/investors/{investorId}/suspend', function: 'investorsApi', auth: ['operator'] },
+  { method: 'POST', path: '/investors/{investorId}/reinstate', function: 'investorsApi', auth: ['operator'] },
+  { method: 'POST', path: '/investors/{investorId}/offboard', function: 'investorsApi', auth: ['operator'] },
+  // Vendors authenticate by their signature on the body, not by a token.
+  { method: 'POST', path: '/webhooks/kyc/{vendor}', function: 'kycWebhook', auth: 'public' },
   { method: 'GET', path: '/audit/records', function: 'auditApi', auth: ['auditor'] },
   { method: 'POST', path: '/audit/exports', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/verify', function: 'auditApi', auth: ['auditor'] },
@@ -332,6 +416,7 @@ export interface ResourceNames {
   chains(): string;
   kmsKey(name: KmsKeyName): string;
   secret(name: SecretName): string;
+  setting(name: SettingName): string;
 }
 
 /** The environment a function gets: exactly the resources its spec says it uses. */
@@ -347,6 +432,7 @@ export function environmentFor(fn: FunctionSpec, names: ResourceNames): Record<s
   if (fn.readsChains || fn.signsTransactions) env[ENV.chains] = names.chains();
   for (const key of fn.kmsKeys ?? []) env[KMS_KEYS[key].envVar] = names.kmsKey(key);
   for (const secret of fn.secrets ?? []) env[SECRETS[secret].envVar] = names.secret(secret);
+  for (const setting of fn.settings ?? []) env[SETTINGS[setting].envVar] = names.setting(setting);
   return env;
 }
 

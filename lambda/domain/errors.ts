@@ -35,6 +35,14 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
 }
 
+export class UnauthorizedError extends DomainError {
+  readonly code = 'UNAUTHORIZED';
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
 export class ForbiddenError extends DomainError {
   readonly code = 'FORBIDDEN';
 }

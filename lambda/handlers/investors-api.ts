@@ -1,23 +1,38 @@
+import { readCountrySet } from '../config/env';
 import { NotFoundError } from '../domain/errors';
-import { registerInvestor } from '../domain/investors';
-import { authorize, httpHandler, json, parseJsonBody } from './shared/http';
+import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor } from '../domain/investors';
+import { authorize, httpHandler, json, parseJsonBody, type HttpEvent } from './shared/http';
 import { wiring } from './shared/wiring';
 
-const deps = { investors: wiring.investors(), audit: wiring.audit(), screening: wiring.screeningRequests() };
+const lifecycle = wiring.lifecycle();
+const screenings = wiring.screenings();
+const blockedCountries = readCountrySet('blockedCountries');
+const deps = { ...lifecycle, blockedCountries, latestScreeningVerdict: async (investorId: string) => (await screenings.latest(investorId))?.verdict };
+
+const reasonOf = (event: HttpEvent) => String((parseJsonBody(event) as { reason?: unknown }).reason ?? '').trim() || 'no reason given';
 
 export const handler = httpHandler(async (event) => {
   const caller = authorize(event);
+  const investorId = event.pathParameters?.investorId ?? '';
   switch (event.routeKey) {
     case 'POST /investors': {
       const { investor, created } = await registerInvestor(deps, parseJsonBody(event), caller.actor);
       return json(created ? 201 : 200, investor);
     }
-    case 'GET /investors/{investorId}': {
-      const investorId = event.pathParameters?.investorId ?? '';
-      const investor = await deps.investors.get(investorId);
-      if (!investor) throw new NotFoundError(`no investor with id ${investorId}`);
-      return json(200, investor);
-    }
+    case 'GET /investors/{investorId}':
+      return json(200, await loadInvestor(deps.investors, investorId));
+    case 'PUT /investors/{investorId}/kyc':
+      return json(200, await attachKycApplicant(deps, investorId, parseJsonBody(event), caller.actor));
+    case 'POST /investors/{investorId}/wallets':
+      return json(200, await addWallet(deps, investorId, (parseJsonBody(event) as { wallet?: unknown }).wallet, caller.actor));
+    case 'DELETE /investors/{investorId}/wallets/{wallet}':
+      return json(200, await removeWallet(deps, investorId, event.pathParameters?.wallet, caller.actor));
+    case 'POST /investors/{investorId}/suspend':
+      return json(200, await suspendInvestor(deps, investorId, reasonOf(event), caller.actor));
+    case 'POST /investors/{investorId}/reinstate':
+      return json(200, await reinstateInvestor(deps, investorId, caller.actor));
+    case 'POST /investors/{investorId}/offboard':
+      return json(200, await offboardInvestor(deps, investorId, reasonOf(event), caller.actor));
     default:
       throw new NotFoundError(`no route ${event.routeKey}`);
   }

@@ -4,7 +4,7 @@ import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
 import { TABLES } from '../../lambda/config/system';
 import { GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/domain/audit';
-import { api, eventually, runningSystem } from '../helpers/e2e-system';
+import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 
 const system = runningSystem();
 const registries = system.chains.map((chain) => new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true })));
@@ -28,14 +28,12 @@ async function auditTrail(investorId: string): Promise<AuditRecord[]> {
   return Items as AuditRecord[];
 }
 
-describe('POST /investors → screening → allowlist → ERC-3643 registry', () => {
-  it('verifies a registered investor\'s wallet on every chain, with an audit record for each step', async () => {
+describe('POST /investors → KYC approval → screening → allowlist → ERC-3643 registry', () => {
+  it('verifies a registered investor\'s wallet on every chain once the KYC vendor approves, with an audit record for each step', async () => {
     const wallet = Wallet.createRandom().address.toLowerCase();
     expect(await registry.getFunction('isVerified')(wallet)).toBe(false);
 
-    const created = await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) });
-    expect(created.status).toBe(201);
-    const investorId = created.body.investorId as string;
+    const { investorId } = await registerWithKyc(system, registration(wallet));
 
     expect(registries).toHaveLength(2);
     await eventually(async () => (await Promise.all(registries.map((contract) => contract.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean));
@@ -43,16 +41,16 @@ describe('POST /investors → screening → allowlist → ERC-3643 registry', ()
       const { body } = await api(system, 'GET', `/investors/${investorId}`, { role: 'portal' });
       return body.status === 'allowlisted' ? body : undefined;
     });
-    expect(investor).toMatchObject({ investorId, wallets: [wallet], version: 4 });
+    expect(investor).toMatchObject({ investorId, wallets: [wallet], version: 5, kyc: { vendor: 'sumsub', verdict: 'approved' } });
 
     const trail = await eventually(async () => {
       const records = await auditTrail(investorId);
-      return records.length >= 6 ? records : undefined;
+      return records.length >= 7 ? records : undefined;
     });
     // One registration per chain (the chains' workers run in parallel); the first moves the investor to allowlisted.
     const types = trail.map((record) => record.type);
-    expect(types.slice(0, 4)).toEqual(['investor.registered', 'screening.completed', 'investor.eligible', 'allowlist.registered']);
-    expect(types.slice(4).sort()).toEqual(['allowlist.registered', 'investor.allowlisted']);
+    expect(types.slice(0, 5)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed', 'investor.eligible', 'allowlist.registered']);
+    expect(types.slice(5).sort()).toEqual(['allowlist.registered', 'investor.allowlisted']);
     expect(new Set(trail.filter((record) => record.type === 'allowlist.registered').map((record) => record.data.chainId))).toEqual(new Set(system.chains.map((chain) => chain.chainId)));
     trail.forEach((record, index) => {
       expect(record.prevHash).toBe(index === 0 ? GENESIS_HASH : trail[index - 1]!.hash);
@@ -65,15 +63,14 @@ describe('POST /investors → screening → allowlist → ERC-3643 registry', ()
 
   it('answers a repeated registration with the first investor and registers the wallet once', async () => {
     const wallet = Wallet.createRandom().address.toLowerCase();
-    const first = await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) });
-    const second = await api(system, 'POST', '/investors', { role: 'portal', body: registration(wallet) });
-    expect(first.status).toBe(201);
-    expect(second.status).toBe(200);
-    expect(second.body.investorId).toBe(first.body.investorId);
-    await eventually(async () => (await api(system, 'GET', `/investors/${first.body.investorId as string}`, { role: 'portal' })).body.status === 'allowlisted');
-    await eventually(async () => (await auditTrail(first.body.investorId as string)).filter((record) => record.type === 'allowlist.registered').length >= system.chains.length);
+    const { investorId, applicantId } = await registerWithKyc(system, registration(wallet));
+    const again = await api(system, 'POST', '/investors', { role: 'portal', body: { ...registration(wallet), kyc: { vendor: 'sumsub', applicantId } } });
+    expect(again.status).toBe(200);
+    expect(again.body.investorId).toBe(investorId);
+    await eventually(async () => (await api(system, 'GET', `/investors/${investorId}`, { role: 'portal' })).body.status === 'allowlisted');
+    await eventually(async () => (await auditTrail(investorId)).filter((record) => record.type === 'allowlist.registered').length >= system.chains.length);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const trail = await auditTrail(first.body.investorId as string);
+    const trail = await auditTrail(investorId);
     expect(trail.filter((record) => record.type === 'allowlist.registered')).toHaveLength(system.chains.length);
   });
 });

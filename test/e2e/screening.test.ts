@@ -6,7 +6,7 @@ import { TABLES } from '../../lambda/config/system';
 import { caseIdFor } from '../../lambda/domain/cases';
 import type { Investor } from '../../lambda/domain/investors';
 import { entryHashOf, subjectHashOf, subjectOf } from '../../lambda/domain/screening';
-import { api, eventually, runningSystem } from '../helpers/e2e-system';
+import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 import { realList } from '../helpers/ofac-data';
 
 const system = runningSystem();
@@ -26,10 +26,10 @@ async function auditTypes(investorId: string): Promise<string[]> {
   return Items.map((item) => item.type as string);
 }
 
-async function register(body: Record<string, unknown>): Promise<Investor> {
-  const created = await api(system, 'POST', '/investors', { role: 'portal', body });
-  expect(created.status).toBe(201);
-  return created.body as unknown as Investor;
+/** Registered and approved by the KYC vendor: screening follows the approval. */
+async function register(registration: Parameters<typeof registerWithKyc>[1]): Promise<Investor> {
+  const { investorId } = await registerWithKyc(system, registration);
+  return (await api(system, 'GET', `/investors/${investorId}`, { role: 'portal' })).body as unknown as Investor;
 }
 
 describe('screening in the running system (the 2024-05-03 list, seeded by `npm start`)', () => {
@@ -45,7 +45,7 @@ describe('screening in the running system (the 2024-05-03 list, seeded by `npm s
     expect(suspended.status).toBe('suspended');
     const opened = await eventually(async () => caseById(caseIdFor(`wallet_hit|${investor.investorId}|${listed.sdnId}|${listed.address}`)));
     expect(opened).toMatchObject({ type: 'wallet_hit', risk: 'high', status: 'open' });
-    expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'screening.completed', 'investor.suspended']);
+    expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed', 'investor.suspended']);
     expect(await registry.getFunction('isVerified')(clean)).toBe(false);
   });
 
@@ -54,7 +54,7 @@ describe('screening in the running system (the 2024-05-03 list, seeded by `npm s
     const investor = await register({ externalId: `e2e-name-${wallet}`, legalName: 'Nicolás Maduro Moros', dateOfBirth: '1962-11-23', countryOfResidence: 'VE', wallets: [wallet] });
     // The move to `screened` is the last step of the screening; a review stops there.
     await eventually(async () => (await api(system, 'GET', `/investors/${investor.investorId}`, { role: 'portal' })).body.status === 'screened');
-    expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'screening.completed']);
+    expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed']);
 
     const entry = realList().entries.find((candidate) => candidate.sdnId === 22790)!;
     const key = `potential_match|${investor.investorId}|22790|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`;

@@ -3,6 +3,7 @@ import { E2E_SYSTEM_ENV } from './e2e-setup';
 
 export interface RunningSystem {
   readonly apiUrl: string;
+  readonly vendorSimulatorUrl: string;
   readonly chains: readonly DeployedSuite[];
   readonly env: Record<string, string>;
   readonly tokens: readonly { subject: string; role: string; token: string }[];
@@ -38,4 +39,43 @@ export async function eventually<T>(check: () => Promise<T | undefined | false>,
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+export interface Decision {
+  readonly vendor: string;
+  readonly applicantId: string;
+  readonly verdict: string;
+  readonly externalReference?: string;
+  readonly person?: { firstName: string; lastName: string; dateOfBirth: string; country: string };
+  readonly at?: string;
+}
+
+/** The simulated KYC vendor decides and delivers its signed webhook to the running API. */
+export async function kycDecide(system: RunningSystem, decision: Decision): Promise<{ status: number; body: string }> {
+  const response = await fetch(`${system.vendorSimulatorUrl}/_simulator/decide`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision) });
+  return ((await response.json()) as { delivered: { status: number; body: string } }).delivered;
+}
+
+/** The person a vendor verifies, as the portal registered them: an approval without a conflict. */
+export function personOf(registration: { legalName: string; dateOfBirth?: string; countryOfResidence: string }) {
+  const parts = registration.legalName.trim().split(/\s+/);
+  return { firstName: parts[0]!, lastName: parts.slice(1).join(' ') || parts[0]!, dateOfBirth: registration.dateOfBirth ?? '1970-01-01', country: registration.countryOfResidence };
+}
+
+/**
+ * Onboards as the portal and the vendor would: registration naming a KYC applicant, then the
+ * vendor's verdict (approved unless told otherwise) about the person as registered.
+ */
+export async function registerWithKyc(
+  system: RunningSystem,
+  registration: { externalId: string; legalName: string; dateOfBirth?: string; countryOfResidence: string; wallets: string[]; type?: string },
+  options: { vendor?: string; verdict?: string } = {},
+): Promise<{ investorId: string; applicantId: string }> {
+  const vendor = options.vendor ?? 'sumsub';
+  const applicantId = `applicant-${registration.externalId}`;
+  const created = await api(system, 'POST', '/investors', { role: 'portal', body: { ...registration, kyc: { vendor, applicantId } } });
+  if (created.status !== 201) throw new Error(`registration answered ${created.status}: ${JSON.stringify(created.body)}`);
+  const delivered = await kycDecide(system, { vendor, applicantId, verdict: options.verdict ?? 'approved', externalReference: registration.externalId, person: personOf(registration) });
+  if (delivered.status !== 200) throw new Error(`the KYC webhook answered ${delivered.status}: ${delivered.body}`);
+  return { investorId: created.body.investorId as string, applicantId };
 }

@@ -131,7 +131,7 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
     });
 
     it('gives each function exactly the variables of what its spec uses, plus the Powertools switches', () => {
-      const names = { table: () => 't', queue: () => 'q', bucket: () => 'b', chains: () => 'c', kmsKey: () => 'k', secret: () => 's', deadLetterQueue: () => 'd' };
+      const names = { table: () => 't', queue: () => 'q', bucket: () => 'b', chains: () => 'c', kmsKey: () => 'k', secret: () => 's', deadLetterQueue: () => 'd', setting: () => 'v' };
       for (const [name, spec] of functions) {
         const [, fn] = functionResource(synthesized, name);
         const expected = [...Object.keys(OBSERVABILITY_ENVIRONMENT), 'NODE_OPTIONS', ...Object.keys(environmentFor(spec, names))];

@@ -1,4 +1,4 @@
-import { isCountryCode, numericCountryCode } from '../../lambda/domain/countries';
+import { isCountryCode, numericCountryCode, toAlpha2 } from '../../lambda/domain/countries';
 
 describe('ISO 3166-1 codes', () => {
   it('maps alpha-2 to the numeric code ERC-3643 registries store', () => {
@@ -11,5 +11,15 @@ describe('ISO 3166-1 codes', () => {
     expect(isCountryCode('GB')).toBe(true);
     expect(isCountryCode('XX')).toBe(false);
     expect(() => numericCountryCode('XX')).toThrow(RangeError);
+  });
+});
+
+describe('vendor country codes', () => {
+  it('accepts alpha-3 (Sumsub, Onfido) and alpha-2, case-insensitively', () => {
+    expect(toAlpha2('USA')).toBe('US');
+    expect(toAlpha2('gbr')).toBe('GB');
+    expect(toAlpha2('de')).toBe('DE');
+    expect(toAlpha2('XXX')).toBeUndefined();
+    expect(toAlpha2(undefined)).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../lambda/domain/errors';
-import { authorize, errorResponse, parseJsonBody, rawBody, UnauthorizedError } from '../../lambda/handlers/shared/http';
-import { ForbiddenError } from '../../lambda/domain/errors';
+import { authorize, errorResponse, parseJsonBody, rawBody } from '../../lambda/handlers/shared/http';
+import { ForbiddenError, UnauthorizedError } from '../../lambda/domain/errors';
 import { httpEvent } from '../helpers/events';
 
 describe('error responses', () => {

@@ -2,6 +2,7 @@ import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aw
 import { changeDeduplicationId, changeGroupId, type AllowlistChange, type AllowlistRequests } from '../../domain/allowlist';
 import { TransientError } from '../../domain/errors';
 import type { ScreeningRequests } from '../../domain/investors';
+import type { KycEventQueue } from '../../domain/kyc/receive';
 import type { RescreenRequests } from '../../domain/screening';
 
 export interface ScreeningMessage {
@@ -60,5 +61,17 @@ export class SqsAllowlistRequests implements AllowlistRequests {
         MessageDeduplicationId: changeDeduplicationId(change),
       }),
     );
+  }
+}
+
+/** Hands a stored KYC webhook event to the KYC worker. */
+export class SqsKycEventQueue implements KycEventQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(eventKey: string): Promise<void> {
+    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify({ eventKey }) }));
   }
 }

@@ -1,3 +1,5 @@
 export * from './investor';
 export * from './ports';
 export * from './register';
+export * from './lifecycle';
+export * from './wallets';

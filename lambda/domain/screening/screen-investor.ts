@@ -2,7 +2,7 @@ import type { AllowlistRequests, RegistryTarget } from '../allowlist/change';
 import type { AuditLog } from '../audit';
 import { openCase, type CaseRepository, type OpenCaseRequest } from '../cases';
 import { NotFoundError } from '../errors';
-import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
+import { MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
 import type { ScreeningRecord, ScreeningRepository } from './ports';
 import type { ScreeningMatch, Screener, ScreeningSubject } from './screener';
 import { subjectHashOf, subjectOf } from './subject';
@@ -40,11 +40,12 @@ export interface ScreeningRequest {
   readonly listVersion?: string;
 }
 
-/** First screening moves the investor to `screened`; later ones (list changes) only record and route. */
-const FIRST_SCREENING: ReadonlySet<InvestorStatus> = new Set(['registered', 'kyc_approved']);
+/**
+ * Screening follows KYC approval: the first screening moves the investor to `screened`; later ones
+ * (list changes, a new wallet) only record and route.
+ */
+const FIRST_SCREENING: ReadonlySet<InvestorStatus> = new Set(['kyc_approved']);
 const RESCREENED: ReadonlySet<InvestorStatus> = new Set(['screened', 'eligible', 'allowlisted', 'suspended']);
-/** A wallet may be on chain once its investor was eligible: a block must freeze and remove it there. */
-const MAY_BE_ON_CHAIN: ReadonlySet<InvestorStatus> = new Set(['eligible', 'allowlisted']);
 
 /**
  * Screens an investor against the current list and routes the outcome. `clear` continues to the
@@ -111,13 +112,8 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     investor = eligible;
   }
 
-  if (investor.status === 'eligible') {
-    for (const registry of deps.registries) {
-      for (const wallet of investor.wallets) {
-        await deps.allowlist.request({ action: 'add', investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
-      }
-    }
-  }
+  // Allowlisted investors too: a wallet added since is screened here and joins the allowlist now.
+  if (MAY_BE_ON_CHAIN.has(investor.status) && record.verdict === 'clear') await requestAllowlistChanges(deps, investor, ['add']);
   return investor;
 }
 
@@ -159,31 +155,17 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
 }
 
 /**
- * An exact wallet hit: freeze then remove every wallet on every registry if any may be on chain
- * (requested before the suspension is saved, so a crash in between re-requests them, and the FIFO
- * queue de-duplicates), then suspend.
+ * An exact wallet hit: the lifecycle freezes then removes every wallet on every registry if any may
+ * be on chain (requested before the suspension is saved, so a crash in between re-requests them),
+ * then suspends. Only an officer's decision in the review queue lifts a sanctions suspension.
  */
 async function block(deps: ScreenInvestorDeps, investor: Investor, record: ScreeningRecord, caseIds: readonly string[], now: () => Date): Promise<Investor> {
   if (investor.status === 'suspended') return investor;
-  if (MAY_BE_ON_CHAIN.has(investor.status)) {
-    for (const registry of deps.registries) {
-      for (const wallet of investor.wallets) {
-        for (const action of ['freeze', 'remove'] as const) {
-          await deps.allowlist.request({ action, investorId: investor.investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
-        }
-      }
-    }
-  }
-  const suspended = transition(investor, 'suspended', now());
-  const stream = `investor#${investor.investorId}`;
-  await deps.audit.append({
-    stream,
+  return changeStatus({ ...deps, now }, investor, 'suspended', {
     type: 'investor.suspended',
     actor: deps.actor,
-    investorId: investor.investorId,
+    freeze: true,
     data: { reason: 'sanctions wallet hit', listVersion: record.listVersion, sdnIds: record.matches.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId), caseIds, allowlistFreezeRequested: MAY_BE_ON_CHAIN.has(investor.status) },
-    idempotencyKey: `${stream}:v${suspended.version}`,
+    patch: { suspension: { kind: 'sanctions', reason: 'sanctions wallet hit', at: now().toISOString() } },
   });
-  await deps.investors.save(suspended);
-  return suspended;
 }

@@ -3,19 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, type Role } from '../../config/system';
-import { DomainError, ForbiddenError, ValidationError } from '../../domain/errors';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../domain/errors';
 import { describeError, logger, tracer } from './observability';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
-
-export class UnauthorizedError extends DomainError {
-  readonly code = 'UNAUTHORIZED';
-}
-
-export class PayloadTooLargeError extends DomainError {
-  readonly code = 'PAYLOAD_TOO_LARGE';
-}
 
 /** The one table from error codes to HTTP status. Unknown errors are 500 with a generic body. */
 const STATUS_BY_CODE: Readonly<Record<string, number>> = {
@@ -24,6 +16,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  JURISDICTION_BLOCKED: 422,
   PAYLOAD_TOO_LARGE: 413,
   TRANSIENT: 503,
 };

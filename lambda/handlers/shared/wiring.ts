@@ -1,3 +1,4 @@
+import { readChainsConfig } from '../../config/chains';
 import { bucketName, queueUrl, tableName } from '../../config/env';
 import { ENV } from '../../config/system';
 import { AuditLog } from '../../domain/audit';
@@ -12,7 +13,9 @@ import { FolderListSource, HttpListSource, OFAC_SDN_ADVANCED_URL } from '../../a
 import { s3Client } from '../../adapters/s3/client';
 import { S3SnapshotStore } from '../../adapters/s3/snapshot-store';
 import { sqsClient } from '../../adapters/sqs/client';
-import { SqsAllowlistRequests, SqsRescreenRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
+import { SqsAllowlistRequests, SqsKycEventQueue, SqsRescreenRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
+import { DynamoKycEventStore } from '../../adapters/dynamo/kyc-event-store';
+import type { LifecycleDeps } from '../../domain/investors';
 import { DynamoAuditRecords } from '../../adapters/dynamo/audit-reader';
 import { S3CheckpointBodies, S3ExportDelivery } from '../../adapters/s3/audit-buckets';
 import { auditSignerFromEnv } from '../../adapters/signing/audit-signer';
@@ -27,6 +30,12 @@ export const wiring = {
   investors: () => new DynamoInvestorRepository(documentClient(), tableName('investors')),
   screenings: () => new DynamoScreeningRepository(documentClient(), tableName('screenings')),
   screeningRequests: () => new SqsScreeningRequests(sqsClient(), queueUrl('screening')),
+  /** Every registry the fund's token lives on, from the chain configuration. */
+  registries: () => readChainsConfig().map(({ chainId, identityRegistry }) => ({ chainId, identityRegistry })),
+  /** What the investor lifecycle needs: status changes, their audit records and allowlist changes. */
+  lifecycle: (): LifecycleDeps => ({ investors: wiring.investors(), audit: wiring.audit(), allowlist: wiring.allowlistRequests(), screening: wiring.screeningRequests(), registries: wiring.registries() }),
+  kycEvents: () => new DynamoKycEventStore(documentClient(), tableName('kycEvents')),
+  kycQueue: () => new SqsKycEventQueue(sqsClient(), queueUrl('kyc')),
   allowlistRequests: () => new SqsAllowlistRequests(sqsClient(), queueUrl('allowlist')),
   auditStore: () => new DynamoAuditStore(documentClient(), tableName('audit')),
   auditRecords: () => new DynamoAuditRecords(documentClient(), tableName('audit')),

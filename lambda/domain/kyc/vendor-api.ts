@@ -1,0 +1,15 @@
+import type { KycEvent, KycPerson, KycVerdict } from './events';
+
+/** What a vendor's API tells us about the applicant behind an event whose payload lacks it. */
+export interface ApplicantDetails {
+  readonly applicantId: string;
+  readonly externalReference?: string;
+  readonly person?: KycPerson;
+  /** Set where only the API knows the verdict (an Onfido check's result). */
+  readonly verdict?: KycVerdict;
+}
+
+/** A vendor's applicant API (Sumsub, Onfido); the local vendor simulator serves the same API. */
+export interface KycVendorApi {
+  details(pointer: NonNullable<KycEvent['enrichment']>): Promise<ApplicantDetails>;
+}

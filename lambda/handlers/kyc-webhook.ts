@@ -1,0 +1,33 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { webhookSecretsFor } from '../adapters/kyc-vendors';
+import { METRICS } from '../config/system';
+import { receiveKycWebhook } from '../domain/kyc/receive';
+import { lowerCaseHeaders } from '../domain/kyc/signatures';
+import { authorize, httpHandler, json, rawBody } from './shared/http';
+import { logger, metrics } from './shared/observability';
+import { wiring } from './shared/wiring';
+
+const deps = {
+  secretsFor: webhookSecretsFor,
+  store: wiring.kycEvents(),
+  queue: wiring.kycQueue(),
+  audit: wiring.audit(),
+  onRejected: (vendor: string, failure: string) => {
+    const single = metrics.singleMetric();
+    single.addDimension('vendor', vendor);
+    single.addMetric(METRICS.webhookSignatureRejected, MetricUnit.Count, 1);
+    logger.warn('webhook refused', { vendor, failure });
+  },
+};
+
+export const handler = httpHandler(async (event) => {
+  authorize(event);
+  const outcome = await receiveKycWebhook(deps, {
+    vendor: event.pathParameters?.vendor ?? '',
+    headers: lowerCaseHeaders(event.headers),
+    rawBody: rawBody(event),
+    requestId: event.requestContext.requestId,
+  });
+  logger.info('webhook received', { eventKey: outcome.eventKey, result: outcome.result });
+  return json(200, { received: true, duplicate: outcome.result === 'duplicate' });
+});

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { vendorApis } from '../adapters/kyc-vendors';
+import { readPositiveIntSetting } from '../config/env';
+import { applyKycEvent } from '../domain/kyc/apply';
+import { logger } from './shared/observability';
+import { sqsHandler } from './shared/sqs';
+import { wiring } from './shared/wiring';
+
+const messageSchema = z.object({ eventKey: z.string().min(1) });
+const deps = {
+  ...wiring.lifecycle(),
+  events: wiring.kycEvents(),
+  cases: wiring.cases(),
+  kycValidityDays: readPositiveIntSetting('kycValidityDays'),
+  actor: 'system:kyc-worker',
+};
+let apis: Awaited<ReturnType<typeof vendorApis>> | undefined;
+
+export const handler = sqsHandler('standard', async (record) => {
+  const { eventKey } = messageSchema.parse(JSON.parse(record.body));
+  apis ??= await vendorApis();
+  const outcome = await applyKycEvent({ ...deps, vendorApi: apis }, eventKey);
+  logger.info('kyc event handled', { messageId: record.messageId, eventKey, outcome });
+  // Verdicts in one batch are often about the same investor (a vendor's GREEN then RED): in order, not racing.
+}, { inParallel: false });
