@@ -21,9 +21,8 @@ export async function startVendorSimulator(port: number | undefined): Promise<Ve
   return simulator;
 }
 
-/** The KYC secrets as the functions read them locally: webhook secrets and the simulator's API. */
-export function kycLocalEnv(simulator: VendorSimulator): Record<string, string> {
-  const apis = simulator.apiBaseUrls();
+/** The KYC secrets as the functions read them locally: webhook secrets and the vendor APIs (the simulator's). */
+export function kycLocalEnv(apis: ReturnType<VendorSimulator['apiBaseUrls']>): Record<string, string> {
   return {
     [SECRETS.kycWebhookSecrets.localEnvVar]: JSON.stringify(Object.fromEntries(KYC_VENDORS.map((vendor) => [vendor, [LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor]]]))),
     [SECRETS.kycVendorApi.localEnvVar]: JSON.stringify({

@@ -108,7 +108,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       POWERTOOLS_TRACE_ENABLED: 'false',
       ...auditLocalEnv(),
       ...sanctionsListEnv(),
-      ...kycLocalEnv(simulator),
+      ...kycLocalEnv(simulator.apiBaseUrls()),
       // The deployment's defaults, so local behaviour is the deployed one.
       ...Object.fromEntries(Object.values(SETTINGS).map((setting) => [setting.envVar, setting.default])),
     };

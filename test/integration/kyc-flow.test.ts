@@ -34,7 +34,7 @@ beforeAll(async () => {
   simulator = await startVendorSimulator(0);
   const suite = deployedSuite();
   // The functions read their configuration at load time, exactly as on Lambda.
-  Object.assign(process.env, env, kycLocalEnv(simulator), {
+  Object.assign(process.env, env, kycLocalEnv(simulator.apiBaseUrls()), {
     [ENV.chains]: JSON.stringify([suite]),
     BLOCKED_COUNTRIES: 'CU,IR,KP,SY',
     KYC_VALIDITY_DAYS: '365',
