@@ -402,6 +402,8 @@ export const METRICS = {
   sanctionsListChecked: 'SanctionsListChecked',
   /** Count per rejected webhook signature or timestamp, dimension `vendor`. */
   webhookSignatureRejected: 'WebhookSignatureRejected',
+  /** Count per refused webhook, dimensions `vendor` (`unknown` for an unknown path) and `reason` (signature, unknown_vendor, too_large, malformed). */
+  webhookRejected: 'WebhookRejected',
 } as const;
 
 /** Every function's spec, widened so optional fields can be read without narrowing. */

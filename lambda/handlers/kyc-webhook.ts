@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { webhookSecretsFor } from '../adapters/kyc-vendors';
 import { METRICS } from '../config/system';
-import { receiveKycWebhook } from '../domain/kyc/receive';
+import { receiveKycWebhook, type WebhookRejection } from '../domain/kyc/receive';
 import { lowerCaseHeaders } from '../domain/kyc/signatures';
 import { authorize, httpHandler, json, rawBody } from './shared/http';
 import { logger, metrics } from './shared/observability';
@@ -12,11 +12,16 @@ const deps = {
   store: wiring.kycEvents(),
   queue: wiring.kycQueue(),
   audit: wiring.audit(),
-  onRejected: (vendor: string, failure: string) => {
-    const single = metrics.singleMetric();
-    single.addDimension('vendor', vendor);
-    single.addMetric(METRICS.webhookSignatureRejected, MetricUnit.Count, 1);
-    logger.warn('webhook refused', { vendor, failure });
+  onRejected: (rejection: WebhookRejection) => {
+    const metric = metrics.singleMetric();
+    metric.addDimensions({ vendor: rejection.vendor, reason: rejection.kind });
+    metric.addMetric(METRICS.webhookRejected, MetricUnit.Count, 1);
+    if (rejection.kind === 'signature') {
+      const spike = metrics.singleMetric();
+      spike.addDimension('vendor', rejection.vendor);
+      spike.addMetric(METRICS.webhookSignatureRejected, MetricUnit.Count, 1);
+    }
+    logger.warn('webhook refused', { ...rejection });
   },
 };
 

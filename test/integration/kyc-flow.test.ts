@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import fc from 'fast-check';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { Wallet } from 'ethers';
 import { lambdaContext } from '../../bin/local/lambda-context';
@@ -18,6 +18,11 @@ import { KYC_VENDORS, signWebhook, type KycVendor } from '../../lambda/domain/ky
 import { httpEvent } from '../helpers/events';
 import { deployedSuite, provisionFresh } from '../helpers/local-env';
 import { drain } from '../helpers/screening-system';
+import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
+import { DynamoKycEventStore } from '../../lambda/adapters/dynamo/kyc-event-store';
+import { SqsKycEventQueue } from '../../lambda/adapters/sqs/requests';
+import { AuditLog } from '../../lambda/domain/audit';
+import { receiveKycWebhook, type WebhookRejection } from '../../lambda/domain/kyc/receive';
 
 type HttpLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -168,6 +173,39 @@ describe('KYC webhooks and the worker on DynamoDB Local and fauxqs', () => {
     expect(removals).toEqual([expect.objectContaining({ action: 'remove', wallet: current.wallets[0] })]);
     await expiry();
     expect((await stored(investorId)).version).toBe(lapsed.version + 1);
+  });
+});
+
+describe('refused webhooks', () => {
+  it('are counted by kind (the caller-chosen path never becomes a dimension), audited without the body, and store or queue nothing', async () => {
+    const rejections: WebhookRejection[] = [];
+    const client = documentClient();
+    const deps = {
+      secretsFor: async () => ({ secrets: [LOCAL_KYC_CREDENTIALS.webhookSecrets.veriff] }),
+      store: new DynamoKycEventStore(client, env[TABLES.kycEvents.envVar]!),
+      queue: new SqsKycEventQueue(sqsClient(), env[QUEUES.kyc.envVar]!),
+      audit: new AuditLog(new DynamoAuditStore(client, env[TABLES.audit.envVar]!)),
+      onRejected: (rejection: WebhookRejection) => rejections.push(rejection),
+    };
+    await drain(env[QUEUES.kyc.envVar]!);
+    const raw = veriffDecision(ulid(), 'Zedmarker-ref', 'approved', new Date());
+    const attempt = (vendor: string, rawBody: Buffer, headers: Record<string, string>) => receiveKycWebhook(deps, { vendor, rawBody, headers, requestId: ulid() }).catch((error: Error) => error.name);
+
+    expect(await attempt('evil<script>', raw, signed('veriff', raw))).toBe('NotFoundError');
+    expect(await attempt('veriff', Buffer.alloc(300 * 1024), {})).toBe('PayloadTooLargeError');
+    expect(await attempt('veriff', raw, signed('veriff', Buffer.from('other')))).toBe('UnauthorizedError');
+    const notVeriff = Buffer.from(JSON.stringify({ verification: { person: { firstName: 'Zedmarker' } } }));
+    expect(await attempt('veriff', notVeriff, signed('veriff', notVeriff))).toBe('ValidationError');
+    expect(rejections).toEqual([
+      { kind: 'unknown_vendor', vendor: 'unknown' },
+      { kind: 'too_large', vendor: 'veriff' },
+      { kind: 'signature', vendor: 'veriff', failure: 'signature_mismatch' },
+      { kind: 'malformed', vendor: 'veriff' },
+    ]);
+    expect(await drain(env[QUEUES.kyc.envVar]!)).toEqual([]);
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: env[TABLES.audit.envVar]!, FilterExpression: 'begins_with(#s, :w)', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':w': 'webhook#veriff#' } }));
+    expect(Items.map((item) => item.type).sort()).toEqual(['webhook.malformed', 'webhook.rejected']);
+    expect(JSON.stringify(Items)).not.toContain('Zedmarker');
   });
 });
 

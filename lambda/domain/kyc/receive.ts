@@ -40,8 +40,11 @@ export interface ReceiveDeps {
   readonly store: KycEventStore;
   readonly queue: KycEventQueue;
   readonly audit: AuditLog;
-  /** Counts rejections for alarms (signature-failure spikes). */
-  readonly onRejected?: (vendor: KycVendor, failure: SignatureFailure) => void;
+  /**
+   * Counts rejections: `vendor` is `unknown` for a path naming no configured vendor (the path is the
+   * caller's to choose, never a metric dimension); signature failures feed the spike alarm.
+   */
+  readonly onRejected?: (rejection: WebhookRejection) => void;
   readonly now?: () => Date;
 }
 
@@ -54,6 +57,10 @@ export interface ReceivedWebhook {
   readonly requestId: string;
 }
 
+export type WebhookRejection =
+  | { readonly kind: 'signature'; readonly vendor: KycVendor; readonly failure: SignatureFailure }
+  | { readonly kind: 'unknown_vendor' | 'too_large' | 'malformed'; readonly vendor: KycVendor | 'unknown' };
+
 export type ReceiveOutcome = { readonly result: 'accepted' | 'duplicate'; readonly eventKey: string };
 
 /**
@@ -62,9 +69,15 @@ export type ReceiveOutcome = { readonly result: 'accepted' | 'duplicate'; readon
  * rest. Rejections change nothing but the audit trail, which records them without personal data.
  */
 export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebhook): Promise<ReceiveOutcome> {
-  if (!isKycVendor(webhook.vendor)) throw new NotFoundError('unknown KYC vendor; use one of the configured vendors in the path');
+  if (!isKycVendor(webhook.vendor)) {
+    deps.onRejected?.({ kind: 'unknown_vendor', vendor: 'unknown' });
+    throw new NotFoundError('unknown KYC vendor; use one of the configured vendors in the path');
+  }
   const vendor = webhook.vendor;
-  if (webhook.rawBody.length > MAX_WEBHOOK_BYTES) throw new PayloadTooLargeError(`webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+  if (webhook.rawBody.length > MAX_WEBHOOK_BYTES) {
+    deps.onRejected?.({ kind: 'too_large', vendor });
+    throw new PayloadTooLargeError(`webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+  }
   const now = (deps.now ?? (() => new Date()))();
   const bodySha256 = createHash('sha256').update(webhook.rawBody).digest('hex');
   const rejection = async (type: string, reason: string) =>
@@ -73,7 +86,7 @@ export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebh
   const { secrets, sumsubAlgorithm } = await deps.secretsFor(vendor);
   const verification = verifyWebhookSignature(vendor, webhook, { secrets, now, sumsubAlgorithm });
   if (!verification.valid) {
-    deps.onRejected?.(vendor, verification.failure);
+    deps.onRejected?.({ kind: 'signature', vendor, failure: verification.failure });
     await rejection('webhook.rejected', verification.failure);
     throw new UnauthorizedError(`webhook refused: ${FAILURE_MESSAGES[verification.failure]}`);
   }
@@ -82,7 +95,10 @@ export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebh
   try {
     event = normaliseKycEvent({ vendor, rawBody: webhook.rawBody, headers: webhook.headers });
   } catch (error) {
-    if (error instanceof ValidationError) await rejection('webhook.malformed', error.issues.map((issue) => issue.field).join(','));
+    if (error instanceof ValidationError) {
+      deps.onRejected?.({ kind: 'malformed', vendor });
+      await rejection('webhook.malformed', error.issues.map((issue) => issue.field).join(','));
+    }
     throw error;
   }
 
