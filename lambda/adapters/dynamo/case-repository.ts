@@ -45,7 +45,8 @@ export class DynamoCaseRepository implements CaseRepository {
 
   /** One status, oldest first; filters other than age run server-side after the key condition, so pages may come back short. */
   private async findInStatus(status: CaseStatus, query: CaseQuery, limit: number): Promise<Case[]> {
-    const names: Record<string, string> = { '#status': 'status', '#openedAt': 'openedAt' };
+    const names: Record<string, string> = { '#status': 'status' };
+    if (query.openedAfter || query.openedBefore) names['#openedAt'] = 'openedAt';
     const values: Record<string, unknown> = { ':status': status };
     let keyCondition = '#status = :status';
     if (query.openedAfter && query.openedBefore) {

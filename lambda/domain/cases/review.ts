@@ -52,7 +52,8 @@ async function commit(deps: ReviewDeps, current: Case, changes: Partial<Case>, e
   const version = current.version + 1;
   const stream = streamOf(current.caseId);
   const pendingAudit: AuditEvent = { stream, type: event.type, actor: event.actor, investorId: current.investorId, data: { caseId: current.caseId, caseType: current.type, ...event.data }, idempotencyKey: `${stream}:v${version}` };
-  const next: Case = { ...current, ...changes, version, updatedAt: clock(deps).toISOString(), pendingAudit };
+  // Fields a change clears (an assignee, a proposal) are dropped, not kept as undefined.
+  const next = Object.fromEntries(Object.entries({ ...current, ...changes, version, updatedAt: clock(deps).toISOString(), pendingAudit }).filter(([, value]) => value !== undefined)) as unknown as Case;
   try {
     await deps.cases.save(next);
   } catch (error) {
