@@ -11,7 +11,6 @@ import {
   applyCaseEffects,
   approveCase,
   blockedPropertyReportDueBy,
-  caseIdFor,
   claimCase,
   claimNextCase,
   decideCase,
