@@ -21,4 +21,5 @@ export const handler = sqsHandler('standard', async (record) => {
   apis ??= await vendorApis();
   const outcome = await applyKycEvent({ ...deps, vendorApi: apis }, eventKey);
   logger.info('kyc event handled', { messageId: record.messageId, eventKey, outcome });
-});
+  // Verdicts in one batch are often about the same investor (a vendor's GREEN then RED): in order, not racing.
+}, { inParallel: false });

@@ -33,8 +33,8 @@ export const TEST_CHAINS = [
 export const TEST_VENDORS = ['sumsub', 'persona'];
 
 /**
- * The system definition plus what other issues are adding, declared the same way: a public webhook
- * route reading a secret, a scheduled function signing with a KMS key and writing a bucket, a
+ * The system definition plus what other issues are adding, declared the same way: a scheduled
+ * function signing with a KMS key and writing a bucket, a
  * bucket reader, a table with an index, and the allowlist worker signing with its KMS key. Every
  * generic promise of the stack is checked against it as well as against the real definition.
  */
@@ -44,14 +44,6 @@ export const SYNTHETIC_SYSTEM: SystemDefinition = {
   functions: {
     ...SYSTEM.functions,
     allowlistWorker: { ...SYSTEM.functions.allowlistWorker!, kmsKeys: ['allowlistSigner'], secrets: ['chainRpcUrls'] },
-    kycWebhook: {
-      entry: 'lambda/handlers/investors-api.ts',
-      description: 'synthetic: KYC vendor webhook',
-      memorySize: 256,
-      timeoutSeconds: 10,
-      tables: { investors: 'readWrite', audit: 'append' },
-      secrets: ['kycWebhookSecrets'],
-    },
     auditCheckpointer: {
       entry: 'lambda/handlers/investors-api.ts',
       description: 'synthetic: signs audit checkpoints on a schedule',
@@ -71,7 +63,6 @@ export const SYNTHETIC_SYSTEM: SystemDefinition = {
       buckets: { listSnapshots: 'read' },
     },
   },
-  routes: [...SYSTEM.routes, { method: 'POST', path: '/webhooks/kyc/{vendor}', function: 'kycWebhook', auth: 'public' }],
 };
 
 export interface SynthOptions {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulid';
 import { documentClient } from '../../lambda/adapters/dynamo/client';
@@ -55,7 +56,7 @@ export async function drain(queueUrl: string): Promise<Record<string, unknown>[]
   }
 }
 
-/** A stored investor in the given state (as the lifecycle would have left it). */
+/** A stored investor in the given state (as the lifecycle would have left it); by default KYC-approved, so due its first screening. */
 export async function storedInvestor(repository: DynamoInvestorRepository, overrides: Partial<Investor> = {}): Promise<Investor> {
   const at = new Date().toISOString();
   const investor: Investor = {
@@ -65,8 +66,8 @@ export async function storedInvestor(repository: DynamoInvestorRepository, overr
     type: 'individual',
     dateOfBirth: '1980-01-31',
     countryOfResidence: 'US',
-    wallets: ['0x1111111111111111111111111111111111111111'],
-    status: 'registered',
+    wallets: [`0x${randomBytes(20).toString('hex')}`],
+    status: 'kyc_approved',
     version: 1,
     createdAt: at,
     updatedAt: at,

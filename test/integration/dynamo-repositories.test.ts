@@ -22,7 +22,7 @@ function newInvestor(externalId = `ext-${ulid()}`): Investor {
     legalName: 'Jane Doe',
     dateOfBirth: '1980-01-31',
     countryOfResidence: 'US',
-    wallets: ['0x1111111111111111111111111111111111111111'],
+    wallets: [`0x${randomBytes(20).toString('hex')}`],
   });
   const at = new Date().toISOString();
   return { ...registration, investorId: ulid(), status: 'registered', version: 1, createdAt: at, updatedAt: at };

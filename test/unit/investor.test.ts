@@ -1,5 +1,6 @@
 import { ConflictError } from '../../lambda/domain/errors';
-import { canTransition, registrationSchema, transition, type Investor } from '../../lambda/domain/investors';
+import { MAY_BE_ON_CHAIN, canTransition, registrationSchema, transition, type Investor, type InvestorStatus } from '../../lambda/domain/investors';
+import { personConflicts } from '../../lambda/domain/kyc/apply';
 
 const valid = {
   externalId: 'portal-1',
@@ -41,8 +42,30 @@ describe('investor lifecycle', () => {
   const investor: Investor = { ...registrationSchema.parse(valid), investorId: 'i-1', status: 'registered', version: 1, createdAt: 'x', updatedAt: 'x' };
 
   it('moves along allowed transitions and bumps the version', () => {
-    const screened = transition(investor, 'screened', new Date('2026-01-01T00:00:00Z'));
-    expect(screened).toMatchObject({ status: 'screened', version: 2, updatedAt: '2026-01-01T00:00:00.000Z' });
+    const pending = transition(investor, 'kyc_pending', new Date('2026-01-01T00:00:00Z'));
+    expect(pending).toMatchObject({ status: 'kyc_pending', version: 2, updatedAt: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('reaches the allowlist only through KYC approval, then screening, then eligibility', () => {
+    const path: InvestorStatus[] = ['registered', 'kyc_pending', 'kyc_approved', 'screened', 'eligible', 'allowlisted'];
+    path.slice(1).forEach((to, index) => expect(canTransition(path[index]!, to)).toBe(true));
+    for (const early of ['registered', 'kyc_pending', 'kyc_rejected', 'kyc_retry'] as const) {
+      expect(canTransition(early, 'screened')).toBe(false);
+      expect(canTransition(early, 'eligible')).toBe(false);
+    }
+    expect(canTransition('kyc_approved', 'eligible')).toBe(false);
+  });
+
+  it('treats a later rejection or expiry as a revocation from every approved state', () => {
+    for (const from of ['kyc_approved', 'screened', 'eligible', 'allowlisted'] as const) {
+      expect(canTransition(from, 'kyc_rejected')).toBe(true);
+      expect(canTransition(from, 'kyc_retry')).toBe(true);
+    }
+  });
+
+  it('lets only eligible and allowlisted investors hold allowlisted wallets', () => {
+    expect([...MAY_BE_ON_CHAIN].sort()).toEqual(['allowlisted', 'eligible']);
+    expect(canTransition('suspended', 'allowlisted')).toBe(false);
   });
 
   it('refuses transitions the lifecycle does not allow', () => {
@@ -53,5 +76,26 @@ describe('investor lifecycle', () => {
   it('never leaves offboarded', () => {
     expect(canTransition('offboarded', 'eligible')).toBe(false);
     expect(canTransition('offboarded', 'registered')).toBe(false);
+  });
+});
+
+describe('KYC person versus registration', () => {
+  const investor: Investor = { ...registrationSchema.parse({ ...valid, legalName: 'José María Núñez-García', nationality: 'ES' }), investorId: 'i-2', status: 'kyc_pending', version: 2, createdAt: 'x', updatedAt: 'x' };
+
+  it('accepts the same person written differently (case, accents, hyphens, nationality as country)', () => {
+    expect(personConflicts(investor, { firstName: 'JOSE', lastName: 'nunez garcia', dateOfBirth: '1980-01-31', country: 'US' })).toEqual([]);
+    expect(personConflicts(investor, { firstName: 'José María', lastName: 'Núñez-García', country: 'ES' })).toEqual([]);
+    expect(personConflicts(investor, undefined)).toEqual([]);
+  });
+
+  it('names each field that differs', () => {
+    expect(personConflicts(investor, { firstName: 'Jose', lastName: 'Nunez', dateOfBirth: '1981-01-31' })).toEqual(['dateOfBirth']);
+    expect(personConflicts(investor, { firstName: 'Jose', lastName: 'Smith' })).toEqual(['name']);
+    expect(personConflicts(investor, { lastName: 'Garcia', country: 'FR' })).toEqual(['country']);
+    expect(personConflicts(investor, { firstName: 'Ana', lastName: 'Lopez', dateOfBirth: '1990-05-05', country: 'MX' })).toEqual(['dateOfBirth', 'name', 'country']);
+  });
+
+  it('does not accept a name part that only starts a registered one', () => {
+    expect(personConflicts(investor, { lastName: 'Nun' })).toEqual(['name']);
   });
 });

@@ -1,4 +1,4 @@
-import { ENV, FUNCTION_SPECS, KMS_KEYS, QUEUES, ROLES, ROUTES, SECRETS, TABLES, environmentFor, queueNames } from '../../lambda/config/system';
+import { ENV, FUNCTION_SPECS, KMS_KEYS, QUEUES, ROLES, ROUTES, SECRETS, SETTINGS, TABLES, environmentFor, queueNames } from '../../lambda/config/system';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -30,7 +30,15 @@ describe('system definition', () => {
   it('gives a function the variables of exactly what it uses', () => {
     const names = { table: (t: string) => `T:${t}`, queue: (q: string) => `Q:${q}`, deadLetterQueue: (q: string) => `D:${q}`, bucket: (b: string) => `B:${b}`, chains: () => '[]', kmsKey: (k: string) => `K:${k}`, secret: (s: string) => `S:${s}`, setting: (v: string) => `V:${v}` };
     const env = environmentFor(FUNCTION_SPECS.investorsApi, names);
-    expect(env).toEqual({ [TABLES.investors.envVar]: 'T:investors', [TABLES.audit.envVar]: 'T:audit', [QUEUES.screening.envVar]: 'Q:screening' });
+    expect(env).toEqual({
+      [TABLES.investors.envVar]: 'T:investors',
+      [TABLES.audit.envVar]: 'T:audit',
+      [TABLES.screenings.envVar]: 'T:screenings',
+      [QUEUES.screening.envVar]: 'Q:screening',
+      [QUEUES.allowlist.envVar]: 'Q:allowlist',
+      [ENV.chains]: '[]',
+      [SETTINGS.blockedCountries.envVar]: 'V:blockedCountries',
+    });
     const worker = environmentFor(FUNCTION_SPECS.allowlistWorker, names);
     expect(worker[ENV.chains]).toBe('[]');
     expect(environmentFor({ ...FUNCTION_SPECS.allowlistWorker, kmsKeys: ['allowlistSigner'], secrets: ['chainRpcUrls'] }, names)).toMatchObject({

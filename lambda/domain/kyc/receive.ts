@@ -7,6 +7,9 @@ import { FAILURE_MESSAGES, isKycVendor, verifyWebhookSignature, type KycVendor, 
 /** Vendors' webhooks are a few kilobytes; anything near this is not one of theirs. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
+/** Longer than a handoff to the queue takes; shorter than any vendor's retry interval. */
+export const HANDOFF_GRACE_MS = 30_000;
+
 export interface VendorSecrets {
   readonly secrets: readonly string[];
   readonly sumsubAlgorithm?: SumsubAlgorithm;
@@ -93,7 +96,9 @@ export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebh
     idempotencyKey: `${eventKey}:received`,
   });
   const { stored, event: existing } = await deps.store.storeOnce({ ...event, eventKey, bodySha256, receivedAt: now.toISOString(), state: 'received' });
-  // A redelivery of an event we stored but never handed over (a crash in between) is handed over now.
-  if (stored || existing.state === 'received') await deps.queue.enqueue(eventKey);
+  // A redelivery of an event stored a while ago and still unprocessed (a crash before the handoff) is
+  // handed over again; a duplicate arriving with the first (vendors retry in bursts) is not.
+  const unhandedLongAgo = existing.state === 'received' && now.getTime() - Date.parse(existing.receivedAt) > HANDOFF_GRACE_MS;
+  if (stored || unhandedLongAgo) await deps.queue.enqueue(eventKey);
   return { result: stored ? 'accepted' : 'duplicate', eventKey };
 }

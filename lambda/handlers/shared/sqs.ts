@@ -8,8 +8,9 @@ import { describeError, logger, tracer } from './observability';
 /**
  * middy wiring for every queue consumer: partial batch responses through Powertools (the function's
  * event source has ReportBatchItemFailures on), FIFO groups skipped after a failure so order holds.
+ * `inParallel: false` for records that may touch the same aggregate: one after another, none races another.
  */
-export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQSRecord, context?: Context) => Promise<void>) {
+export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQSRecord, context?: Context) => Promise<void>, options: { inParallel?: boolean } = {}) {
   const logged = async (record: SQSRecord, context?: Context): Promise<void> => {
     try {
       await handleRecord(record, context);
@@ -25,6 +26,6 @@ export function sqsHandler(kind: 'standard' | 'fifo', handleRecord: (record: SQS
       if (kind === 'fifo') {
         return processPartialResponse(event, logged, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
       }
-      return processPartialResponse(event, logged, new BatchProcessor(EventType.SQS), { context });
+      return processPartialResponse(event, logged, new BatchProcessor(EventType.SQS), { context, processInParallel: options.inParallel ?? true });
     });
 }
