@@ -1,17 +1,12 @@
 import { Option, type Command } from 'commander';
 import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, DISPOSITIONS, type CaseSummary, type CaseView } from '../../lambda/domain/cases';
 import { CliError, emit } from './output';
-import { apiTarget, callApi } from './session';
+import { apiTarget, callApi, withApiOptions } from './session';
 
 interface ApiOptions { apiUrl?: string; token?: string; as?: string; workDir?: string; json: boolean }
 
-const withApi = (command: Command) =>
-  command
-    .option('--api-url <url>', 'API base URL (default: TC_API_URL or the local session)')
-    .option('--token <jwt>', 'bearer token (default: TC_TOKEN or the local session)')
-    .option('--as <user>', 'local dev user or role from `npm start` (officer-alice, officer-bob, auditor)', 'compliance-officer')
-    .option('--work-dir <dir>', "the local run's work directory", '.local')
-    .option('--json', 'print JSON', false);
+/** Locally `compliance-officer` is officer-alice; `--as officer-bob` is the second officer four-eyes needs. */
+const withApi = (command: Command) => withApiOptions(command, 'compliance-officer');
 
 const path = (caseId: string, action?: string) => `/cases/${encodeURIComponent(caseId)}${action ? `/${action}` : ''}`;
 

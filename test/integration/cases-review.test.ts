@@ -81,6 +81,15 @@ async function onlyCaseOf(system: System, investorId: string, type: Case['type']
 
 const maduro = { legalName: 'Nicolás Maduro Moros', dateOfBirth: '1962-11-23', countryOfResidence: 'VE' };
 
+/** A screened investor with one potential-match case, claimed by alice, who proposes `disposition`. */
+async function proposed(context: Awaited<ReturnType<typeof setup>>, disposition: 'false_positive' | 'true_match', reason: string, overrides: Partial<Investor> = maduro) {
+  const investor = await screenedInvestor(context.system, context.screening, overrides);
+  const potential = await onlyCaseOf(context.system, investor.investorId, 'potential_match');
+  await claimCase(context.review, potential.caseId, alice);
+  const proposal = await decideCase(context.review, potential.caseId, { disposition, reason }, alice);
+  return { investor, potential, proposal };
+}
+
 describe('the review queue on DynamoDB Local', () => {
   it('lets exactly one of eight officers racing for a claim win, and records only the winner', async () => {
     const { system, review } = await setup({ withList: false });
@@ -253,11 +262,9 @@ describe('four-eyes decisions and their effects, with the real engine and list',
   });
 
   it('lets exactly one of two officers racing to approve win, and applies the effects once; a retry after a crash completes without doubling', async () => {
-    const { system, screening, review } = await setup();
-    const investor = await screenedInvestor(system, screening, maduro);
-    const potential = await onlyCaseOf(system, investor.investorId, 'potential_match');
-    await claimCase(review, potential.caseId, alice);
-    await decideCase(review, potential.caseId, { disposition: 'false_positive', reason: 'different person' }, alice);
+    const context = await setup();
+    const { system, review } = context;
+    const { investor, potential } = await proposed(context, 'false_positive', 'different person');
     await drain(system.allowlistQueue);
 
     const outcomes = await Promise.allSettled([approveCase(review, potential.caseId, {}, bob), approveCase(review, potential.caseId, {}, officer('carol'))]);
@@ -281,11 +288,9 @@ describe('four-eyes decisions and their effects, with the real engine and list',
   });
 
   it('sends a rejected proposal back to the queue with the reason', async () => {
-    const { system, screening, review } = await setup();
-    const investor = await screenedInvestor(system, screening, maduro);
-    const potential = await onlyCaseOf(system, investor.investorId, 'potential_match');
-    await claimCase(review, potential.caseId, alice);
-    await decideCase(review, potential.caseId, { disposition: 'false_positive', reason: 'different person' }, alice);
+    const context = await setup();
+    const { system, review } = context;
+    const { investor, potential } = await proposed(context, 'false_positive', 'different person');
     await expect(rejectProposal(review, potential.caseId, {}, bob)).rejects.toBeInstanceOf(UnprocessableDecisionError);
     const rejected = await rejectProposal(review, potential.caseId, { reason: 'the date of birth matches exactly: get the passport' }, bob);
     expect(rejected).toMatchObject({ status: 'open', rejection: { disposition: 'false_positive', by: 'officer-bob' } });
@@ -294,12 +299,11 @@ describe('four-eyes decisions and their effects, with the real engine and list',
   });
 
   it('blocks on a confirmed true match: suspended for good, every wallet frozen and removed, report due in 10 business days', async () => {
-    const { system, screening, review } = await setup();
-    const investor = await screenedInvestor(system, screening, { ...maduro, wallets: ['0x00000000000000000000000000000000000000a1', '0x00000000000000000000000000000000000000a2'] });
-    const potential = await onlyCaseOf(system, investor.investorId, 'potential_match');
+    const context = await setup();
+    const { system, screening, review } = context;
+    const wallets = ['0x00000000000000000000000000000000000000a1', '0x00000000000000000000000000000000000000a2'];
+    const { investor, potential } = await proposed(context, 'true_match', 'passport and date of birth match the listing', { ...maduro, wallets });
     await drain(system.allowlistQueue);
-    await claimCase(review, potential.caseId, alice);
-    await decideCase(review, potential.caseId, { disposition: 'true_match', reason: 'passport and date of birth match the listing' }, alice);
     expect((await system.investors.get(investor.investorId))!.status).toBe('screened');
 
     const approved = await approveCase(review, potential.caseId, {}, bob);
@@ -347,24 +351,19 @@ describe('four-eyes decisions and their effects, with the real engine and list',
 describe('suppression of cleared false positives, with the real engine', () => {
   async function clearedOnOldList() {
     const context = await setup({ listDir: LIST_2023_12_28 });
-    const { system, screening, review } = context;
+    const { system, review } = context;
     // Listed on both lists under the same name and date of birth; the entry changed between them.
-    const investor = await screenedInvestor(system, screening, { legalName: 'Armando VALENCIA CORNELIO', dateOfBirth: '1954-06-15', countryOfResidence: 'MX' });
-    const first = await onlyCaseOf(system, investor.investorId, 'potential_match');
-    await claimCase(review, first.caseId, alice);
-    await decideCase(review, first.caseId, { disposition: 'false_positive', reason: 'a namesake' }, alice);
+    const { investor, potential: first } = await proposed(context, 'false_positive', 'a namesake', { legalName: 'Armando VALENCIA CORNELIO', dateOfBirth: '1954-06-15', countryOfResidence: 'MX' });
     await approveCase(review, first.caseId, {}, bob);
     expect((await system.investors.get(investor.investorId))!.status).toBe('eligible');
     return { ...context, investor, first };
   }
 
   it('does not raise a cleared hit again on the next list while the investor data and the entry are unchanged', async () => {
-    const { system, screening, review } = await setup({ listDir: LIST_2023_12_28 });
+    const context = await setup({ listDir: LIST_2023_12_28 });
+    const { system, screening, review } = context;
     // 22790 is the same entry on both lists.
-    const investor = await screenedInvestor(system, screening, maduro);
-    const first = await onlyCaseOf(system, investor.investorId, 'potential_match');
-    await claimCase(review, first.caseId, alice);
-    await decideCase(review, first.caseId, { disposition: 'false_positive', reason: 'a namesake' }, alice);
+    const { investor, potential: first } = await proposed(context, 'false_positive', 'a namesake');
     await approveCase(review, first.caseId, {}, bob);
     await drain(system.allowlistQueue);
 
