@@ -2,7 +2,6 @@ import { readPositiveIntSetting } from '../config/env';
 import { approveCase, claimCase, claimNextCase, decideCase, listCases, parseCaseList, rejectProposal, releaseCase, showCase } from '../domain/cases';
 import { NotFoundError } from '../domain/errors';
 import { authorize, httpHandler, json, parseJsonBody, type HttpEvent } from './shared/http';
-import { logger } from './shared/observability';
 import { wiring } from './shared/wiring';
 
 const deps = wiring.caseReview(readPositiveIntSetting('caseSlaHours'));
@@ -15,7 +14,6 @@ export const handler = httpHandler(async (event) => {
   const caller = authorize(event);
   const officer = { subject: caller.subject, actor: caller.actor };
   const caseId = event.pathParameters?.caseId ?? '';
-  logger.appendKeys({ caseId: caseId || undefined });
   switch (event.routeKey) {
     case 'GET /cases':
       return json(200, { cases: await listCases(deps, parseCaseList(event.queryStringParameters ?? {})) });
