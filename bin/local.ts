@@ -95,6 +95,8 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     `    -d '{"externalId":"demo-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"],"kyc":{"vendor":"sumsub","applicantId":"demo-applicant-1"}}'`,
     `  npm run --silent cli -- kyc decide --vendor sumsub --applicant demo-applicant-1 --verdict approved`,
     `  npm run --silent cli -- investors show <investorId> --as portal`,
+    'Officers work the review queue (register "legalName":"Nicolas Maduro Moros" for a case); four-eyes needs both:',
+    `  npm run --silent cli -- cases list --as officer-alice      # then claim, decide; approve --as officer-bob`,
     '',
     'Ctrl-C stops everything.',
   ];

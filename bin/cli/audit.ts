@@ -11,19 +11,13 @@ import { ENV } from '../../lambda/config/system';
 import { DEFAULT_SETTLE_MS, runCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest, type ExportResult, type VerifyReport } from '../../lambda/domain/audit';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
-import { apiTarget, applyLocalEnv, callApi } from './session';
+import { apiTarget, applyLocalEnv, callApi, withApiOptions } from './session';
 
 interface ApiOptions { apiUrl?: string; token?: string; as?: string; workDir?: string; json: boolean }
 interface QueryOptions { investorId?: string; wallet?: string; caseId?: string; stream?: string; type?: string; from?: string; to?: string }
 interface DirectOptions { local?: boolean; workDir?: string; json: boolean }
 
-const withApi = (command: Command) =>
-  command
-    .option('--api-url <url>', 'API base URL (default: TC_API_URL or the local session)')
-    .option('--token <jwt>', 'bearer token (default: TC_TOKEN or the local session)')
-    .option('--as <user>', 'local dev user or role from `npm start`', 'auditor')
-    .option('--work-dir <dir>', 'the local run\'s work directory', '.local')
-    .option('--json', 'print JSON', false);
+const withApi = (command: Command) => withApiOptions(command, 'auditor');
 
 const withQuery = (command: Command) =>
   command

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as audit from './audit';
+import * as cases from './cases';
 import * as dlq from './dlq';
 import * as investors from './investors';
 import * as kyc from './kyc';
@@ -7,4 +8,4 @@ import * as screening from './screening';
 import * as webhook from './webhook';
 
 /** Every CLI command group; each module registers its own subcommands. */
-export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit, webhook, kyc];
+export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit, webhook, kyc, cases];

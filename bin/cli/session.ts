@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
 import path from 'node:path';
 import { CliError } from './output';
 
@@ -75,4 +76,14 @@ export async function callApi<T>(target: ApiTarget, method: string, route: strin
     throw new CliError(`${method} ${route} failed (${response.status}${error.error?.code ? ` ${error.error.code}` : ''}): ${error.error?.message ?? error.message ?? 'no details'}`, response.status >= 500 ? 3 : 2);
   }
   return parsed as T;
+}
+
+/** The options of every command that calls the API; `defaultUser` is the local dev user or role it acts as. */
+export function withApiOptions(command: Command, defaultUser: string): Command {
+  return command
+    .option('--api-url <url>', 'API base URL (default: TC_API_URL or the local session)')
+    .option('--token <jwt>', 'bearer token (default: TC_TOKEN or the local session)')
+    .option('--as <user>', 'local dev user or role from `npm start`', defaultUser)
+    .option('--work-dir <dir>', "the local run's work directory", '.local')
+    .option('--json', 'print JSON', false);
 }

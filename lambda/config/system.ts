@@ -129,6 +129,8 @@ export const TABLES = {
   cases: {
     envVar: 'CASES_TABLE',
     partitionKey: { name: 'caseId', type: 'S' },
+    // The review queue: cases of one status, oldest first.
+    indexes: [{ name: 'byStatus', partitionKey: { name: 'status', type: 'S' }, sortKey: { name: 'openedAt', type: 'S' } }],
   },
   audit: {
     envVar: 'AUDIT_TABLE',
@@ -237,6 +239,11 @@ export const SETTINGS = {
     default: '365',
     description: 'days a KYC approval stays valid before the investor must pass KYC again',
   },
+  caseSlaHours: {
+    envVar: 'CASE_SLA_HOURS',
+    default: '24',
+    description: 'hours a case may wait (open, claimed or awaiting approval) before it is flagged and listed first',
+  },
 } as const satisfies Record<string, SettingSpec>;
 export type SettingName = keyof typeof SETTINGS;
 
@@ -331,6 +338,16 @@ export const FUNCTIONS = {
     readsChains: true,
     secrets: ['chainRpcUrls'],
   },
+  casesApi: {
+    entry: 'lambda/handlers/cases-api.ts',
+    description: 'Compliance officers\' review queue: list, claim, decide and (four-eyes) approve cases; the approved decision\'s effects on the investor',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    tables: { cases: 'readWrite', investors: 'readWrite', screenings: 'read', audit: 'append' },
+    sendsTo: ['allowlist'],
+    readsChains: true,
+    settings: ['caseSlaHours'],
+  },
   auditApi: {
     entry: 'lambda/handlers/audit-api.ts',
     description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
@@ -368,6 +385,15 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/audit/exports', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/verify', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/public-key', function: 'auditApi', auth: ['auditor'] },
+  // Auditors read cases (every view is recorded); only officers change them.
+  { method: 'GET', path: '/cases', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
+  { method: 'GET', path: '/cases/{caseId}', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
+  { method: 'POST', path: '/cases/claim-next', function: 'casesApi', auth: ['compliance-officer'] },
+  { method: 'POST', path: '/cases/{caseId}/claim', function: 'casesApi', auth: ['compliance-officer'] },
+  { method: 'POST', path: '/cases/{caseId}/release', function: 'casesApi', auth: ['compliance-officer'] },
+  { method: 'POST', path: '/cases/{caseId}/decision', function: 'casesApi', auth: ['compliance-officer'] },
+  { method: 'POST', path: '/cases/{caseId}/approve', function: 'casesApi', auth: ['compliance-officer'] },
+  { method: 'POST', path: '/cases/{caseId}/reject', function: 'casesApi', auth: ['compliance-officer'] },
 ];
 
 /** Environment variables that are not a table, queue or bucket name. */

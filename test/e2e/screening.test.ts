@@ -43,7 +43,8 @@ describe('screening in the running system (the 2024-05-03 list, seeded by `npm s
       return body.status === 'suspended' ? body : undefined;
     });
     expect(suspended.status).toBe('suspended');
-    const opened = await eventually(async () => caseById(caseIdFor(`wallet_hit|${investor.investorId}|${listed.sdnId}|${listed.address}`)));
+    const entry = realList().entries.find((candidate) => candidate.sdnId === listed.sdnId)!;
+    const opened = await eventually(async () => caseById(caseIdFor(`wallet_hit|${investor.investorId}|${listed.sdnId}|${listed.address}|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`)));
     expect(opened).toMatchObject({ type: 'wallet_hit', risk: 'high', status: 'open' });
     expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed', 'investor.suspended']);
     expect(await registry.getFunction('isVerified')(clean)).toBe(false);

@@ -3,7 +3,7 @@ import { documentClient } from '../../lambda/adapters/dynamo/client';
 import { FolderListSource } from '../../lambda/adapters/ofac/sources';
 import { caseIdFor } from '../../lambda/domain/cases';
 import { transition, type Investor } from '../../lambda/domain/investors';
-import { diffLists, refreshSanctionsList, screenInvestor, subjectHashOf, subjectOf, type ScreenInvestorDeps } from '../../lambda/domain/screening';
+import { diffLists, entryHashOf, refreshSanctionsList, screenInvestor, subjectHashOf, subjectOf, type ScreenInvestorDeps } from '../../lambda/domain/screening';
 import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 
@@ -69,7 +69,8 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
     const investor = await storedInvestor(system.investors, { wallets: [listedEth.address.toLowerCase()] });
     const after = await screenInvestor(deps, investor.investorId);
     expect(after.status).toBe('suspended');
-    const opened = await system.cases.get(caseIdFor(`wallet_hit|${investor.investorId}|${listedEth.sdnId}|${listedEth.address.toLowerCase()}`));
+    const entry = realList().entries.find((candidate) => candidate.sdnId === listedEth.sdnId)!;
+    const opened = await system.cases.get(caseIdFor(`wallet_hit|${investor.investorId}|${listedEth.sdnId}|${listedEth.address.toLowerCase()}|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`));
     expect(opened).toMatchObject({ type: 'wallet_hit', risk: 'high', status: 'open' });
     expect(await drain(system.allowlistQueue)).toEqual([]);
     expect(await auditTypes(system.auditTable, investor.investorId)).toEqual(['screening.completed', 'investor.suspended']);

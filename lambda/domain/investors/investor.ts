@@ -78,6 +78,8 @@ export interface Suspension {
   readonly kind: 'sanctions' | 'operator';
   readonly reason: string;
   readonly at: string;
+  /** Set when officers confirmed a true sanctions match (four-eyes): the property stays blocked, nothing here lifts it. */
+  readonly confirmedMatchCaseId?: string;
 }
 
 export interface Investor extends Omit<Registration, 'kyc'> {

@@ -10,3 +10,4 @@ export * from './subject';
 export * from './list-cache';
 export * from './refresh-list';
 export * from './screen-investor';
+export * from './standing';

@@ -5,6 +5,7 @@ import { NotFoundError } from '../errors';
 import { MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
 import type { ScreeningRecord, ScreeningRepository } from './ports';
 import type { ScreeningMatch, Screener, ScreeningSubject } from './screener';
+import { effectiveVerdict, matchCaseKey, unclearedMatches } from './standing';
 import { subjectHashOf, subjectOf } from './subject';
 import { normaliseWallet } from './wallets';
 
@@ -51,7 +52,8 @@ const RESCREENED: ReadonlySet<InvestorStatus> = new Set(['screened', 'eligible',
  * Screens an investor against the current list and routes the outcome. `clear` continues to the
  * allowlist; `review` opens a potential-match case per matched entry and stops; `block` (an exact
  * wallet hit) opens a wallet-hit case, freezes then removes every wallet on every registry if any
- * may be on chain, and suspends the investor.
+ * may be on chain, and suspends the investor. Hits that officers cleared as false positives, for the
+ * same investor data and the same entry, are set aside: a re-screen that finds only those is clear.
  *
  * Resumable: the result is stored once per (investor, list version, screened data) and each step
  * is stored before the next, so a redelivered message finishes a half-done run instead of repeating
@@ -95,8 +97,10 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
   }
 
   const caseIds = await openCases(deps, investor, subject, subjectHash, record);
+  const uncleared = record.matches.length > 0 ? await unclearedMatches(deps.cases, record) : [];
+  const verdict = effectiveVerdict(uncleared);
 
-  if (record.verdict === 'block') return block(deps, investor, record, caseIds, now);
+  if (verdict === 'block') return block(deps, investor, record, uncleared, caseIds, now);
 
   if (firstScreening) {
     const screened = transition(investor, 'screened', now());
@@ -105,15 +109,16 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
   }
 
   if (investor.status === 'screened') {
-    if (record.verdict !== 'clear') return investor;
+    if (verdict !== 'clear') return investor;
     const eligible = transition(investor, 'eligible', now());
-    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion }, idempotencyKey: `${stream}:v${eligible.version}` });
+    const cleared = record.matches.length > 0 ? { clearedCaseIds: caseIds } : {};
+    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion, ...cleared }, idempotencyKey: `${stream}:v${eligible.version}` });
     await deps.investors.save(eligible);
     investor = eligible;
   }
 
   // Allowlisted investors too: a wallet added since is screened here and joins the allowlist now.
-  if (MAY_BE_ON_CHAIN.has(investor.status) && record.verdict === 'clear') await requestAllowlistChanges(deps, investor, ['add']);
+  if (MAY_BE_ON_CHAIN.has(investor.status) && verdict === 'clear') await requestAllowlistChanges(deps, investor, ['add']);
   return investor;
 }
 
@@ -140,14 +145,14 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
     matchedName: match.evidence?.matchedName,
     facts: match.evidence?.facts,
   };
+  const key = matchCaseKey(investor.investorId, subjectHash, match);
   if (match.matchedOn === 'address') {
-    const wallet = normaliseWallet(match.evidence?.wallet ?? '');
-    return { type: 'wallet_hit', key: `wallet_hit|${investor.investorId}|${match.sdnId}|${wallet}`, investorId: investor.investorId, risk: 'high', evidence: { ...evidence, wallet } };
+    return { type: 'wallet_hit', key, investorId: investor.investorId, risk: 'high', evidence: { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') } };
   }
   const corroborated = match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95;
   return {
     type: 'potential_match',
-    key: `potential_match|${investor.investorId}|${match.sdnId}|${subjectHash}|${match.evidence?.entryHash ?? ''}`,
+    key,
     investorId: investor.investorId,
     risk: corroborated ? 'high' : 'medium',
     evidence,
@@ -159,13 +164,13 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
  * be on chain (requested before the suspension is saved, so a crash in between re-requests them),
  * then suspends. Only an officer's decision in the review queue lifts a sanctions suspension.
  */
-async function block(deps: ScreenInvestorDeps, investor: Investor, record: ScreeningRecord, caseIds: readonly string[], now: () => Date): Promise<Investor> {
+async function block(deps: ScreenInvestorDeps, investor: Investor, record: ScreeningRecord, uncleared: readonly ScreeningMatch[], caseIds: readonly string[], now: () => Date): Promise<Investor> {
   if (investor.status === 'suspended') return investor;
   return changeStatus({ ...deps, now }, investor, 'suspended', {
     type: 'investor.suspended',
     actor: deps.actor,
     freeze: true,
-    data: { reason: 'sanctions wallet hit', listVersion: record.listVersion, sdnIds: record.matches.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId), caseIds, allowlistFreezeRequested: MAY_BE_ON_CHAIN.has(investor.status) },
+    data: { reason: 'sanctions wallet hit', listVersion: record.listVersion, sdnIds: uncleared.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId), caseIds, allowlistFreezeRequested: MAY_BE_ON_CHAIN.has(investor.status) },
     patch: { suspension: { kind: 'sanctions', reason: 'sanctions wallet hit', at: now().toISOString() } },
   });
 }

@@ -3,6 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ROUTES, type Role } from '../../config/system';
+import { UnprocessableDecisionError } from '../../domain/cases/errors';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../domain/errors';
 import { describeError, logger, tracer } from './observability';
 
@@ -17,6 +18,7 @@ const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   JURISDICTION_BLOCKED: 422,
+  DECISION_UNPROCESSABLE: 422,
   PAYLOAD_TOO_LARGE: 413,
   TRANSIENT: 503,
 };
@@ -28,7 +30,7 @@ export function json(statusCode: number, body: unknown): HttpResult {
 export function errorResponse(error: unknown): HttpResult {
   const status = error instanceof DomainError ? STATUS_BY_CODE[error.code] : undefined;
   if (error instanceof DomainError && status !== undefined) {
-    const issues = error instanceof ValidationError ? error.issues : undefined;
+    const issues = error instanceof ValidationError || error instanceof UnprocessableDecisionError ? error.issues : undefined;
     return json(status, { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
   }
   logger.error('unhandled error', describeError(error));

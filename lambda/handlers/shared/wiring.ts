@@ -16,6 +16,8 @@ import { sqsClient } from '../../adapters/sqs/client';
 import { SqsAllowlistRequests, SqsKycEventQueue, SqsRescreenRequests, SqsScreeningRequests } from '../../adapters/sqs/requests';
 import { DynamoKycEventStore } from '../../adapters/dynamo/kyc-event-store';
 import type { LifecycleDeps } from '../../domain/investors';
+import type { ApprovalDeps } from '../../domain/cases';
+import { screeningStanding } from '../../domain/screening';
 import { DynamoAuditRecords } from '../../adapters/dynamo/audit-reader';
 import { S3CheckpointBodies, S3ExportDelivery } from '../../adapters/s3/audit-buckets';
 import { auditSignerFromEnv } from '../../adapters/signing/audit-signer';
@@ -34,6 +36,13 @@ export const wiring = {
   registries: () => readChainsConfig().map(({ chainId, identityRegistry }) => ({ chainId, identityRegistry })),
   /** What the investor lifecycle needs: status changes, their audit records and allowlist changes. */
   lifecycle: (): LifecycleDeps => ({ investors: wiring.investors(), audit: wiring.audit(), allowlist: wiring.allowlistRequests(), screening: wiring.screeningRequests(), registries: wiring.registries() }),
+  /** The review queue and what approved decisions do to investors (no screening queue: effects never re-screen). */
+  caseReview: (slaHours: number): ApprovalDeps => {
+    const cases = wiring.cases();
+    const audit = wiring.audit();
+    const effects = { investors: wiring.investors(), audit, allowlist: wiring.allowlistRequests(), registries: wiring.registries(), sanctions: screeningStanding({ screenings: wiring.screenings(), cases }) };
+    return { cases, audit, slaHours, effects };
+  },
   kycEvents: () => new DynamoKycEventStore(documentClient(), tableName('kycEvents')),
   kycQueue: () => new SqsKycEventQueue(sqsClient(), queueUrl('kyc')),
   allowlistRequests: () => new SqsAllowlistRequests(sqsClient(), queueUrl('allowlist')),

@@ -1,0 +1,98 @@
+import type { AuditLog } from '../audit';
+import { canTransition, changeStatus, loadInvestor, requestAllowlistChanges, streamOf, type Investor, type StatusChangeDeps, type Suspension } from '../investors';
+import { blockedPropertyReportDueBy } from './business-days';
+import type { Case, CaseEffects } from './case';
+
+/** Whether an investor's sanctions screening is clear, counting hits officers cleared as false positives. */
+export interface SanctionsStanding {
+  /** True when the latest screening of the investor's current data has no hit left that an officer has not cleared. */
+  isClear(investor: Investor): Promise<boolean>;
+}
+
+export interface CaseEffectsDeps extends StatusChangeDeps {
+  readonly audit: AuditLog;
+  readonly sanctions: SanctionsStanding;
+}
+
+const kycCurrent = (investor: Investor, now: Date) =>
+  investor.kyc?.verdict === 'approved' && !(investor.kyc.expiresAt && Date.parse(investor.kyc.expiresAt) <= now.getTime());
+
+/**
+ * What an approved decision does, through the investor lifecycle (never by writing the investor
+ * directly). Idempotent and resumable: every step either finds its result already in place or
+ * produces it keyed by the investor version it creates, and allowlist requests are de-duplicated,
+ * so running it again after a crash completes the work without doubling anything.
+ */
+export async function applyCaseEffects(deps: CaseEffectsDeps, closed: Case, actor: string): Promise<CaseEffects> {
+  const resolution = closed.resolution!;
+  const at = new Date(resolution.approvedAt ?? resolution.at);
+  const appliedAt = (deps.now ?? (() => new Date()))().toISOString();
+  if (!closed.investorId) return { summary: 'no investor to act on', appliedAt };
+  const investor = await loadInvestor(deps.investors, closed.investorId);
+  const effect = resolution.disposition === 'true_match' ? await block(deps, closed, investor, at, actor) : closed.type === 'wallet_hit' ? await clearWalletHit(deps, closed, investor, actor) : await clearPotentialMatch(deps, closed, investor, actor);
+  return { ...effect, appliedAt };
+}
+
+type Effect = Omit<CaseEffects, 'appliedAt'>;
+
+/** A cleared name match: the investor becomes eligible once nothing else holds them back. */
+async function clearPotentialMatch(deps: CaseEffectsDeps, cleared: Case, investor: Investor, actor: string): Promise<Effect> {
+  if (investor.status === 'screened') {
+    if (!(await deps.sanctions.isClear(investor))) return { summary: 'the investor stays screened: other hits await an officer, or changed data awaits re-screening', investorStatus: investor.status };
+    const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.eligible', actor, data: { caseId: cleared.caseId, clearedBy: 'review' } });
+    await requestAllowlistChanges(deps, eligible, ['add']);
+    return { summary: 'the investor is eligible; allowlist add requested on every registry', investorStatus: eligible.status };
+  }
+  // Resumed after a crash between the move to eligible and the request.
+  if (investor.status === 'eligible') {
+    await requestAllowlistChanges(deps, investor, ['add']);
+    return { summary: 'the investor is eligible; allowlist add requested on every registry', investorStatus: investor.status };
+  }
+  return { summary: `no change: the investor is ${investor.status}`, investorStatus: investor.status };
+}
+
+/** A cleared wallet hit: the sanctions suspension is lifted and the wallets unfrozen, if nothing else holds the investor back. */
+async function clearWalletHit(deps: CaseEffectsDeps, cleared: Case, investor: Investor, actor: string): Promise<Effect> {
+  const now = (deps.now ?? (() => new Date()))();
+  if (investor.status === 'suspended' && investor.suspension?.kind === 'sanctions' && !investor.suspension.confirmedMatchCaseId) {
+    if (!kycCurrent(investor, now)) return { summary: 'the investor stays suspended: their KYC is not approved or has expired', investorStatus: investor.status };
+    if (!(await deps.sanctions.isClear(investor))) return { summary: 'the investor stays suspended: other sanctions hits await an officer, or changed data awaits re-screening', investorStatus: investor.status };
+    const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.sanctions_suspension_lifted', actor, data: { caseId: cleared.caseId }, patch: { suspension: undefined } });
+    await requestAllowlistChanges(deps, eligible, ['unfreeze', 'add']);
+    return { summary: 'the sanctions suspension is lifted; unfreeze and allowlist add requested on every registry', investorStatus: eligible.status };
+  }
+  if (investor.status === 'eligible') {
+    await requestAllowlistChanges(deps, investor, ['unfreeze', 'add']);
+    return { summary: 'the sanctions suspension is lifted; unfreeze and allowlist add requested on every registry', investorStatus: investor.status };
+  }
+  return { summary: `no change: the investor is ${investor.status}${investor.suspension ? ` (${investor.suspension.kind} suspension)` : ''}`, investorStatus: investor.status };
+}
+
+/**
+ * A confirmed match: blocked property. The investor is suspended for sanctions (for good: only this
+ * case's record says why), every wallet frozen and removed on every registry (a frozen address cannot
+ * move tokens even where it was never registered), and OFAC's report falls due in 10 business days.
+ */
+async function block(deps: CaseEffectsDeps, confirmed: Case, investor: Investor, blockedAt: Date, actor: string): Promise<Effect> {
+  const reportDueBy = blockedPropertyReportDueBy(blockedAt);
+  const suspension: Suspension = { kind: 'sanctions', reason: 'confirmed sanctions match', at: blockedAt.toISOString(), confirmedMatchCaseId: confirmed.caseId };
+  const entry = confirmed.evidence.entry as { sdnId?: number } | undefined;
+  const data = { caseId: confirmed.caseId, sdnId: entry?.sdnId, listVersion: confirmed.evidence.listVersion, blockedAt: blockedAt.toISOString(), reportDueBy, wallets: investor.wallets };
+  let current = investor;
+  if (investor.suspension?.confirmedMatchCaseId === confirmed.caseId) {
+    // Already recorded before a crash: only the idempotent requests are repeated.
+  } else if (investor.status === 'suspended') {
+    const stream = streamOf(investor.investorId);
+    current = { ...investor, suspension, version: investor.version + 1, updatedAt: (deps.now ?? (() => new Date()))().toISOString() };
+    await deps.audit.append({ stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data }, idempotencyKey: `${stream}:v${current.version}` });
+    await deps.investors.save(current);
+  } else if (canTransition(investor.status, 'suspended')) {
+    current = await changeStatus(deps, investor, 'suspended', { type: 'investor.blocked', actor, freeze: true, data, patch: { suspension } });
+  } else {
+    // Rejected, awaiting KYC again, or offboarded: the status stays, the blocking is recorded all the same.
+    const stream = streamOf(investor.investorId);
+    await deps.audit.append({ stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { status: investor.status, ...data }, idempotencyKey: `${stream}:blocked:${confirmed.caseId}` });
+  }
+  await requestAllowlistChanges(deps, current, ['freeze', 'remove']);
+  return { summary: `the investor is blocked: freeze and removal of every wallet requested on every registry; blocked-property report due by ${reportDueBy}`, investorStatus: current.status, reportDueBy };
+}

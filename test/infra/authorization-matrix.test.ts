@@ -1,0 +1,55 @@
+import { ROLES, ROUTES, type Role } from '../../lambda/config/system';
+import { ForbiddenError } from '../../lambda/domain/errors';
+import { authorize } from '../../lambda/handlers/shared/http';
+import { httpEvent } from '../helpers/events';
+import { logicalId, pascal, synthesize } from '../helpers/infra';
+
+/**
+ * The authorization matrix as deployed: API Gateway's Cognito JWT authorizer authenticates every
+ * non-public route, and the function behind it (the one system.ts names) admits exactly the route's
+ * roles from the token's `cognito:groups`. The e2e test test/e2e/authorization-matrix.test.ts proves
+ * the same matrix over HTTP against the local API.
+ */
+describe('authorization matrix of the synthesized stack', () => {
+  const { template } = synthesize();
+  const routes = template.findResources('AWS::ApiGatewayV2::Route');
+  const integrations = template.findResources('AWS::ApiGatewayV2::Integration');
+  const [authorizerId, authorizer] = Object.entries(template.findResources('AWS::ApiGatewayV2::Authorizer'))[0]!;
+  const userPoolId = logicalId(template, 'AWS::Cognito::UserPool', 'HttpUsers');
+
+  it('has exactly the routes of system.ts, no more', () => {
+    expect(Object.values(routes).map((route) => route.Properties.RouteKey).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+  });
+
+  it("authenticates with the user pool's tokens only", () => {
+    expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
+    expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain(userPoolId);
+  });
+
+  describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (routeKey, route) => {
+    const [, resource] = Object.entries(routes).find(([, candidate]) => candidate.Properties.RouteKey === routeKey)!;
+
+    it(route.auth === 'public' ? 'has no authorizer (the function checks a signature)' : 'sits behind the Cognito JWT authorizer', () => {
+      if (route.auth === 'public') {
+        expect(resource.Properties.AuthorizationType).toBe('NONE');
+        expect(resource.Properties.AuthorizerId).toBeUndefined();
+      } else {
+        expect(resource.Properties).toMatchObject({ AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+      }
+    });
+
+    it(`invokes ${route.function}`, () => {
+      const integrationId = (resource.Properties.Target['Fn::Join'][1][1] as { Ref: string }).Ref;
+      const functionId = logicalId(template, 'AWS::Lambda::Function', `${pascal(route.function)}Function`);
+      expect(integrations[integrationId]!.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+    });
+
+    if (route.auth === 'public') return;
+    const allowed = route.auth;
+    it.each(ROLES.map((role) => [role, allowed.includes(role)] as const))('a token in group %s is admitted: %s', (role: Role, admitted: boolean) => {
+      const event = httpEvent(routeKey, { subject: `user-${role}`, groups: [role] });
+      if (admitted) expect(authorize(event).actor).toBe(`${role}:user-${role}`);
+      else expect(() => authorize(event)).toThrow(ForbiddenError);
+    });
+  });
+});
