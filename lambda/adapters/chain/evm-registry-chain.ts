@@ -48,8 +48,10 @@ export class EvmRegistryChain implements RegistryChain {
     this.pollIntervalMs = chain.pollIntervalMs;
     const request = new FetchRequest(chain.rpcUrl);
     request.timeout = RPC_TIMEOUT_MS;
-    // No response cache: nonces and receipts must be read fresh every time.
-    this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: chain.pollIntervalMs });
+    // No response cache: nonces and receipts must be read fresh every time. Calls made in the same
+    // tick still share one JSON-RPC batch, but none waits ethers' default 10 ms for company: the
+    // worker's sequential calls (lease, nonce, fees, receipts) would each pay it.
+    this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: chain.pollIntervalMs, batchStallTime: 0 });
     // Made on first use: the reconciler reads the chain and never signs.
     this.makeSigner = () => (options.signer ? options.signer(this.provider) : createAgentSigner(this.provider, options.env));
     this.registry = new Contract(chain.identityRegistry, registryAbi, this.provider);
