@@ -1,7 +1,7 @@
-import type { AuditLog } from '../audit';
+import type { AuditEvent, AuditLog } from '../audit';
 import { ConflictError, TransientError } from '../errors';
 import { numericCountryCode } from '../countries';
-import { transition, type InvestorRepository } from '../investors';
+import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
 import { ACTION_EVENT, changeAuditKey, changeGroupId, type AllowlistAction } from './change';
 import { ChainRevertError } from './errors';
 import { chunk, planIntents, type Operation } from './plan';
@@ -30,6 +30,8 @@ export interface FlushResult {
   /** Intents applied by a transaction of this flush (or of a crashed earlier one it finished). */
   applied: number;
   alreadyInState: number;
+  /** Adds not sent because their investor may no longer hold tokens (suspended, offboarded, ...). */
+  skipped: number;
   deadLettered: number;
   transactions: number;
   /** Intents still pending for the registry afterwards. */
@@ -68,7 +70,7 @@ export async function flushRegistry(deps: FlushDeps, options: { deadline: number
 }
 
 class RegistryFlush {
-  private readonly result: FlushResult = { applied: 0, alreadyInState: 0, deadLettered: 0, transactions: 0, remaining: 0 };
+  private readonly result: FlushResult = { applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 };
   private readonly sender: JournaledSender;
   private page: readonly PendingIntent[] = [];
   /** Intents whose transaction is broadcast: never dead-lettered while it may still be mined. */
@@ -115,6 +117,7 @@ class RegistryFlush {
   /** Returns how many intents of the page were resolved (applied, already in state or dead-lettered). */
   private async flushPage(): Promise<number> {
     const before = this.resolved();
+    this.page = await this.withoutStaleAdds(this.page);
     const wallets = [...new Set(this.page.map((intent) => intent.change.wallet))];
     const plan = planIntents(this.page, await this.deps.chain.walletStates(wallets));
     await this.complete(plan.satisfied.map((intent) => ({ intent })));
@@ -124,7 +127,39 @@ class RegistryFlush {
   }
 
   private resolved(): number {
-    return this.result.applied + this.result.alreadyInState + this.result.deadLettered;
+    return this.result.applied + this.result.alreadyInState + this.result.skipped + this.result.deadLettered;
+  }
+
+  /**
+   * An add applies only while its investor may hold tokens (eligible or allowlisted): one that
+   * arrives late or is redriven from the DLQ after the investor was suspended, offboarded or
+   * blocked is skipped, audited with the reason, and never sent. Removals and freezes always apply.
+   */
+  private async withoutStaleAdds(page: readonly PendingIntent[]): Promise<PendingIntent[]> {
+    const statuses = new Map<string, InvestorStatus | undefined>();
+    const adds = page.filter((intent) => intent.change.action === 'add');
+    await forEachInvestor(distinctInvestors(adds.map((intent) => ({ intent }))), async ({ intent }) => {
+      statuses.set(intent.change.investorId, (await this.deps.investors.get(intent.change.investorId))?.status);
+    });
+    const stale = adds.filter((intent) => !ADD_ALLOWED_FOR.includes(statuses.get(intent.change.investorId)!));
+    if (stale.length === 0) return [...page];
+    const { chainId, identityRegistry } = this.deps.chain;
+    await this.deps.audit.appendAll(
+      stale.map(({ change, key }) => {
+        const status = statuses.get(change.investorId);
+        return {
+          stream: `investor#${change.investorId}`,
+          type: 'allowlist.skipped',
+          actor: this.deps.actor,
+          investorId: change.investorId,
+          data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason: status ? `the investor is ${status}` : 'no such investor' },
+          idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
+        };
+      }),
+    );
+    await this.deps.journal.completeIntents(this.group, stale.map((intent) => intent.key));
+    this.result.skipped += stale.length;
+    return page.filter((intent) => !stale.includes(intent));
   }
 
   /**
@@ -236,21 +271,37 @@ class RegistryFlush {
     }
   }
 
-  /** Audit record per intent (before the journal forgets it), and eligible investors become allowlisted. */
+  /**
+   * Audit record per intent (before the journal forgets it), and eligible investors become
+   * allowlisted: every record of the page is appended together (few writes), each investor's
+   * transition is recorded before it is saved, and a save that loses a race is redone from a fresh read.
+   */
   private async complete(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): Promise<void> {
     if (entries.length === 0) return;
     const { chainId, identityRegistry } = this.deps.chain;
-    await forEachInvestor(entries, async ({ intent, tx }) => {
-      const { change } = intent;
-      await this.deps.audit.append({
+    const transitions: { intent: PendingIntent; allowlisted: Investor }[] = [];
+    await forEachInvestor(distinctInvestors(entries.filter(({ intent }) => intent.change.action === 'add')), async ({ intent }) => {
+      const investor = await this.deps.investors.get(intent.change.investorId);
+      if (investor?.status === 'eligible') transitions.push({ intent, allowlisted: transition(investor, 'allowlisted', this.now()) });
+    });
+    await this.deps.audit.appendAll([
+      ...entries.map(({ intent: { change }, tx }) => ({
         stream: `investor#${change.investorId}`,
         type: ACTION_EVENT[change.action],
         actor: this.deps.actor,
         investorId: change.investorId,
         data: { chainId, identityRegistry, wallet: change.wallet, ...(tx ?? { observedOnChain: true }) },
         idempotencyKey: changeAuditKey(change),
-      });
-      if (change.action === 'add') await this.markAllowlisted(intent);
+      })),
+      ...transitions.map(({ intent, allowlisted }) => this.allowlistedEvent(intent, allowlisted)),
+    ]);
+    await forEachInvestor(transitions, async ({ intent, allowlisted }) => {
+      try {
+        await this.deps.investors.save(allowlisted);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        await this.markAllowlisted(intent);
+      }
     });
     await this.deps.journal.completeIntents(this.group, entries.map(({ intent }) => intent.key));
     for (const { tx } of entries) {
@@ -259,16 +310,20 @@ class RegistryFlush {
     }
   }
 
+  private allowlistedEvent({ change }: PendingIntent, allowlisted: Investor): AuditEvent {
+    const stream = `investor#${change.investorId}`;
+    const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
+    return { stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where, idempotencyKey: `${stream}:v${allowlisted.version}` };
+  }
+
   /** eligible → allowlisted once a wallet is registered; other chains' workers may race to do the same. */
   private async markAllowlisted(intent: PendingIntent): Promise<void> {
     const { change } = intent;
-    const stream = `investor#${change.investorId}`;
     for (let attempt = 0; attempt < 3; attempt++) {
       const investor = await this.deps.investors.get(change.investorId);
       if (investor?.status !== 'eligible') return;
       const allowlisted = transition(investor, 'allowlisted', this.now());
-      const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
-      await this.deps.audit.append({ stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where, idempotencyKey: `${stream}:v${allowlisted.version}` });
+      await this.deps.audit.append(this.allowlistedEvent(intent, allowlisted));
       try {
         await this.deps.investors.save(allowlisted);
         return;
@@ -303,6 +358,15 @@ interface Prepared {
   readonly call: ChainCall;
   readonly gasLimit: bigint;
   readonly operations: readonly Operation[];
+}
+
+/** Investor statuses in which an add may be applied. */
+const ADD_ALLOWED_FOR: readonly (InvestorStatus | undefined)[] = ['eligible', 'allowlisted'];
+
+/** The first entry of each investor. */
+function distinctInvestors<T extends { intent: PendingIntent }>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter(({ intent }) => !seen.has(intent.change.investorId) && seen.add(intent.change.investorId));
 }
 
 /** Runs `work` for every entry: one investor's entries in order, investors in parallel. */
