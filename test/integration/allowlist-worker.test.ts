@@ -79,6 +79,31 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     expect(registrations.every((slot) => slot.status === 'mined')).toBe(true);
   });
 
+  it('keeps queue order per wallet and per audit stream when pages overlap (one page recorded while the next is sent)', async () => {
+    const env = await allowlistEnv([suite], { maxBatchSize: 3 });
+    const [a, b, c] = await eligibleInvestors(env, 3);
+    const [walletA, walletB, walletC] = [a!, b!, c!].map((investor) => investor.wallets[0]!);
+    // Page 1: add A, remove A (waits: a second change of the wallet), add B; then remove A, add C, freeze B; then add A again.
+    await enqueue(env, [
+      change(suite, 'add', walletA, a!.investorId, 3),
+      change(suite, 'remove', walletA, a!.investorId, 5),
+      change(suite, 'add', walletB, b!.investorId, 3),
+      change(suite, 'add', walletC, c!.investorId, 3),
+      change(suite, 'freeze', walletB, b!.investorId, 5),
+      change(suite, 'add', walletA, a!.investorId, 6),
+    ]);
+    const worker = await startWorker(env);
+    try {
+      await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0 && (await auditTrail(env, a!.investorId)).length >= 4, 60_000, 200);
+    } finally {
+      await worker.stop();
+    }
+    expect([await chain.verified(walletA), await chain.verified(walletB), await chain.frozen(walletB), await chain.verified(walletC)]).toEqual([true, true, true, true]);
+    expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed', 'allowlist.registered']);
+    expect((await auditTrail(env, b!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.frozen']);
+    expect((await auditTrail(env, c!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted']);
+  });
+
   it('sends one transaction for a change delivered ten times', async () => {
     const env = await allowlistEnv([suite]);
     const [investor] = await eligibleInvestors(env, 1);

@@ -73,6 +73,15 @@ class RegistryFlush {
   private readonly result: FlushResult = { applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 };
   private readonly sender: JournaledSender;
   private page: readonly PendingIntent[] = [];
+  /** Intents applied, already in state, skipped or dead-lettered so far (recorded or being recorded). */
+  private resolved = 0;
+  /** The next page starts after this key; undefined: from the oldest pending intent. */
+  private after: string | undefined;
+  /**
+   * Recording what a page's transactions did (audit, investors, journal) runs while the next page
+   * is planned and sent; pages are recorded one after another, so each stream keeps its order.
+   */
+  private bookkeeping: Promise<void> = Promise.resolve();
   /** Intents whose transaction is broadcast: never dead-lettered while it may still be mined. */
   private readonly inFlight = new Set<string>();
   private readonly now: () => Date;
@@ -94,10 +103,23 @@ class RegistryFlush {
       this.page = await journal.pendingIntents(this.group, Number.MAX_SAFE_INTEGER);
       await this.applySettled(recovered);
     }
-    while (Date.now() < this.deadline) {
-      this.page = await journal.pendingIntents(this.group, chain.maxBatchSize);
-      if (this.page.length === 0 || (await this.flushPage()) === 0) break;
+    try {
+      while (Date.now() < this.deadline) {
+        // From the oldest again, what is being recorded must have left the journal first.
+        if (this.after === undefined) await this.bookkeeping;
+        this.page = await journal.pendingIntents(this.group, chain.maxBatchSize, this.after);
+        const fromOldest = this.after === undefined;
+        this.after = undefined;
+        // Past the last page: what waited (a second change of a wallet, a reverted transaction) is next.
+        if (this.page.length === 0 && !fromOldest) continue;
+        if (this.page.length === 0 || (await this.flushPage()) === 0) break;
+      }
+    } catch (error) {
+      // Whatever was recorded stays recorded; the error that stopped the flush is the one to report.
+      await this.bookkeeping.catch(() => undefined);
+      throw error;
     }
+    await this.bookkeeping;
     this.result.remaining = (await journal.pendingSummary(this.group, 10_000)).count;
     return this.result;
   }
@@ -114,20 +136,24 @@ class RegistryFlush {
     await this.deadLetter(exhausted.map((intent) => ({ intent, code: 'RETRIES_EXHAUSTED', reason: `gave up after ${intent.attempts} attempts: ${reason}` })));
   }
 
-  /** Returns how many intents of the page were resolved (applied, already in state or dead-lettered). */
+  /**
+   * Returns how many intents of the page were resolved (applied, already in state, skipped or
+   * dead-lettered). Intents left pending (a second change of a wallet, a reverted transaction) are
+   * taken up again once the pages run out, from the oldest, so they keep their order.
+   */
   private async flushPage(): Promise<number> {
-    const before = this.resolved();
-    this.page = await this.withoutStaleAdds(this.page);
+    const before = this.resolved;
+    const last = this.page.at(-1)?.key;
     const wallets = [...new Set(this.page.map((intent) => intent.change.wallet))];
-    const plan = planIntents(this.page, await this.deps.chain.walletStates(wallets));
-    await this.complete(plan.satisfied.map((intent) => ({ intent })));
+    const [page, states] = await Promise.all([this.withoutStaleAdds(this.page), this.deps.chain.walletStates(wallets)]);
+    this.page = page;
+    const plan = planIntents(page, states);
+    this.record(plan.satisfied.map((intent) => ({ intent })));
     await this.deadLetter(plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })));
     if (plan.operations.length > 0) await this.execute(plan.operations);
-    return this.resolved() - before;
-  }
-
-  private resolved(): number {
-    return this.result.applied + this.result.alreadyInState + this.result.skipped + this.result.deadLettered;
+    // A deferred change must go before anything of its wallet on later pages: start from the oldest.
+    if (plan.deferred.length === 0) this.after = last;
+    return this.resolved - before;
   }
 
   /**
@@ -159,6 +185,7 @@ class RegistryFlush {
     );
     await this.deps.journal.completeIntents(this.group, stale.map((intent) => intent.key));
     this.result.skipped += stale.length;
+    this.resolved += stale.length;
     return page.filter((intent) => !stale.includes(intent));
   }
 
@@ -262,7 +289,7 @@ class RegistryFlush {
         reverted.push({ keys: intents.map((intent) => intent.key), hash: slot.receipt!.hash });
       }
     }
-    await this.complete(completed);
+    this.record(completed);
     for (const { keys, hash } of reverted) {
       for (const key of keys) this.inFlight.delete(key);
       const counted = await this.deps.journal.recordFailure(this.group, keys, `transaction ${hash} reverted`);
@@ -276,8 +303,16 @@ class RegistryFlush {
    * allowlisted: every record of the page is appended together (few writes), each investor's
    * transition is recorded before it is saved, and a save that loses a race is redone from a fresh read.
    */
-  private async complete(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): Promise<void> {
+  private record(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): void {
     if (entries.length === 0) return;
+    this.resolved += entries.length;
+    const next = this.bookkeeping.then(() => this.complete(entries));
+    // A failure surfaces where the flush awaits its bookkeeping; later pages record nothing after it.
+    next.catch(() => undefined);
+    this.bookkeeping = next;
+  }
+
+  private async complete(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): Promise<void> {
     const { chainId, identityRegistry } = this.deps.chain;
     const transitions: { intent: PendingIntent; allowlisted: Investor }[] = [];
     await forEachInvestor(distinctInvestors(entries.filter(({ intent }) => intent.change.action === 'add')), async ({ intent }) => {
@@ -351,6 +386,7 @@ class RegistryFlush {
     });
     await this.deps.journal.completeIntents(this.group, entries.map(({ intent }) => intent.key));
     this.result.deadLettered += entries.length;
+    this.resolved += entries.length;
   }
 }
 
