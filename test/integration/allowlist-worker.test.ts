@@ -82,7 +82,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
   it('keeps queue order per wallet and per audit stream when pages overlap (one page recorded while the next is sent)', async () => {
     const env = await allowlistEnv([suite], { maxBatchSize: 3 });
     const [a, b, c] = await eligibleInvestors(env, 3);
-    const [walletA, walletB, walletC] = [a!, b!, c!].map((investor) => investor.wallets[0]!);
+    const [walletA, walletB, walletC] = [a!, b!, c!].map((investor) => investor.wallets[0]!) as [string, string, string];
     // Page 1: add A, remove A (waits: a second change of the wallet), add B; then remove A, add C, freeze B; then add A again.
     await enqueue(env, [
       change(suite, 'add', walletA, a!.investorId, 3),

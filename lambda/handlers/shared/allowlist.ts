@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
+import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -84,8 +85,8 @@ export function toAllowlistMessage(record: SQSRecord): AllowlistMessage {
 
 /**
  * The allowlist queue's Lambda handler for a worker: one use-case call per batch (its changes are
- * stored together); a record to retry becomes visible again after its backoff and is reported as a
- * batch item failure (ReportBatchItemFailures), and so are the later records of its FIFO group.
+ * stored together), then Powertools reports the outcomes as partial batch failures: a record to
+ * retry becomes visible again after its backoff, and the later records of its FIFO group are skipped.
  */
 export function allowlistHandler(worker: Promise<AllowlistWorker>, queueUrl: string) {
   // Awaited by every invocation; a configuration error fails each of them with its message.
@@ -96,15 +97,16 @@ export function allowlistHandler(worker: Promise<AllowlistWorker>, queueUrl: str
     .handler(async (event: SQSEvent, context: Context) => {
       const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS;
       const outcomes = await handleAllowlistBatch(await worker, event.Records.map(toAllowlistMessage), deadline);
-      const failures = event.Records.flatMap((record, index) => {
-        const outcome = outcomes[index]!;
+      const outcomeOf = new Map(event.Records.map((record, index) => [record.messageId, outcomes[index]!]));
+      const report = async (record: SQSRecord): Promise<void> => {
+        const outcome = outcomeOf.get(record.messageId)!;
         const flush = 'flush' in outcome ? outcome.flush : undefined;
         logger.info('allowlist message handled', { messageId: record.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });
-        if (outcome.status !== 'retry') return [];
+        if (outcome.status !== 'retry') return;
         logger.warn('record failed; it will be retried', { messageId: record.messageId, ...describeError(outcome.error) });
-        return [{ record, afterSeconds: outcome.afterSeconds }];
-      });
-      await Promise.all(failures.map(({ record, afterSeconds }) => retryAfter(sqsClient(), queueUrl, record.receiptHandle, afterSeconds)));
-      return { batchItemFailures: failures.map(({ record }) => ({ itemIdentifier: record.messageId })) };
+        await retryAfter(sqsClient(), queueUrl, record.receiptHandle, outcome.afterSeconds);
+        throw outcome.error;
+      };
+      return processPartialResponse(event, report, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
     });
 }
