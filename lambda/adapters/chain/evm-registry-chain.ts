@@ -73,7 +73,9 @@ export class EvmRegistryChain implements RegistryChain {
     const read = (contract: Contract, method: string, wallet: string) => this.rpc(() => contract.getFunction(method)(wallet) as Promise<boolean>);
     const states = await Promise.all(
       wallets.map(async (wallet) => {
-        const [contains, verified, frozen] = await Promise.all([read(this.registry, 'contains', wallet), read(this.registry, 'isVerified', wallet), read(this.token, 'isFrozen', wallet)]);
+        const [contains, frozen] = await Promise.all([read(this.registry, 'contains', wallet), read(this.token, 'isFrozen', wallet)]);
+        // A wallet the registry does not hold cannot be verified: one call fewer for every new wallet.
+        const verified = contains && (await read(this.registry, 'isVerified', wallet));
         return [wallet, { contains, verified, frozen }] as const;
       }),
     );
