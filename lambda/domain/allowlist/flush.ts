@@ -170,22 +170,25 @@ class RegistryFlush {
     const stale = adds.filter((intent) => !ADD_ALLOWED_FOR.includes(statuses.get(intent.change.investorId)!));
     if (stale.length === 0) return [...page];
     const { chainId, identityRegistry } = this.deps.chain;
-    await this.deps.audit.appendAll(
-      stale.map(({ change, key }) => {
-        const status = statuses.get(change.investorId);
-        return {
-          stream: `investor#${change.investorId}`,
-          type: 'allowlist.skipped',
-          actor: this.deps.actor,
-          investorId: change.investorId,
-          data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason: status ? `the investor is ${status}` : 'no such investor' },
-          idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
-        };
-      }),
-    );
-    await this.deps.journal.completeIntents(this.group, stale.map((intent) => intent.key));
-    this.result.skipped += stale.length;
     this.resolved += stale.length;
+    // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
+    this.later(async () => {
+      await this.deps.audit.appendAll(
+        stale.map(({ change, key }) => {
+          const status = statuses.get(change.investorId);
+          return {
+            stream: `investor#${change.investorId}`,
+            type: 'allowlist.skipped',
+            actor: this.deps.actor,
+            investorId: change.investorId,
+            data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason: status ? `the investor is ${status}` : 'no such investor' },
+            idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
+          };
+        }),
+      );
+      await this.deps.journal.completeIntents(this.group, stale.map((intent) => intent.key));
+      this.result.skipped += stale.length;
+    });
     return page.filter((intent) => !stale.includes(intent));
   }
 
@@ -306,8 +309,13 @@ class RegistryFlush {
   private record(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): void {
     if (entries.length === 0) return;
     this.resolved += entries.length;
-    const next = this.bookkeeping.then(() => this.complete(entries));
-    // A failure surfaces where the flush awaits its bookkeeping; later pages record nothing after it.
+    this.later(() => this.complete(entries));
+  }
+
+  /** Queues bookkeeping behind what is already queued; it runs while the flush goes on. */
+  private later(work: () => Promise<void>): void {
+    const next = this.bookkeeping.then(work);
+    // A failure surfaces where the flush awaits its bookkeeping; nothing queued after it runs.
     next.catch(() => undefined);
     this.bookkeeping = next;
   }
