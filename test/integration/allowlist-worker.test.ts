@@ -8,7 +8,7 @@ import { DynamoCaseRepository } from '../../lambda/adapters/dynamo/case-reposito
 import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
 import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
 import { caseIdFor } from '../../lambda/domain/cases';
-import { DeadLetterQueue, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
+import { DeadLetterQueue, SqsDeadLetters, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { QUEUES, TABLES } from '../../lambda/config/system';
 import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type TransactionSlot } from '../../lambda/domain/allowlist';
@@ -77,6 +77,31 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(120);
     expect(Math.max(...sizes)).toBe(100);
     expect(registrations.every((slot) => slot.status === 'mined')).toBe(true);
+  });
+
+  it('keeps queue order per wallet and per audit stream when pages overlap (one page recorded while the next is sent)', async () => {
+    const env = await allowlistEnv([suite], { maxBatchSize: 3 });
+    const [a, b, c] = await eligibleInvestors(env, 3);
+    const [walletA, walletB, walletC] = [a!, b!, c!].map((investor) => investor.wallets[0]!) as [string, string, string];
+    // Page 1: add A, remove A (waits: a second change of the wallet), add B; then remove A, add C, freeze B; then add A again.
+    await enqueue(env, [
+      change(suite, 'add', walletA, a!.investorId, 3),
+      change(suite, 'remove', walletA, a!.investorId, 5),
+      change(suite, 'add', walletB, b!.investorId, 3),
+      change(suite, 'add', walletC, c!.investorId, 3),
+      change(suite, 'freeze', walletB, b!.investorId, 5),
+      change(suite, 'add', walletA, a!.investorId, 6),
+    ]);
+    const worker = await startWorker(env);
+    try {
+      await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0 && (await auditTrail(env, a!.investorId)).length >= 4, 60_000, 200);
+    } finally {
+      await worker.stop();
+    }
+    expect([await chain.verified(walletA), await chain.verified(walletB), await chain.frozen(walletB), await chain.verified(walletC)]).toEqual([true, true, true, true]);
+    expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed', 'allowlist.registered']);
+    expect((await auditTrail(env, b!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.frozen']);
+    expect((await auditTrail(env, c!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted']);
   });
 
   it('sends one transaction for a change delivered ten times', async () => {
@@ -194,6 +219,46 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     } finally {
       await worker.stop();
     }
+  });
+
+  it('skips a late or redriven add of an investor suspended or offboarded since (audited with the reason, never sent), while freeze and remove still apply', async () => {
+    const env = await allowlistEnv([suite]);
+    const [suspended, offboarded] = await eligibleInvestors(env, 2, 2);
+    const [onChainWallet, lateWallet] = suspended!.wallets;
+    const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+    const worker = await startWorker(env);
+    try {
+      await enqueue(env, [change(suite, 'add', onChainWallet!, suspended!.investorId, 3)]);
+      const current = await eventually(async () => {
+        const investor = await investors.get(suspended!.investorId);
+        return investor?.status === 'allowlisted' ? investor : undefined;
+      });
+      // A sanctions hit suspends the investor and queues freeze + remove; an add queued before it arrives late.
+      await investors.save({ ...current, status: 'suspended', version: current.version + 1 });
+      await enqueue(env, [change(suite, 'add', lateWallet!, suspended!.investorId, 3), change(suite, 'freeze', onChainWallet!, suspended!.investorId, 5), change(suite, 'remove', onChainWallet!, suspended!.investorId, 5)]);
+      // An add that failed earlier waits in the DLQ; the investor is offboarded before an operator redrives it.
+      await new SqsDeadLetters(sqsClient(), env[QUEUES.allowlist.deadLetterEnvVar]!).send(
+        { body: JSON.stringify(change(suite, 'add', offboarded!.wallets[0]!, offboarded!.investorId, 3)), group: changeGroupId(suite), key: 'old-add' },
+        { code: 'CHAIN_REVERTED', reason: 'AgentRole: caller does not have the Agent role', attempts: 1 },
+      );
+      await investors.save({ ...offboarded!, status: 'offboarded', version: offboarded!.version + 1 });
+      expect(await new DeadLetterQueue(sqsClient(), env[QUEUES.allowlist.deadLetterEnvVar]!, env[QUEUES.allowlist.envVar]!).redrive()).toHaveLength(1);
+
+      await eventually(async () => (await chain.frozen(onChainWallet!)) && !(await chain.contains(onChainWallet!)) && (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0);
+    } finally {
+      await worker.stop();
+    }
+    expect(await chain.contains(lateWallet!)).toBe(false);
+    expect(await chain.contains(offboarded!.wallets[0]!)).toBe(false);
+    const sent = (await slots(env)).flatMap((slot) => (slot.call.kind === 'register' ? slot.call.entries.map((entry) => entry.wallet) : slot.call.kind === 'createIdentity' ? [slot.call.wallet] : []));
+    expect(sent).not.toContain(lateWallet);
+    expect(sent).not.toContain(offboarded!.wallets[0]);
+    const skipped = async (investorId: string) => (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
+    expect(await skipped(suspended!.investorId)).toEqual([expect.objectContaining({ wallet: lateWallet, action: 'add', reason: 'the investor is suspended' })]);
+    expect(await skipped(offboarded!.investorId)).toEqual([expect.objectContaining({ wallet: offboarded!.wallets[0], action: 'add', reason: 'the investor is offboarded' })]);
+    expect((await auditTrail(env, suspended!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.skipped', 'allowlist.frozen', 'allowlist.removed']);
+    expect((await investors.get(offboarded!.investorId))?.status).toBe('offboarded');
+    expect(await deadLetterBodies(env)).toEqual([]);
   });
 
   it('two workers on one queue and one signer (two registries on the chain) never share a nonce or lose a change', async () => {

@@ -97,3 +97,52 @@ describe('idempotent audit appends on DynamoDB Local', () => {
     expect(next?.seq).toBe(2);
   });
 });
+
+describe('AuditLog.appendAll on DynamoDB Local', () => {
+  const table = () => env[TABLES.audit.envVar]!;
+  const chainOf = async (stream: string) => {
+    const { Items = [] } = await documentClient().send(
+      new QueryCommand({ TableName: table(), KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream }, ConsistentRead: true }),
+    );
+    return Items as AuditRecord[];
+  };
+  const expectUnbroken = (chain: readonly AuditRecord[]) =>
+    chain.forEach((record, index) => {
+      expect(record.seq).toBe(index + 1);
+      expect(record.prevHash).toBe(index === 0 ? GENESIS_HASH : chain[index - 1]!.hash);
+      const { hash, ...unsigned } = record;
+      expect(hashOf(unsigned)).toBe(hash);
+    });
+
+  it('appends 80 events of 40 streams together, in order per stream, with the outcome of one-by-one appends: a used key and a racing writer fall back, a repeat adds nothing', async () => {
+    const log = new AuditLog(new DynamoAuditStore(documentClient(), table()));
+    const streams = Array.from({ length: 40 }, () => `investor#${ulid()}`);
+    const wallet = (index: number) => `0x${String(index).padStart(40, '0')}`;
+    // Some streams already have records; one already holds the first event's key (a redelivery).
+    await log.append({ stream: streams[0]!, type: 'investor.registered', actor: 'test', data: {}, idempotencyKey: `${streams[0]}:v1` });
+    await log.append({ stream: streams[1]!, type: 'allowlist.registered', actor: 'test', data: { wallet: wallet(1) }, idempotencyKey: `${streams[1]}:registered` });
+    const events = streams.flatMap((stream, index) => [
+      { stream, type: 'allowlist.registered', actor: 'test', data: { wallet: wallet(index) }, idempotencyKey: `${stream}:registered` },
+      { stream, type: 'investor.allowlisted', actor: 'test', data: { wallet: wallet(index) }, idempotencyKey: `${stream}:allowlisted` },
+    ]);
+    // A writer of its own appends to stream 2 at the same time: one of them chains onto the other.
+    await Promise.all([log.appendAll(events), log.append({ stream: streams[2]!, type: 'screening.completed', actor: 'other', data: {} })]);
+
+    for (const [index, stream] of streams.entries()) {
+      const chain = await chainOf(stream);
+      expectUnbroken(chain);
+      const types = chain.map((record) => record.type);
+      if (index === 0) expect(types).toEqual(['investor.registered', 'allowlist.registered', 'investor.allowlisted']);
+      else if (index === 1) expect(types).toEqual(['allowlist.registered', 'investor.allowlisted']);
+      else if (index === 2) expect([...types].sort()).toEqual(['allowlist.registered', 'investor.allowlisted', 'screening.completed']);
+      else expect(types).toEqual(['allowlist.registered', 'investor.allowlisted']);
+      if (index === 2) expect(types.indexOf('allowlist.registered')).toBeLessThan(types.indexOf('investor.allowlisted'));
+    }
+    // Every record and its wallet reference were written together.
+    const byWallet = await new DynamoAuditRecords(documentClient(), table()).page({ wallet: wallet(7) }, 10);
+    expect(byWallet.records.map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted']);
+    // Appending the same events again adds nothing.
+    await log.appendAll(events);
+    expect((await chainOf(streams[5]!)).length).toBe(2);
+  });
+});

@@ -1,4 +1,4 @@
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { lambdaContext } from '../../bin/local/lambda-context';
@@ -85,5 +85,26 @@ describe('QueuePoller (Lambda SQS event source, locally) on fauxqs', () => {
       await poller.stop();
     }
     expect(groups).toEqual(['g1', 'g1']);
+  });
+});
+
+describe('fauxqs FIFO receives, as SQS gives them (patches/fauxqs+2.4.1.patch)', () => {
+  it('hands out up to 10 messages of one group in order, none of the group while any is in flight, and returns them in sequence order', async () => {
+    const { queueUrl } = await queueWithDeadLetter(true, 5);
+    const sqs = sqsClient();
+    for (let index = 1; index <= 12; index++) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `m${index}`, MessageGroupId: 'g1', MessageDeduplicationId: `m${index}` }));
+    await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'other', MessageGroupId: 'g2', MessageDeduplicationId: 'other' }));
+    const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }))).Messages ?? [];
+
+    const first = await receive();
+    expect(first.map((message) => message.Body)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
+    expect((await receive()).map((message) => message.Body)).toEqual(['other']);
+
+    // m5 then m3 become visible again; the group stays locked until the rest are deleted.
+    const handle = (body: string) => first.find((message) => message.Body === body)!.ReceiptHandle!;
+    for (const body of ['m5', 'm3']) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle(body), VisibilityTimeout: 0 }));
+    expect(await receive()).toEqual([]);
+    for (const message of first.filter((candidate) => !['m3', 'm5'].includes(candidate.Body!))) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    expect((await receive()).map((message) => message.Body)).toEqual(['m3', 'm5', 'm11', 'm12']);
   });
 });

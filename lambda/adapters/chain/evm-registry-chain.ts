@@ -48,8 +48,10 @@ export class EvmRegistryChain implements RegistryChain {
     this.pollIntervalMs = chain.pollIntervalMs;
     const request = new FetchRequest(chain.rpcUrl);
     request.timeout = RPC_TIMEOUT_MS;
-    // No response cache: nonces and receipts must be read fresh every time.
-    this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: chain.pollIntervalMs });
+    // No response cache: nonces and receipts must be read fresh every time. Calls made in the same
+    // tick still share one JSON-RPC batch, but none waits ethers' default 10 ms for company: the
+    // worker's sequential calls (lease, nonce, fees, receipts) would each pay it.
+    this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: chain.pollIntervalMs, batchStallTime: 0 });
     // Made on first use: the reconciler reads the chain and never signs.
     this.makeSigner = () => (options.signer ? options.signer(this.provider) : createAgentSigner(this.provider, options.env));
     this.registry = new Contract(chain.identityRegistry, registryAbi, this.provider);
@@ -71,7 +73,9 @@ export class EvmRegistryChain implements RegistryChain {
     const read = (contract: Contract, method: string, wallet: string) => this.rpc(() => contract.getFunction(method)(wallet) as Promise<boolean>);
     const states = await Promise.all(
       wallets.map(async (wallet) => {
-        const [contains, verified, frozen] = await Promise.all([read(this.registry, 'contains', wallet), read(this.registry, 'isVerified', wallet), read(this.token, 'isFrozen', wallet)]);
+        const [contains, frozen] = await Promise.all([read(this.registry, 'contains', wallet), read(this.token, 'isFrozen', wallet)]);
+        // A wallet the registry does not hold cannot be verified: one call fewer for every new wallet.
+        const verified = contains && (await read(this.registry, 'isVerified', wallet));
         return [wallet, { contains, verified, frozen }] as const;
       }),
     );

@@ -33,8 +33,11 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
     }
   }
 
-  async pendingIntents(group: string, limit: number): Promise<PendingIntent[]> {
-    const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pendingKey(group) } }, limit);
+  async pendingIntents(group: string, limit: number, after?: string): Promise<PendingIntent[]> {
+    const items = await this.query(
+      after === undefined ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pendingKey(group) } } : { KeyConditionExpression: 'pk = :pk AND sk > :after', ExpressionAttributeValues: { ':pk': pendingKey(group), ':after': after } },
+      limit,
+    );
     return items.map(({ pk: _pk, sk: _sk, ...intent }) => intent as unknown as PendingIntent);
   }
 
@@ -177,15 +180,19 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
     return items;
   }
 
-  /** BatchWriteItem in chunks of 25, re-sending what DynamoDB leaves unprocessed. */
+  /** BatchWriteItem in chunks of 25 sent side by side (the items are independent), re-sending what DynamoDB leaves unprocessed. */
   private async batchWrite(requests: readonly Record<string, unknown>[]): Promise<void> {
-    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(start, start + BATCH_WRITE_LIMIT);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-        const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
-        pending = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-      }
-    }
+    const chunks: Record<string, unknown>[][] = [];
+    for (let start = 0; start < requests.length; start += BATCH_WRITE_LIMIT) chunks.push(requests.slice(start, start + BATCH_WRITE_LIMIT));
+    await Promise.all(
+      chunks.map(async (chunk) => {
+        let pending: Record<string, unknown>[] | undefined = chunk;
+        for (let attempt = 0; pending && pending.length > 0; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+          const { UnprocessedItems } = await this.client.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }));
+          pending = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+        }
+      }),
+    );
   }
 }

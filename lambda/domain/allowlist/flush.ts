@@ -1,7 +1,7 @@
-import type { AuditLog } from '../audit';
+import type { AuditEvent, AuditLog } from '../audit';
 import { ConflictError, TransientError } from '../errors';
 import { numericCountryCode } from '../countries';
-import { transition, type InvestorRepository } from '../investors';
+import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
 import { ACTION_EVENT, changeAuditKey, changeGroupId, type AllowlistAction } from './change';
 import { ChainRevertError } from './errors';
 import { chunk, planIntents, type Operation } from './plan';
@@ -30,6 +30,8 @@ export interface FlushResult {
   /** Intents applied by a transaction of this flush (or of a crashed earlier one it finished). */
   applied: number;
   alreadyInState: number;
+  /** Adds not sent because their investor may no longer hold tokens (suspended, offboarded, ...). */
+  skipped: number;
   deadLettered: number;
   transactions: number;
   /** Intents still pending for the registry afterwards. */
@@ -68,9 +70,18 @@ export async function flushRegistry(deps: FlushDeps, options: { deadline: number
 }
 
 class RegistryFlush {
-  private readonly result: FlushResult = { applied: 0, alreadyInState: 0, deadLettered: 0, transactions: 0, remaining: 0 };
+  private readonly result: FlushResult = { applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 };
   private readonly sender: JournaledSender;
   private page: readonly PendingIntent[] = [];
+  /** Intents applied, already in state, skipped or dead-lettered so far (recorded or being recorded). */
+  private resolved = 0;
+  /** The next page starts after this key; undefined: from the oldest pending intent. */
+  private after: string | undefined;
+  /**
+   * Recording what a page's transactions did (audit, investors, journal) runs while the next page
+   * is planned and sent; pages are recorded one after another, so each stream keeps its order.
+   */
+  private bookkeeping: Promise<void> = Promise.resolve();
   /** Intents whose transaction is broadcast: never dead-lettered while it may still be mined. */
   private readonly inFlight = new Set<string>();
   private readonly now: () => Date;
@@ -92,10 +103,23 @@ class RegistryFlush {
       this.page = await journal.pendingIntents(this.group, Number.MAX_SAFE_INTEGER);
       await this.applySettled(recovered);
     }
-    while (Date.now() < this.deadline) {
-      this.page = await journal.pendingIntents(this.group, chain.maxBatchSize);
-      if (this.page.length === 0 || (await this.flushPage()) === 0) break;
+    try {
+      while (Date.now() < this.deadline) {
+        // From the oldest again, what is being recorded must have left the journal first.
+        if (this.after === undefined) await this.bookkeeping;
+        this.page = await journal.pendingIntents(this.group, chain.maxBatchSize, this.after);
+        const fromOldest = this.after === undefined;
+        this.after = undefined;
+        // Past the last page: what waited (a second change of a wallet, a reverted transaction) is next.
+        if (this.page.length === 0 && !fromOldest) continue;
+        if (this.page.length === 0 || (await this.flushPage()) === 0) break;
+      }
+    } catch (error) {
+      // Whatever was recorded stays recorded; the error that stopped the flush is the one to report.
+      await this.bookkeeping.catch(() => undefined);
+      throw error;
     }
+    await this.bookkeeping;
     this.result.remaining = (await journal.pendingSummary(this.group, 10_000)).count;
     return this.result;
   }
@@ -112,19 +136,60 @@ class RegistryFlush {
     await this.deadLetter(exhausted.map((intent) => ({ intent, code: 'RETRIES_EXHAUSTED', reason: `gave up after ${intent.attempts} attempts: ${reason}` })));
   }
 
-  /** Returns how many intents of the page were resolved (applied, already in state or dead-lettered). */
+  /**
+   * Returns how many intents of the page were resolved (applied, already in state, skipped or
+   * dead-lettered). Intents left pending (a second change of a wallet, a reverted transaction) are
+   * taken up again once the pages run out, from the oldest, so they keep their order.
+   */
   private async flushPage(): Promise<number> {
-    const before = this.resolved();
+    const before = this.resolved;
+    const last = this.page.at(-1)?.key;
     const wallets = [...new Set(this.page.map((intent) => intent.change.wallet))];
-    const plan = planIntents(this.page, await this.deps.chain.walletStates(wallets));
-    await this.complete(plan.satisfied.map((intent) => ({ intent })));
+    const [page, states] = await Promise.all([this.withoutStaleAdds(this.page), this.deps.chain.walletStates(wallets)]);
+    this.page = page;
+    const plan = planIntents(page, states);
+    this.record(plan.satisfied.map((intent) => ({ intent })));
     await this.deadLetter(plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })));
     if (plan.operations.length > 0) await this.execute(plan.operations);
-    return this.resolved() - before;
+    // A deferred change must go before anything of its wallet on later pages: start from the oldest.
+    if (plan.deferred.length === 0) this.after = last;
+    return this.resolved - before;
   }
 
-  private resolved(): number {
-    return this.result.applied + this.result.alreadyInState + this.result.deadLettered;
+  /**
+   * An add applies only while its investor may hold tokens (eligible or allowlisted): one that
+   * arrives late or is redriven from the DLQ after the investor was suspended, offboarded or
+   * blocked is skipped, audited with the reason, and never sent. Removals and freezes always apply.
+   */
+  private async withoutStaleAdds(page: readonly PendingIntent[]): Promise<PendingIntent[]> {
+    const statuses = new Map<string, InvestorStatus | undefined>();
+    const adds = page.filter((intent) => intent.change.action === 'add');
+    await forEachInvestor(distinctInvestors(adds.map((intent) => ({ intent }))), async ({ intent }) => {
+      statuses.set(intent.change.investorId, (await this.deps.investors.get(intent.change.investorId))?.status);
+    });
+    const stale = adds.filter((intent) => !ADD_ALLOWED_FOR.includes(statuses.get(intent.change.investorId)!));
+    if (stale.length === 0) return [...page];
+    const { chainId, identityRegistry } = this.deps.chain;
+    this.resolved += stale.length;
+    // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
+    this.later(async () => {
+      await this.deps.audit.appendAll(
+        stale.map(({ change, key }) => {
+          const status = statuses.get(change.investorId);
+          return {
+            stream: `investor#${change.investorId}`,
+            type: 'allowlist.skipped',
+            actor: this.deps.actor,
+            investorId: change.investorId,
+            data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason: status ? `the investor is ${status}` : 'no such investor' },
+            idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
+          };
+        }),
+      );
+      await this.deps.journal.completeIntents(this.group, stale.map((intent) => intent.key));
+      this.result.skipped += stale.length;
+    });
+    return page.filter((intent) => !stale.includes(intent));
   }
 
   /**
@@ -227,7 +292,7 @@ class RegistryFlush {
         reverted.push({ keys: intents.map((intent) => intent.key), hash: slot.receipt!.hash });
       }
     }
-    await this.complete(completed);
+    this.record(completed);
     for (const { keys, hash } of reverted) {
       for (const key of keys) this.inFlight.delete(key);
       const counted = await this.deps.journal.recordFailure(this.group, keys, `transaction ${hash} reverted`);
@@ -236,21 +301,50 @@ class RegistryFlush {
     }
   }
 
-  /** Audit record per intent (before the journal forgets it), and eligible investors become allowlisted. */
-  private async complete(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): Promise<void> {
+  /**
+   * Audit record per intent (before the journal forgets it), and eligible investors become
+   * allowlisted: every record of the page is appended together (few writes), each investor's
+   * transition is recorded before it is saved, and a save that loses a race is redone from a fresh read.
+   */
+  private record(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): void {
     if (entries.length === 0) return;
+    this.resolved += entries.length;
+    this.later(() => this.complete(entries));
+  }
+
+  /** Queues bookkeeping behind what is already queued; it runs while the flush goes on. */
+  private later(work: () => Promise<void>): void {
+    const next = this.bookkeeping.then(work);
+    // A failure surfaces where the flush awaits its bookkeeping; nothing queued after it runs.
+    next.catch(() => undefined);
+    this.bookkeeping = next;
+  }
+
+  private async complete(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): Promise<void> {
     const { chainId, identityRegistry } = this.deps.chain;
-    await forEachInvestor(entries, async ({ intent, tx }) => {
-      const { change } = intent;
-      await this.deps.audit.append({
+    const transitions: { intent: PendingIntent; allowlisted: Investor }[] = [];
+    await forEachInvestor(distinctInvestors(entries.filter(({ intent }) => intent.change.action === 'add')), async ({ intent }) => {
+      const investor = await this.deps.investors.get(intent.change.investorId);
+      if (investor?.status === 'eligible') transitions.push({ intent, allowlisted: transition(investor, 'allowlisted', this.now()) });
+    });
+    await this.deps.audit.appendAll([
+      ...entries.map(({ intent: { change }, tx }) => ({
         stream: `investor#${change.investorId}`,
         type: ACTION_EVENT[change.action],
         actor: this.deps.actor,
         investorId: change.investorId,
         data: { chainId, identityRegistry, wallet: change.wallet, ...(tx ?? { observedOnChain: true }) },
         idempotencyKey: changeAuditKey(change),
-      });
-      if (change.action === 'add') await this.markAllowlisted(intent);
+      })),
+      ...transitions.map(({ intent, allowlisted }) => this.allowlistedEvent(intent, allowlisted)),
+    ]);
+    await forEachInvestor(transitions, async ({ intent, allowlisted }) => {
+      try {
+        await this.deps.investors.save(allowlisted);
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+        await this.markAllowlisted(intent);
+      }
     });
     await this.deps.journal.completeIntents(this.group, entries.map(({ intent }) => intent.key));
     for (const { tx } of entries) {
@@ -259,16 +353,20 @@ class RegistryFlush {
     }
   }
 
+  private allowlistedEvent({ change }: PendingIntent, allowlisted: Investor): AuditEvent {
+    const stream = `investor#${change.investorId}`;
+    const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
+    return { stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where, idempotencyKey: `${stream}:v${allowlisted.version}` };
+  }
+
   /** eligible → allowlisted once a wallet is registered; other chains' workers may race to do the same. */
   private async markAllowlisted(intent: PendingIntent): Promise<void> {
     const { change } = intent;
-    const stream = `investor#${change.investorId}`;
     for (let attempt = 0; attempt < 3; attempt++) {
       const investor = await this.deps.investors.get(change.investorId);
       if (investor?.status !== 'eligible') return;
       const allowlisted = transition(investor, 'allowlisted', this.now());
-      const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
-      await this.deps.audit.append({ stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where, idempotencyKey: `${stream}:v${allowlisted.version}` });
+      await this.deps.audit.append(this.allowlistedEvent(intent, allowlisted));
       try {
         await this.deps.investors.save(allowlisted);
         return;
@@ -296,6 +394,7 @@ class RegistryFlush {
     });
     await this.deps.journal.completeIntents(this.group, entries.map(({ intent }) => intent.key));
     this.result.deadLettered += entries.length;
+    this.resolved += entries.length;
   }
 }
 
@@ -303,6 +402,15 @@ interface Prepared {
   readonly call: ChainCall;
   readonly gasLimit: bigint;
   readonly operations: readonly Operation[];
+}
+
+/** Investor statuses in which an add may be applied. */
+const ADD_ALLOWED_FOR: readonly (InvestorStatus | undefined)[] = ['eligible', 'allowlisted'];
+
+/** The first entry of each investor. */
+function distinctInvestors<T extends { intent: PendingIntent }>(entries: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter(({ intent }) => !seen.has(intent.change.investorId) && seen.add(intent.change.investorId));
 }
 
 /** Runs `work` for every entry: one investor's entries in order, investors in parallel. */

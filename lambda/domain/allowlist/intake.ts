@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isCountryCode } from '../countries';
 import { DomainError, TransientError, ValidationError, fieldIssuesFrom } from '../errors';
-import { allowlistChangeSchema, changeGroupId, flushRequestSchema, type FlushRequests, type RegistryTarget } from './change';
+import { allowlistChangeSchema, changeGroupId, flushRequestSchema, type AllowlistChange, type FlushRequests, type RegistryTarget } from './change';
 import { flushRegistry, type FlushDeps, type FlushResult } from './flush';
 import type { AllowlistJournal, DeadLetterReason, DeadLetters } from './ports';
 
@@ -12,6 +12,8 @@ export interface AllowlistMessage {
   /** Orders the message within its group and stays the same on redelivery (SQS SequenceNumber). */
   readonly sequence: string;
   readonly receiveCount: number;
+  /** The FIFO group it travels in (SQS MessageGroupId): a failure holds back the group's later messages. */
+  readonly group?: string;
 }
 
 export interface AllowlistWorkerDeps {
@@ -35,42 +37,117 @@ export type MessageOutcome =
 
 const MAX_RETRY_SECONDS = 900;
 
-/**
- * The allowlist worker's use case for one queue message. A change is stored as a pending intent
- * (once, however often it is delivered) and applied when the worker's own flush request, queued
- * behind it in the same FIFO group, arrives; so a burst becomes a few large transactions and a
- * lone change still goes out right after it. Input that can never be applied
- * goes to the dead-letter queue with the reason; failures that may pass are retried with backoff,
- * and after maxReceiveCount receives go to the dead-letter queue with the reason too.
- */
+/** The allowlist worker's use case for one queue message: a batch of one (see handleAllowlistBatch). */
 export async function handleAllowlistMessage(deps: AllowlistWorkerDeps, message: AllowlistMessage, deadline: number): Promise<MessageOutcome> {
+  const [outcome] = await handleAllowlistBatch(deps, [message], deadline);
+  return outcome!;
+}
+
+/**
+ * The allowlist worker's use case for a batch of queue messages (one outcome each, in order). A
+ * change is stored as a pending intent (once, however often it is delivered) and applied when the
+ * worker's own flush request, queued behind it in the same FIFO group, arrives; so a burst becomes
+ * a few large transactions and a lone change still goes out right after it. The changes of a batch
+ * are stored together and ask for one flush. Input that can never be applied goes to the
+ * dead-letter queue with the reason; failures that may pass are retried with backoff, and after
+ * maxReceiveCount receives go to the dead-letter queue with the reason too. Once a message is to be
+ * retried, so are the later messages of its group in the batch (FIFO order holds).
+ */
+export async function handleAllowlistBatch(deps: AllowlistWorkerDeps, messages: readonly AllowlistMessage[], deadline: number): Promise<MessageOutcome[]> {
+  const outcomes = new Map<AllowlistMessage, MessageOutcome>();
+  const groups = new Map<string, ParsedMessage[]>();
+  for (const message of messages) {
+    const group = message.group ?? '';
+    groups.set(group, [...(groups.get(group) ?? []), parse(deps, message)]);
+  }
+  for (const parsed of groups.values()) {
+    for (let next = 0; next < parsed.length; ) {
+      const first = parsed[next]!;
+      let handled: MessageOutcome[];
+      if (first.kind === 'flush') {
+        handled = [await flush(deps, first.message, first.target, deadline)];
+      } else {
+        const flushAt = parsed.findIndex((item, index) => index > next && item.kind === 'flush');
+        handled = await acceptChanges(deps, parsed.slice(next, flushAt === -1 ? parsed.length : flushAt) as Exclude<ParsedMessage, { kind: 'flush' }>[]);
+      }
+      handled.forEach((outcome, index) => outcomes.set(parsed[next + index]!.message, outcome));
+      next += handled.length;
+      const retry = handled.find((outcome) => outcome.status === 'retry');
+      if (retry) {
+        for (const held of parsed.slice(next)) outcomes.set(held.message, heldBack(retry));
+        break;
+      }
+    }
+  }
+  return messages.map((message) => outcomes.get(message)!);
+}
+
+type ParsedMessage =
+  | { readonly kind: 'flush'; readonly message: AllowlistMessage; readonly target: RegistryTarget }
+  | { readonly kind: 'change'; readonly message: AllowlistMessage; readonly change: AllowlistChange; readonly group: string }
+  | { readonly kind: 'invalid'; readonly message: AllowlistMessage; readonly group?: string; readonly failure: Omit<DeadLetterReason, 'attempts'> };
+
+function parse(deps: AllowlistWorkerDeps, message: AllowlistMessage): ParsedMessage {
   let parsed: unknown;
   try {
     parsed = JSON.parse(message.body);
   } catch {
-    return deadLetter(deps, message, undefined, { code: 'INVALID_MESSAGE', reason: 'the body is not JSON' });
+    return { kind: 'invalid', message, failure: { code: 'INVALID_MESSAGE', reason: 'the body is not JSON' } };
   }
   const flushRequest = flushRequestSchema.safeParse(parsed);
-  if (flushRequest.success) return flush(deps, message, flushRequest.data.flush, deadline);
+  if (flushRequest.success) return { kind: 'flush', message, target: flushRequest.data.flush };
 
   const change = allowlistChangeSchema.safeParse(parsed);
-  if (!change.success) return deadLetter(deps, message, undefined, { code: 'INVALID_MESSAGE', reason: new ValidationError(fieldIssuesFrom(change.error.issues)).message });
-  if (!isCountryCode(change.data.country.toUpperCase())) return deadLetter(deps, message, changeGroupId(change.data), { code: 'INVALID_MESSAGE', reason: 'country must be an ISO 3166-1 alpha-2 code' });
+  if (!change.success) return { kind: 'invalid', message, failure: { code: 'INVALID_MESSAGE', reason: new ValidationError(fieldIssuesFrom(change.error.issues)).message } };
   const group = changeGroupId(change.data);
-  const registry = deps.registry(change.data);
-  if (!registry) return deadLetter(deps, message, group, { code: 'UNKNOWN_REGISTRY', reason: `registry ${group} is not configured for this worker` });
+  if (!isCountryCode(change.data.country.toUpperCase())) return { kind: 'invalid', message, group, failure: { code: 'INVALID_MESSAGE', reason: 'country must be an ISO 3166-1 alpha-2 code' } };
+  if (!deps.registry(change.data)) return { kind: 'invalid', message, group, failure: { code: 'UNKNOWN_REGISTRY', reason: `registry ${group} is not configured for this worker` } };
+  return { kind: 'change', message, change: change.data, group };
+}
 
-  try {
-    await deps.journal.recordIntent({ group, key: message.sequence, change: change.data, messageId: message.messageId, receivedAt: new Date().toISOString(), attempts: 0 });
-    // The request joins the group behind every change already queued: when it arrives, the whole
-    // burst is pending and goes out in batches. Requests made while the same intent is the oldest
-    // pending one share a de-duplication id, so a burst yields one request.
-    const pending = await deps.journal.pendingSummary(group, 1);
-    if (pending.oldest) await deps.flushRequests.requestFlush(change.data, `${pending.oldest.key}:${pending.oldest.attempts}`);
-    return { status: 'accepted' };
-  } catch (error) {
-    return retryOrGiveUp(deps, message, group, error);
+/**
+ * Stores a run of changes as pending intents (all at once: each write is conditional on its own
+ * key) and asks once per registry for a flush. The request joins the group behind every change
+ * already queued: when it arrives, the whole burst is pending and goes out in batches. Requests
+ * made while the same intent is the oldest pending one share a de-duplication id, so a burst
+ * yields one request. Returns the outcomes of the run's first messages, up to the first retry.
+ */
+async function acceptChanges(deps: AllowlistWorkerDeps, run: readonly Exclude<ParsedMessage, { kind: 'flush' }>[]): Promise<MessageOutcome[]> {
+  const receivedAt = new Date().toISOString();
+  const stored = await Promise.allSettled(
+    run.map(async (item) => {
+      if (item.kind === 'change') await deps.journal.recordIntent({ group: item.group, key: item.message.sequence, change: item.change, messageId: item.message.messageId, receivedAt, attempts: 0 });
+    }),
+  );
+  const outcomes: MessageOutcome[] = [];
+  const accepted: { index: number; item: Extract<ParsedMessage, { kind: 'change' }> }[] = [];
+  for (const [index, item] of run.entries()) {
+    const result = stored[index]!;
+    const outcome: MessageOutcome =
+      item.kind === 'invalid' ? await deadLetter(deps, item.message, item.group, item.failure) : result.status === 'rejected' ? await retryOrGiveUp(deps, item.message, item.group, result.reason) : { status: 'accepted' };
+    outcomes.push(outcome);
+    if (item.kind === 'change' && outcome.status === 'accepted') accepted.push({ index, item });
+    if (outcome.status === 'retry') break;
   }
+  try {
+    const targets = new Map(accepted.map(({ item }) => [item.group, item.change]));
+    for (const [group, target] of targets) {
+      const pending = await deps.journal.pendingSummary(group, 1);
+      if (pending.oldest) await deps.flushRequests.requestFlush(target, `${pending.oldest.key}:${pending.oldest.attempts}`);
+    }
+  } catch (error) {
+    // The intents are stored (a redelivery is a no-op); the messages come back to ask again.
+    let retry: MessageOutcome | undefined;
+    for (const { index, item } of accepted) {
+      outcomes[index] = retry ? heldBack(retry) : await retryOrGiveUp(deps, item.message, item.group, error);
+      if (outcomes[index].status === 'retry') retry ??= outcomes[index];
+    }
+  }
+  return outcomes;
+}
+
+function heldBack(retry: MessageOutcome): MessageOutcome {
+  return { status: 'retry', afterSeconds: retry.status === 'retry' ? retry.afterSeconds : 0, error: new TransientError('an earlier message of its FIFO group is retried first') };
 }
 
 async function flush(deps: AllowlistWorkerDeps, message: AllowlistMessage, target: RegistryTarget, deadline: number): Promise<MessageOutcome> {

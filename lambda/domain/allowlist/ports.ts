@@ -104,7 +104,8 @@ export interface TransactionSlot {
 export interface AllowlistJournal {
   /** Stores the intent unless its key is taken (a redelivery); true when it was new. */
   recordIntent(intent: PendingIntent): Promise<boolean>;
-  pendingIntents(group: string, limit: number): Promise<PendingIntent[]>;
+  /** Pending intents in queue order, from the oldest or from after the key `after`. */
+  pendingIntents(group: string, limit: number, after?: string): Promise<PendingIntent[]>;
   /** How many intents wait (counting up to `limit`) and the oldest one's key and attempts. */
   pendingSummary(group: string, limit: number): Promise<{ count: number; oldest?: { key: string; attempts: number } }>;
   completeIntents(group: string, keys: readonly string[]): Promise<void>;

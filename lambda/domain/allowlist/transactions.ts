@@ -74,10 +74,11 @@ export class JournaledSender {
     const slots: TransactionSlot[] = [];
     for (let start = 0; start < calls.length; start += CLAIM_CHUNK) {
       const claimed = await this.claim(calls.slice(start, start + CLAIM_CHUNK));
-      for (const slot of claimed) {
-        await this.broadcast(slot, slot.attempts[0]!.raw);
-        await this.deps.afterBroadcast?.(slot);
-      }
+      // Every slot is journaled, so all go out at once, in nonce order (one JSON-RPC batch): a node
+      // keeps a transaction whose nonce is ahead until the ones before it arrive. If one broadcast
+      // fails, the flush fails and the retry re-broadcasts every open slot in nonce order.
+      await Promise.all(claimed.map((slot) => this.broadcast(slot, slot.attempts[0]!.raw)));
+      for (const slot of claimed) await this.deps.afterBroadcast?.(slot);
       slots.push(...claimed);
     }
     return this.settle(slots);

@@ -8,6 +8,12 @@ import { isReservedStream, nextRecord, type AuditEvent, type AuditRecord } from 
 export interface AuditStore {
   head(stream: string): Promise<AuditRecord | undefined>;
   insert(record: AuditRecord): Promise<'inserted' | 'taken' | 'duplicate'>;
+  /**
+   * Inserts the records of several streams with few writes. Each stream's records are written
+   * together or not at all; returns those not written (slot taken, key used, or a race), which the
+   * caller appends one by one. Optional: without it, appendAll appends one by one.
+   */
+  insertAll?(records: readonly AuditRecord[]): Promise<AuditRecord[]>;
 }
 
 const MAX_ATTEMPTS = 40;
@@ -41,4 +47,38 @@ export class AuditLog {
     }
     throw new TransientError(`audit stream ${event.stream} is contended; gave up after ${MAX_ATTEMPTS} attempts`);
   }
+
+  /**
+   * Appends many events, in order within each stream, with one head read per stream and few
+   * writes: what the store could not write as planned (a concurrent writer took a slot, a key was
+   * appended before) is appended one by one, so the outcome is the same as appending each in turn.
+   */
+  async appendAll(events: readonly AuditEvent[]): Promise<void> {
+    for (const event of events) if (isReservedStream(event.stream)) throw new TypeError(`audit stream ${event.stream} is reserved for the audit log itself`);
+    if (!this.store.insertAll) return this.appendInTurn(events);
+    const at = this.now().toISOString();
+    const planned = await Promise.all(
+      byStream(events).map(async (ofStream) => {
+        let previous = await this.store.head(ofStream[0]!.stream);
+        return ofStream.map((event) => ({ event, record: (previous = nextRecord(event, previous, at)) }));
+      }),
+    );
+    const unwritten = new Set(await this.store.insertAll(planned.flat().map(({ record }) => record)));
+    await this.appendInTurn(planned.flat().flatMap(({ event, record }) => (unwritten.has(record) ? [event] : [])));
+  }
+
+  /** Streams in parallel, each stream's events in order. */
+  private async appendInTurn(events: readonly AuditEvent[]): Promise<void> {
+    await Promise.all(
+      byStream(events).map(async (ofStream) => {
+        for (const event of ofStream) await this.append(event);
+      }),
+    );
+  }
+}
+
+function byStream(events: readonly AuditEvent[]): AuditEvent[][] {
+  const streams = new Map<string, AuditEvent[]>();
+  for (const event of events) streams.set(event.stream, [...(streams.get(event.stream) ?? []), event]);
+  return [...streams.values()];
 }

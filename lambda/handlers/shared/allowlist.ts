@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { SQSRecord } from 'aws-lambda';
+import middy from '@middy/core';
+import { SqsFifoPartialProcessorAsync, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { readChainsConfig, rpcUrlsSchema, withRpcUrls } from '../../config/chains';
 import { queueUrl, readVar, tableName } from '../../config/env';
 import { FUNCTIONS, QUEUES } from '../../config/system';
 import { AuditLog } from '../../domain/audit';
-import { changeGroupId, handleAllowlistMessage, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../domain/allowlist';
+import { changeGroupId, handleAllowlistBatch, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../domain/allowlist';
 import { EvmRegistryChain } from '../../adapters/chain/evm-registry-chain';
 import { DynamoAllowlistJournal } from '../../adapters/dynamo/allowlist-journal';
 import { DynamoAuditStore } from '../../adapters/dynamo/audit-store';
@@ -13,8 +17,7 @@ import { DynamoInvestorRepository } from '../../adapters/dynamo/investor-reposit
 import { readSecretJson } from '../../adapters/secrets/secrets';
 import { SqsDeadLetters, SqsFlushRequests, retryAfter } from '../../adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../adapters/sqs/client';
-import { logger } from './observability';
-import { sqsHandler } from './sqs';
+import { describeError, logger, tracer } from './observability';
 
 export interface AllowlistWorkerOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -75,26 +78,35 @@ const SAFETY_MS = 10_000;
 
 /** SQS FIFO sequence numbers order a group's messages; fixed width so they sort as strings. */
 export function toAllowlistMessage(record: SQSRecord): AllowlistMessage {
-  const { SequenceNumber, SentTimestamp, ApproximateReceiveCount } = record.attributes;
+  const { SequenceNumber, SentTimestamp, ApproximateReceiveCount, MessageGroupId } = record.attributes;
   const sequence = SequenceNumber ? SequenceNumber.padStart(40, '0') : `${SentTimestamp.padStart(20, '0')}:${record.messageId}`;
-  return { body: record.body, messageId: record.messageId, sequence, receiveCount: Number(ApproximateReceiveCount) };
+  return { body: record.body, messageId: record.messageId, sequence, receiveCount: Number(ApproximateReceiveCount), group: MessageGroupId };
 }
 
 /**
- * The allowlist queue's Lambda handler for a worker: one use-case call per record; a record to
- * retry becomes visible again after its backoff and is reported as a batch item failure.
+ * The allowlist queue's Lambda handler for a worker: one use-case call per batch (its changes are
+ * stored together), then Powertools reports the outcomes as partial batch failures: a record to
+ * retry becomes visible again after its backoff, and the later records of its FIFO group are skipped.
  */
 export function allowlistHandler(worker: Promise<AllowlistWorker>, queueUrl: string) {
   // Awaited by every invocation; a configuration error fails each of them with its message.
   worker.catch(() => undefined);
-  return sqsHandler('fifo', async (record, context) => {
-    const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS;
-    const outcome = await handleAllowlistMessage(await worker, toAllowlistMessage(record), deadline);
-    const flush = 'flush' in outcome ? outcome.flush : undefined;
-    logger.info('allowlist message handled', { messageId: record.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });
-    if (outcome.status === 'retry') {
-      await retryAfter(sqsClient(), queueUrl, record.receiptHandle, outcome.afterSeconds);
-      throw outcome.error;
-    }
-  });
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event: SQSEvent, context: Context) => {
+      const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS;
+      const outcomes = await handleAllowlistBatch(await worker, event.Records.map(toAllowlistMessage), deadline);
+      const outcomeOf = new Map(event.Records.map((record, index) => [record.messageId, outcomes[index]!]));
+      const report = async (record: SQSRecord): Promise<void> => {
+        const outcome = outcomeOf.get(record.messageId)!;
+        const flush = 'flush' in outcome ? outcome.flush : undefined;
+        logger.info('allowlist message handled', { messageId: record.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });
+        if (outcome.status !== 'retry') return;
+        logger.warn('record failed; it will be retried', { messageId: record.messageId, ...describeError(outcome.error) });
+        await retryAfter(sqsClient(), queueUrl, record.receiptHandle, outcome.afterSeconds);
+        throw outcome.error;
+      };
+      return processPartialResponse(event, report, new SqsFifoPartialProcessorAsync(), { context, skipGroupOnError: true });
+    });
 }
