@@ -1,4 +1,4 @@
-import type { AuditEvent, AuditLog } from '../audit';
+import { stateChange, type AuditEvent, type AuditLog } from '../audit';
 import { ConflictError, TransientError } from '../errors';
 import { numericCountryCode } from '../countries';
 import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
@@ -356,7 +356,7 @@ class RegistryFlush {
   private allowlistedEvent({ change }: PendingIntent, allowlisted: Investor): AuditEvent {
     const stream = `investor#${change.investorId}`;
     const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
-    return { stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where, idempotencyKey: `${stream}:v${allowlisted.version}` };
+    return stateChange({ stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where }, allowlisted.version);
   }
 
   /** eligible → allowlisted once a wallet is registered; other chains' workers may race to do the same. */

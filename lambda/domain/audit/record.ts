@@ -14,9 +14,26 @@ export interface AuditEvent {
   readonly data: Readonly<Record<string, unknown>>;
   /**
    * Makes the append exactly-once: a second append with the same key is a no-op. Derive it from
-   * what the event records, e.g. `investor#<id>:v<version>` for a state change.
+   * what the event records; for a state change use `changeKey`.
    */
   readonly idempotencyKey?: string;
+}
+
+/**
+ * The idempotency key of a state change recorded before it is saved: the version it produces plus a
+ * digest of what it records. A writer that crashed and re-runs the same change gets the same key (no
+ * double record); a writer that loses the save race to a different change at the same version does
+ * not take that change's key, so the winner's record is never dropped. The loser's record stays, as
+ * an attempt, followed by what it did after reloading.
+ */
+export function changeKey(event: Pick<AuditEvent, 'stream' | 'type' | 'actor' | 'data'>, version: number): string {
+  const digest = hash('sha256', canonicalize({ type: event.type, actor: event.actor, data: event.data }) ?? '').slice(0, 16);
+  return `${event.stream}:v${version}:${digest}`;
+}
+
+/** The record of a state change that produces `version`, keyed by `changeKey`. */
+export function stateChange(event: Omit<AuditEvent, 'idempotencyKey'>, version: number): AuditEvent {
+  return { ...event, idempotencyKey: changeKey(event, version) };
 }
 
 export interface AuditRecord extends AuditEvent {

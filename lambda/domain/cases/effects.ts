@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit';
+import { stateChange, type AuditLog } from '../audit';
 import { canTransition, changeStatus, loadInvestor, requestAllowlistChanges, streamOf, type Investor, type StatusChangeDeps, type Suspension } from '../investors';
 import { blockedPropertyReportDueBy } from './business-days';
 import type { Case, CaseEffects } from './case';
@@ -84,7 +84,7 @@ async function block(deps: CaseEffectsDeps, confirmed: Case, investor: Investor,
   } else if (investor.status === 'suspended') {
     const stream = streamOf(investor.investorId);
     current = { ...investor, suspension, version: investor.version + 1, updatedAt: (deps.now ?? (() => new Date()))().toISOString() };
-    await deps.audit.append({ stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data }, idempotencyKey: `${stream}:v${current.version}` });
+    await deps.audit.append(stateChange({ stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data } }, current.version));
     await deps.investors.save(current);
   } else if (canTransition(investor.status, 'suspended')) {
     current = await changeStatus(deps, investor, 'suspended', { type: 'investor.blocked', actor, freeze: true, data, patch: { suspension } });

@@ -1,5 +1,5 @@
 import type { AllowlistAction, AllowlistRequests, RegistryTarget } from '../allowlist/change';
-import type { AuditLog } from '../audit';
+import { stateChange, type AuditLog } from '../audit';
 import { ConflictError, NotFoundError, ValidationError, fieldIssuesFrom } from '../errors';
 import { MAY_BE_ON_CHAIN, kycApplicantSchema, transition, type Investor, type InvestorStatus } from './investor';
 import type { Claims, InvestorRepository, ScreeningRequests } from './ports';
@@ -55,14 +55,7 @@ export async function changeStatus(deps: StatusChangeDeps, investor: Investor, t
     await requestAllowlistChanges(deps, next, change.freeze ? ['freeze', 'remove'] : ['remove']);
   }
   const stream = streamOf(investor.investorId);
-  await deps.audit.append({
-    stream,
-    type: change.type,
-    actor: change.actor,
-    investorId: investor.investorId,
-    data: { from: investor.status, to, ...change.data },
-    idempotencyKey: `${stream}:v${next.version}`,
-  });
+  await deps.audit.append(stateChange({ stream, type: change.type, actor: change.actor, investorId: investor.investorId, data: { from: investor.status, to, ...change.data } }, next.version));
   await deps.investors.save(next, change.claims);
   return next;
 }
@@ -133,7 +126,7 @@ export async function attachKycApplicant(deps: LifecycleDeps, investorId: string
     const now = (deps.now ?? (() => new Date()))();
     const next: Investor = { ...investor, kyc, version: investor.version + 1, updatedAt: now.toISOString() };
     const stream = streamOf(investorId);
-    await deps.audit.append({ stream, type: 'investor.kyc_applicant_attached', actor, investorId, data: { vendor }, idempotencyKey: `${stream}:v${next.version}` });
+    await deps.audit.append(stateChange({ stream, type: 'investor.kyc_applicant_attached', actor, investorId, data: { vendor } }, next.version));
     await deps.investors.save(next, claims);
     return next;
   }

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../audit';
+import { stateChange, type AuditLog } from '../audit';
 import { ConflictError, ValidationError, fieldIssuesFrom } from '../errors';
 import { evmAddress, MAY_BE_ON_CHAIN, type Investor } from './investor';
 import { loadInvestor, requestAllowlistChanges, streamOf, type LifecycleDeps } from './lifecycle';
@@ -17,7 +17,7 @@ function touched(investor: Investor, wallets: string[], at: Date): Investor {
 
 async function append(audit: AuditLog, investor: Investor, type: string, actor: string, wallet: string): Promise<void> {
   const stream = streamOf(investor.investorId);
-  await audit.append({ stream, type, actor, investorId: investor.investorId, data: { wallet, wallets: investor.wallets.length }, idempotencyKey: `${stream}:v${investor.version}` });
+  await audit.append(stateChange({ stream, type, actor, investorId: investor.investorId, data: { wallet, wallets: investor.wallets.length } }, investor.version));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { openCase, type CaseRepository } from '../cases';
 import { canTransition, changeStatus, streamOf, type Investor, type InvestorStatus, type KycFacts, type LifecycleDeps } from '../investors';
+import { stateChange } from '../audit';
 import type { KycEvent, KycPerson, KycVerdict } from './events';
 import type { KycEventStore, StoredKycEvent } from './receive';
 import type { KycVendor } from './signatures';
@@ -140,7 +141,7 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
   } else {
     // Suspended, offboarded, or already there: the facts are kept (newest verdict wins), the status stays.
     next = { ...investor, kyc: nextFacts, version: investor.version + 1, updatedAt: now.toISOString() };
-    await deps.audit.append({ stream: streamOf(investor.investorId), type: 'investor.kyc_updated', actor: deps.actor, investorId: investor.investorId, data: { ...data, status: investor.status }, idempotencyKey: `${streamOf(investor.investorId)}:v${next.version}` });
+    await deps.audit.append(stateChange({ stream: streamOf(investor.investorId), type: 'investor.kyc_updated', actor: deps.actor, investorId: investor.investorId, data: { ...data, status: investor.status } }, next.version));
     await deps.investors.save(next);
   }
   await effects(deps, next);

@@ -1,5 +1,5 @@
 import type { AllowlistRequests, RegistryTarget } from '../allowlist/change';
-import type { AuditLog } from '../audit';
+import { stateChange, type AuditLog } from '../audit';
 import { openCase, type CaseRepository, type OpenCaseRequest } from '../cases';
 import { NotFoundError } from '../errors';
 import { MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
@@ -77,7 +77,7 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     const previous = await deps.screenings.latest(investorId);
     const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId));
     const candidate: ScreeningRecord = { investorId, subjectHash, screenedAt: now().toISOString(), reason: request.reason, staleMatches, ...outcome };
-    await deps.audit.append({
+    const completed = {
       stream,
       type: 'screening.completed',
       actor: deps.actor,
@@ -89,10 +89,10 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
         matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })),
         staleSdnIds: staleMatches.map((match) => match.sdnId),
       },
-      // A first screening that clears or reviews is also the move to `screened`: keyed by the version
-      // it produces. A block moves to `suspended` instead, which has its own record.
-      idempotencyKey: firstScreening && outcome.verdict !== 'block' ? `${stream}:v${investor.version + 1}` : `${stream}:screening:${outcome.listVersion}:${subjectHash}`,
-    });
+    };
+    // A first screening that clears or reviews is also the move to `screened`: keyed by the version
+    // it produces. A block moves to `suspended` instead, which has its own record.
+    await deps.audit.append(firstScreening && outcome.verdict !== 'block' ? stateChange(completed, investor.version + 1) : { ...completed, idempotencyKey: `${stream}:screening:${outcome.listVersion}:${subjectHash}` });
     record = await deps.screenings.saveIfAbsent(candidate);
   }
 
@@ -112,7 +112,7 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     if (verdict !== 'clear') return investor;
     const eligible = transition(investor, 'eligible', now());
     const cleared = record.matches.length > 0 ? { clearedCaseIds: caseIds } : {};
-    await deps.audit.append({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion, ...cleared }, idempotencyKey: `${stream}:v${eligible.version}` });
+    await deps.audit.append(stateChange({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion, ...cleared } }, eligible.version));
     await deps.investors.save(eligible);
     investor = eligible;
   }
