@@ -316,7 +316,7 @@ async function registerByHand(wallet: string): Promise<void> {
 
 // In this file: the chain's agent is shared, so these run after the worker's tests, never beside them.
 describe('allowlist reconciliation against a Hardhat chain', () => {
-  it('opens one chain_drift case per drifted wallet: missing, not allowed, unknown; a second run opens none', async () => {
+  it('opens one chain_drift case per drifted wallet: missing, not allowed, unknown; a second run opens none; a drift outliving its closed case opens a new one', async () => {
     const env = await allowlistEnv([suite]);
     const [missing, notAllowed] = await eligibleInvestors(env, 2);
     const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
@@ -348,5 +348,13 @@ describe('allowlist reconciliation against a Hardhat chain', () => {
     const second = await reconcileRegistry(deps);
     expect(second.casesOpened).toBe(0);
     expect(second.drifts).toBe(2);
+
+    // An officer closes the missing wallet's case, but the chain is still wrong: a new case, after the closed one.
+    const closed = (await caseOf(missing!.wallets[0]!, 'not_verified'))!;
+    await cases.save({ ...closed, status: 'closed', version: closed.version + 1 });
+    const third = await reconcileRegistry(deps);
+    expect(third.casesOpened).toBe(1);
+    expect(await cases.get(caseIdFor(`chain_drift|${group}|${missing!.wallets[0]!}|not_verified|after:${closed.caseId}`))).toMatchObject({ status: 'open', investorId: missing!.investorId });
+    expect((await reconcileRegistry(deps)).casesOpened).toBe(0);
   });
 });

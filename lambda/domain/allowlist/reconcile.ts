@@ -1,5 +1,5 @@
 import type { AuditLog } from '../audit';
-import { openCase, type CaseRepository, type CaseRisk } from '../cases';
+import { caseIdFor, openCase, type CaseRepository, type CaseRisk } from '../cases';
 import type { Investor, InvestorStatus } from '../investors';
 import { changeGroupId, type FlushRequests } from './change';
 import { chunk } from './plan';
@@ -97,7 +97,7 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
       { cases: deps.cases, audit: deps.audit, now: deps.now },
       {
         type: 'chain_drift',
-        key: `chain_drift|${group}|${drift.wallet}|${drift.kind}`,
+        key: await driftCaseKey(deps.cases, `chain_drift|${group}|${drift.wallet}|${drift.kind}`),
         investorId: drift.investor?.investorId,
         risk: drift.risk,
         evidence: { chainId: chain.chainId, identityRegistry: chain.identityRegistry, wallet: drift.wallet, drift: drift.kind, investorStatus: drift.investor?.status ?? null, observed: drift.observed, checkedAt },
@@ -107,6 +107,19 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
     if (opened) casesOpened++;
   }
   return { walletsChecked: expected.length + unknown.length, drifts: drifts.length, casesOpened, pending: pending.length };
+}
+
+/**
+ * One open case per drift: while its case is open, a drift found again is the same case; once an
+ * officer has closed it, a drift still there is a new case (the chain is objectively wrong, so a
+ * closure is not a clearance), keyed after the closed one.
+ */
+async function driftCaseKey(cases: Pick<CaseRepository, 'get'>, base: string): Promise<string> {
+  let key = base;
+  for (let existing = await cases.get(caseIdFor(key)); existing?.status === 'closed'; existing = await cases.get(caseIdFor(key))) {
+    key = `${base}|after:${existing.caseId}`;
+  }
+  return key;
 }
 
 /** Wallets whose last registry event since the checkpoint was a registration; moves the checkpoint on. */
