@@ -253,7 +253,8 @@ export const FUNCTIONS = {
     description: 'Fund portal and operators: register investors, their KYC applicant and wallets; suspend, reinstate, offboard',
     memorySize: 512,
     timeoutSeconds: 10,
-    tables: { investors: 'readWrite', screenings: 'read', audit: 'append' },
+    // screenings and cases: reinstatement needs a clear screening, hits officers cleared set aside.
+    tables: { investors: 'readWrite', screenings: 'read', cases: 'read', audit: 'append' },
     sendsTo: ['screening', 'allowlist'],
     readsChains: true,
     settings: ['blockedCountries'],

@@ -1,13 +1,14 @@
 import { readCountrySet } from '../config/env';
 import { NotFoundError } from '../domain/errors';
-import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor } from '../domain/investors';
+import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor, type Investor } from '../domain/investors';
+import { screeningStanding } from '../domain/screening';
 import { authorize, httpHandler, json, parseJsonBody, type HttpEvent } from './shared/http';
 import { wiring } from './shared/wiring';
 
 const lifecycle = wiring.lifecycle();
-const screenings = wiring.screenings();
 const blockedCountries = readCountrySet('blockedCountries');
-const deps = { ...lifecycle, blockedCountries, latestScreeningVerdict: async (investorId: string) => (await screenings.latest(investorId))?.verdict };
+const standing = screeningStanding({ screenings: wiring.screenings(), cases: wiring.cases() });
+const deps = { ...lifecycle, blockedCountries, screeningClear: (investor: Investor) => standing.isClear(investor) };
 
 const reasonOf = (event: HttpEvent) => String((parseJsonBody(event) as { reason?: unknown }).reason ?? '').trim() || 'no reason given';
 

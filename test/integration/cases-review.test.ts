@@ -25,7 +25,7 @@ import {
   type Officer,
 } from '../../lambda/domain/cases';
 import { ConflictError, ForbiddenError } from '../../lambda/domain/errors';
-import { addWallet, transition, type Investor } from '../../lambda/domain/investors';
+import { addWallet, reinstateInvestor, suspendInvestor, transition, type Investor } from '../../lambda/domain/investors';
 import { refreshSanctionsList, screenInvestor, screeningStanding, type ScreenInvestorDeps } from '../../lambda/domain/screening';
 import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
@@ -259,6 +259,24 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     const investorTrail = await records(system, `investor#${investor.investorId}`);
     expect(investorTrail.at(-1)).toMatchObject({ type: 'investor.eligible', actor: 'compliance-officer:officer-bob', data: { caseId: potential.caseId, from: 'screened', to: 'eligible' } });
     expect(JSON.stringify(caseTrail) + JSON.stringify(investorTrail.map((record) => record.data))).not.toMatch(/Maduro|1962-11-23/);
+  });
+
+  it('lets an operator reinstate an investor whose only hit officers cleared, and not one with an uncleared hit', async () => {
+    const context = await setup();
+    const { system } = context;
+    const { investor, potential } = await proposed(context, 'false_positive', 'different person: passport seen');
+    await approveCase(context.review, potential.caseId, {}, bob);
+    const lifecycle = { ...context.review.effects, screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue), screeningClear: (subject: Investor) => screeningStanding(system).isClear(subject) };
+    await suspendInvestor(lifecycle, investor.investorId, 'dispute', 'operator:ops');
+    // The latest screening's raw verdict is still `review`: only the cleared view lets the operator lift the suspension.
+    expect((await system.screenings.latest(investor.investorId))!.verdict).toBe('review');
+    expect(await reinstateInvestor(lifecycle, investor.investorId, 'operator:ops')).toMatchObject({ status: 'eligible' });
+
+    const uncleared = await screenedInvestor(system, context.screening, { ...maduro, externalId: `ext-${ulid()}` });
+    await expect(reinstateInvestor(lifecycle, uncleared.investorId, 'operator:ops')).rejects.toBeInstanceOf(ConflictError);
+    const kycApproved = { ...uncleared, status: 'suspended' as const, version: uncleared.version + 1, suspension: { kind: 'operator' as const, reason: 'dispute', at: new Date().toISOString() } };
+    await system.investors.save(kycApproved);
+    await expect(reinstateInvestor(lifecycle, uncleared.investorId, 'operator:ops')).rejects.toThrow(/screening is not clear/);
   });
 
   it('lets exactly one of two officers racing to approve win, and applies the effects once; a retry after a crash completes without doubling', async () => {

@@ -34,6 +34,7 @@ describe('system definition', () => {
       [TABLES.investors.envVar]: 'T:investors',
       [TABLES.audit.envVar]: 'T:audit',
       [TABLES.screenings.envVar]: 'T:screenings',
+      [TABLES.cases.envVar]: 'T:cases',
       [QUEUES.screening.envVar]: 'Q:screening',
       [QUEUES.allowlist.envVar]: 'Q:allowlist',
       [ENV.chains]: '[]',

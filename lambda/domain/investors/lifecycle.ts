@@ -80,7 +80,8 @@ export async function suspendInvestor(deps: LifecycleDeps, investorId: string, r
 
 export interface ReinstateDeps extends LifecycleDeps {
   /** The verdict of the investor's most recent screening. */
-  readonly latestScreeningVerdict: (investorId: string) => Promise<string | undefined>;
+  /** Whether the latest screening of the investor's current data is clear, hits officers cleared set aside. */
+  readonly screeningClear: (investor: Investor) => Promise<boolean>;
 }
 
 /**
@@ -95,7 +96,7 @@ export async function reinstateInvestor(deps: ReinstateDeps, investorId: string,
   if (investor.kyc?.verdict !== 'approved' || (investor.kyc.expiresAt && Date.parse(investor.kyc.expiresAt) <= now.getTime())) {
     throw new ConflictError('the investor\'s KYC is not approved or has expired; they must pass KYC again');
   }
-  if ((await deps.latestScreeningVerdict(investorId)) !== 'clear') throw new ConflictError('the investor\'s latest screening is not clear; an officer must clear it first');
+  if (!(await deps.screeningClear(investor))) throw new ConflictError('the investor\'s latest screening is not clear; an officer must clear it first');
   const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.reinstated', actor, patch: { suspension: undefined } });
   await requestAllowlistChanges(deps, eligible, ['add']);
   return eligible;
