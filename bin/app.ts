@@ -5,6 +5,7 @@
  *   -c vendors='["sumsub","persona"]'      KYC vendors, for their signature-rejection alarms
  *   -c alarmEmail=ops@example.com          subscribed to the alarm topic
  *   -c blockedCountries=CU,IR,KP,SY -c kycValidityDays=365   settings (lambda/config/system.ts SETTINGS)
+ *   -c authDomainPrefix=acme-fund-compliance   Cognito domain for the portal's client-credentials tokens (default <stack>-<account>)
  *   -c stackName=TreasuryCompliance
  * cdk-nag's AwsSolutions and Serverless packs run on every synth: an unacknowledged error fails it.
  */
@@ -40,6 +41,7 @@ new TreasuryComplianceStack(app, (app.node.tryGetContext('stackName') as string 
   chains: ((jsonContext('chains') as unknown[] | undefined) ?? []) as never,
   vendors: vendorsFromContext(),
   alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
+  authDomainPrefix: app.node.tryGetContext('authDomainPrefix') as string | undefined,
   settings: Object.fromEntries((Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
     const value: unknown = app.node.tryGetContext(name);
     return value === undefined ? [] : [[name, String(value)]];

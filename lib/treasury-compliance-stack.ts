@@ -63,6 +63,8 @@ export interface TreasuryComplianceStackProps extends StackProps {
   /** Non-secret settings (`-c blockedCountries=CU,IR`); each defaults to SETTINGS in system.ts. */
   readonly settings?: Partial<Record<SettingName, string>>;
   readonly alarmThresholds?: Partial<AlarmThresholds>;
+  /** Cognito domain prefix for machine clients' token endpoint (`-c authDomainPrefix=...`); default `<stack name>-<account id>`. */
+  readonly authDomainPrefix?: string;
   readonly system?: SystemDefinition;
 }
 
@@ -158,7 +160,10 @@ export class TreasuryComplianceStack extends Stack {
       return fn;
     });
 
-    this.api = new ComplianceApi(this, 'Http', { routes: system.routes.map((route) => ({ ...route, handler: this.functions[route.function]! })) });
+    this.api = new ComplianceApi(this, 'Http', {
+      routes: system.routes.map((route) => ({ ...route, handler: this.functions[route.function]! })),
+      authDomainPrefix: props.authDomainPrefix ?? `${this.stackName.toLowerCase()}-${this.account}`,
+    });
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       deadLetterQueues,
@@ -174,6 +179,8 @@ export class TreasuryComplianceStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.api.apiEndpoint });
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
+    new CfnOutput(this, 'TokenUrl', { value: `${this.api.domain.baseUrl()}/oauth2/token` });
+    for (const [role, client] of this.api.machineClients) new CfnOutput(this, `${pascal(role)}ClientId`, { value: client.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     // What the runbooks in the README act on: secrets to put and rotate, dead-letter queues to redrive.
     for (const secret of new Set(Object.values(system.functions).flatMap((spec) => spec.secrets ?? []))) {

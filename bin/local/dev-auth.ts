@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { randomBytes } from 'node:crypto';
-import type { Role } from '../../lambda/config/system';
+import { API_SCOPE_SERVER, MACHINE_ROLES, type Role } from '../../lambda/config/system';
 
 export interface DevUser {
   readonly subject: string;
@@ -25,8 +25,10 @@ const ISSUER = 'treasury-compliance-local';
 export class DevAuthority {
   private readonly secret = randomBytes(32);
 
+  /** As Cognito issues them: people's roles as groups, a machine's (the portal's) as its client-credentials scope. */
   issue(user: DevUser): string {
-    return jwt.sign({ 'cognito:groups': [user.role], token_use: 'access' }, this.secret, { subject: user.subject, issuer: ISSUER, expiresIn: '30d', algorithm: 'HS256' });
+    const role = MACHINE_ROLES.includes(user.role) ? { scope: `${API_SCOPE_SERVER}/${user.role}` } : { 'cognito:groups': [user.role] };
+    return jwt.sign({ ...role, token_use: 'access' }, this.secret, { subject: user.subject, issuer: ISSUER, expiresIn: '30d', algorithm: 'HS256' });
   }
 
   /** Claims as API Gateway presents them (arrays flattened to `[a b]`), or undefined if the token is bad. */

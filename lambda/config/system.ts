@@ -97,6 +97,13 @@ export interface FunctionSpec {
 export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
+/**
+ * Roles held by machines, not people: the fund's portal signs in with OAuth client credentials
+ * (no MFA to answer) and gets the scope `<API_SCOPE_SERVER>/<role>`. People hold roles as groups.
+ */
+export const MACHINE_ROLES: readonly Role[] = ['portal'];
+export const API_SCOPE_SERVER = 'treasury-compliance';
+
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway route path, with `{param}` placeholders. */

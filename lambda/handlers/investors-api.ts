@@ -8,7 +8,7 @@ import { wiring } from './shared/wiring';
 const lifecycle = wiring.lifecycle();
 const blockedCountries = readCountrySet('blockedCountries');
 const standing = screeningStanding({ screenings: wiring.screenings(), cases: wiring.cases() });
-const deps = { ...lifecycle, blockedCountries, screeningClear: (investor: Investor) => standing.isClear(investor) };
+const deps = { ...lifecycle, blockedCountries, screeningStanding: (investor: Investor) => standing.standing(investor) };
 
 const reasonOf = (event: HttpEvent) => String((parseJsonBody(event) as { reason?: unknown }).reason ?? '').trim() || 'no reason given';
 

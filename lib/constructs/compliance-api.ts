@@ -1,13 +1,13 @@
-import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { type CfnStage, HttpApi, type HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, StandardThreatProtectionMode, UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, ResourceServerScope, StandardThreatProtectionMode, UserPool, UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ROLES, type RouteSpec } from '../../lambda/config/system';
+import { API_SCOPE_SERVER, MACHINE_ROLES, ROLES, type RouteSpec } from '../../lambda/config/system';
 
 export interface ApiRoute extends Omit<RouteSpec, 'function'> {
   /** The function's name in the system definition. */
@@ -17,6 +17,8 @@ export interface ApiRoute extends Omit<RouteSpec, 'function'> {
 
 export interface ComplianceApiProps {
   readonly routes: readonly ApiRoute[];
+  /** The Cognito domain prefix machine clients get tokens from (`https://<prefix>.auth.<region>.amazoncognito.com/oauth2/token`); unique per region. */
+  readonly authDomainPrefix: string;
   /** Every route's limit unless a tighter one applies. */
   readonly throttle?: ThrottleSettings;
   /** Public (signature-authenticated) routes: anyone can reach them, so they get a tighter limit. */
@@ -57,6 +59,9 @@ export class ComplianceApi extends Construct {
   readonly api: HttpApi;
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** One OAuth client-credentials client per machine role (the fund's portal), by role. */
+  readonly machineClients: ReadonlyMap<string, UserPoolClient>;
+  readonly domain: UserPoolDomain;
   readonly stage: HttpStage;
 
   constructor(scope: Construct, id: string, props: ComplianceApiProps) {
@@ -74,8 +79,24 @@ export class ComplianceApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const role of ROLES) new CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role });
-    this.client = new UserPoolClient(this, 'ApiClient', { userPool: this.userPool, authFlows: { userSrp: true }, preventUserExistenceErrors: true });
-    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, { userPoolClients: [this.client] });
+    // People sign in with SRP and MFA; no OAuth flows (the hosted domain exists for machine clients only).
+    this.client = new UserPoolClient(this, 'ApiClient', { userPool: this.userPool, authFlows: { userSrp: true }, preventUserExistenceErrors: true, disableOAuth: true });
+    // Machines (the portal) cannot answer MFA: they use client credentials, their role as a scope.
+    const scopes = new Map(MACHINE_ROLES.map((role) => [role, new ResourceServerScope({ scopeName: role, scopeDescription: `the ${role} role` })]));
+    const resourceServer = this.userPool.addResourceServer('ApiScopes', { identifier: API_SCOPE_SERVER, scopes: [...scopes.values()] });
+    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
+    this.machineClients = new Map(
+      [...scopes].map(([role, scope]) => [
+        role,
+        this.userPool.addClient(`${role}MachineClient`, {
+          generateSecret: true,
+          authFlows: {},
+          oAuth: { flows: { clientCredentials: true }, scopes: [OAuthScope.resourceServer(resourceServer, scope)] },
+          accessTokenValidity: Duration.hours(1),
+        }),
+      ]),
+    );
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, { userPoolClients: [this.client, ...this.machineClients.values()] });
 
     this.api = new HttpApi(this, 'Api', { description: 'treasury-compliance: KYC webhooks, investors, cases, audit', createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });

@@ -197,7 +197,11 @@ describe('wallets and the lifecycle after onboarding', () => {
     expect((await api(system, 'POST', `/investors/${investorId}/suspend`, { role: 'portal', body: { reason: 'dispute' } })).status).toBe(403);
     expect((await api(system, 'POST', `/investors/${investorId}/suspend`, { role: 'operator', body: { reason: 'court order' } })).status).toBe(200);
     await eventually(() => verifiedNowhere(second), 30_000);
-    expect((await api(system, 'POST', `/investors/${investorId}/reinstate`, { role: 'operator' })).status).toBe(200);
+    // A wallet was removed since the last screening: reinstatement asks for a screening of the current data first.
+    const first409 = await api(system, 'POST', `/investors/${investorId}/reinstate`, { role: 'operator' });
+    expect(first409.status).toBe(409);
+    expect(JSON.stringify(first409.body)).toMatch(/screening is now requested/);
+    await eventually(async () => (await api(system, 'POST', `/investors/${investorId}/reinstate`, { role: 'operator' })).status === 200, 30_000, 500);
     await eventually(() => verifiedEverywhere(second), 30_000);
 
     expect((await api(system, 'POST', `/investors/${investorId}/offboard`, { role: 'operator', body: { reason: 'redeemed and left' } })).status).toBe(200);

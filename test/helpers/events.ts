@@ -1,11 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 
 /** An API Gateway HTTP API (payload 2.0) event as the JWT authorizer passes it on. */
-export function httpEvent(routeKey: string, options: { body?: string; base64?: boolean; groups?: string[]; subject?: string; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+export function httpEvent(routeKey: string, options: { body?: string; base64?: boolean; groups?: string[]; scope?: string; subject?: string; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
   const [method = 'GET', path = '/'] = routeKey.split(' ');
   const claims: Record<string, string> = {};
   if (options.subject) claims.sub = options.subject;
   if (options.groups) claims['cognito:groups'] = `[${options.groups.join(' ')}]`;
+  if (options.scope) claims.scope = options.scope;
   return {
     version: '2.0',
     routeKey,

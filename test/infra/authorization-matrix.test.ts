@@ -1,4 +1,4 @@
-import { ROLES, ROUTES, type Role } from '../../lambda/config/system';
+import { API_SCOPE_SERVER, MACHINE_ROLES, ROLES, ROUTES, type Role } from '../../lambda/config/system';
 import { ForbiddenError } from '../../lambda/domain/errors';
 import { authorize } from '../../lambda/handlers/shared/http';
 import { httpEvent } from '../helpers/events';
@@ -7,7 +7,7 @@ import { logicalId, pascal, synthesize } from '../helpers/infra';
 /**
  * The authorization matrix as deployed: API Gateway's Cognito JWT authorizer authenticates every
  * non-public route, and the function behind it (the one system.ts names) admits exactly the route's
- * roles from the token's `cognito:groups`. The e2e test test/e2e/authorization-matrix.test.ts proves
+ * roles from the token's `cognito:groups` (people) or scope (machine clients). The e2e test test/e2e/authorization-matrix.test.ts proves
  * the same matrix over HTTP against the local API.
  */
 describe('authorization matrix of the synthesized stack', () => {
@@ -21,9 +21,36 @@ describe('authorization matrix of the synthesized stack', () => {
     expect(Object.values(routes).map((route) => route.Properties.RouteKey).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it("authenticates with the user pool's tokens only", () => {
+  it("authenticates with the user pool's tokens only: people's app client and each machine role's client", () => {
     expect(authorizer.Properties).toMatchObject({ AuthorizerType: 'JWT', IdentitySource: ['$request.header.Authorization'] });
     expect(JSON.stringify(authorizer.Properties.JwtConfiguration.Issuer)).toContain(userPoolId);
+    const clients = template.findResources('AWS::Cognito::UserPoolClient');
+    expect(authorizer.Properties.JwtConfiguration.Audience.map((audience: { Ref: string }) => audience.Ref).sort()).toEqual(Object.keys(clients).sort());
+  });
+
+  it('gives each machine role (the portal) a client-credentials client whose only scope is its role, and no person a way in without MFA', () => {
+    const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((client) => client.Properties);
+    const machines = clients.filter((client) => client.AllowedOAuthFlows);
+    expect(machines).toHaveLength(MACHINE_ROLES.length);
+    const [serverId, server] = Object.entries(template.findResources('AWS::Cognito::UserPoolResourceServer'))[0]!;
+    expect(server.Properties).toMatchObject({ Identifier: API_SCOPE_SERVER, Scopes: MACHINE_ROLES.map((role) => expect.objectContaining({ ScopeName: role })) });
+    for (const role of MACHINE_ROLES) {
+      // `Ref` of the resource server is its identifier: the scope reads `<API_SCOPE_SERVER>/<role>`.
+      expect(machines).toContainEqual(expect.objectContaining({ AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true, AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: serverId }, `/${role}`]] }] }));
+    }
+    // The people's client has no OAuth flow at all: SRP with MFA only.
+    expect(clients.filter((client) => !client.AllowedOAuthFlows)).toEqual([expect.objectContaining({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })]);
+    template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+  });
+
+  it.each(ROLES.map((role) => [role, MACHINE_ROLES.includes(role)] as const))('a client-credentials token with the scope of %s carries that role: %s', (role: Role, machine: boolean) => {
+    const event = httpEvent('GET /investors/{investorId}', { subject: 'client-id', scope: `${API_SCOPE_SERVER}/${role}` });
+    if (machine) expect(authorize(event).actor).toBe(`${role}:client-id`);
+    else expect(() => authorize(event)).toThrow(ForbiddenError);
+  });
+
+  it('ignores scopes of other resource servers', () => {
+    expect(() => authorize(httpEvent('POST /investors', { subject: 'client-id', scope: 'other-server/portal aws.cognito.signin.user.admin' }))).toThrow(ForbiddenError);
   });
 
   describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (routeKey, route) => {

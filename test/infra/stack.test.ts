@@ -281,6 +281,8 @@ describe('outputs for operators', () => {
         'ApiUrl',
         'UserPoolClientId',
         'UserPoolId',
+        'TokenUrl',
+        'PortalClientId',
         ...Object.keys(SYNTHETIC_SYSTEM.queues).map((queue) => `${pascal(queue)}DeadLetterQueueArn`),
         ...functions.filter(([, spec]) => spec.schedule).map(([name]) => `${pascal(name)}InvocationsDeadLetterQueueArn`),
         ...new Set(functions.flatMap(([, spec]) => spec.secrets ?? []).map((secret) => `${pascal(secret)}SecretArn`)),

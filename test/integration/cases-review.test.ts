@@ -266,7 +266,7 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     const { system } = context;
     const { investor, potential } = await proposed(context, 'false_positive', 'different person: passport seen');
     await approveCase(context.review, potential.caseId, {}, bob);
-    const lifecycle = { ...context.review.effects, screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue), screeningClear: (subject: Investor) => screeningStanding(system).isClear(subject) };
+    const lifecycle = { ...context.review.effects, screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue), screeningStanding: (subject: Investor) => screeningStanding(system).standing(subject) };
     await suspendInvestor(lifecycle, investor.investorId, 'dispute', 'operator:ops');
     // The latest screening's raw verdict is still `review`: only the cleared view lets the operator lift the suspension.
     expect((await system.screenings.latest(investor.investorId))!.verdict).toBe('review');

@@ -7,6 +7,8 @@ import type { Case, CaseEffects } from './case';
 export interface SanctionsStanding {
   /** True when the latest screening of the investor's current data has no hit left that an officer has not cleared. */
   isClear(investor: Investor): Promise<boolean>;
+  /** Why or why not: `stale` when the investor's data changed since their latest screening (or they were never screened). */
+  standing(investor: Investor): Promise<'clear' | 'uncleared_hits' | 'stale'>;
 }
 
 export interface CaseEffectsDeps extends StatusChangeDeps {

@@ -80,8 +80,8 @@ export async function suspendInvestor(deps: LifecycleDeps, investorId: string, r
 
 export interface ReinstateDeps extends LifecycleDeps {
   /** The verdict of the investor's most recent screening. */
-  /** Whether the latest screening of the investor's current data is clear, hits officers cleared set aside. */
-  readonly screeningClear: (investor: Investor) => Promise<boolean>;
+  /** The latest screening of the investor's current data: clear (hits officers cleared set aside), with uncleared hits, or stale. */
+  readonly screeningStanding: (investor: Investor) => Promise<'clear' | 'uncleared_hits' | 'stale'>;
 }
 
 /**
@@ -96,7 +96,13 @@ export async function reinstateInvestor(deps: ReinstateDeps, investorId: string,
   if (investor.kyc?.verdict !== 'approved' || (investor.kyc.expiresAt && Date.parse(investor.kyc.expiresAt) <= now.getTime())) {
     throw new ConflictError('the investor\'s KYC is not approved or has expired; they must pass KYC again');
   }
-  if (!(await deps.screeningClear(investor))) throw new ConflictError('the investor\'s latest screening is not clear; an officer must clear it first');
+  const standing = await deps.screeningStanding(investor);
+  if (standing === 'stale') {
+    // Wallets or personal data changed while suspended: what goes back on chain is screened first.
+    await deps.screening.request(investorId, 'reinstatement');
+    throw new ConflictError('the investor\'s data changed since their last screening; a screening is now requested: reinstate again once it has run');
+  }
+  if (standing !== 'clear') throw new ConflictError('the investor\'s latest screening is not clear; an officer must clear it first');
   const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.reinstated', actor, patch: { suspension: undefined } });
   await requestAllowlistChanges(deps, eligible, ['add']);
   return eligible;

@@ -33,11 +33,10 @@ export function effectiveVerdict(uncleared: readonly ScreeningMatch[]): Verdict 
 
 /** The review queue's view of an investor's screening: clear only for the latest screening of their current data. */
 export function screeningStanding(deps: { readonly screenings: Pick<ScreeningRepository, 'latest'>; readonly cases: Pick<CaseRepository, 'get'> }): SanctionsStanding {
-  return {
-    async isClear(investor: Investor): Promise<boolean> {
-      const latest = await deps.screenings.latest(investor.investorId);
-      if (!latest || latest.subjectHash !== subjectHashOf(subjectOf(investor))) return false;
-      return effectiveVerdict(await unclearedMatches(deps.cases, latest)) === 'clear';
-    },
+  const standing: SanctionsStanding['standing'] = async (investor) => {
+    const latest = await deps.screenings.latest(investor.investorId);
+    if (!latest || latest.subjectHash !== subjectHashOf(subjectOf(investor))) return 'stale';
+    return effectiveVerdict(await unclearedMatches(deps.cases, latest)) === 'clear' ? 'clear' : 'uncleared_hits';
   };
+  return { standing, isClear: async (investor) => (await standing(investor)) === 'clear' };
 }

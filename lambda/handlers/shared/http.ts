@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ROUTES, type Role } from '../../config/system';
+import { API_SCOPE_SERVER, MACHINE_ROLES, ROUTES, type Role } from '../../config/system';
 import { UnprocessableDecisionError } from '../../domain/cases/errors';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../../domain/errors';
 import { describeError, logger, tracer } from './observability';
@@ -68,9 +68,21 @@ function groupsOf(claims: Record<string, unknown>): string[] {
   return raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
 }
 
+/** Machine clients (client credentials) carry their role as the scope `<API_SCOPE_SERVER>/<role>`, for machine roles only. */
+function machineRolesOf(claims: Record<string, unknown>): string[] {
+  if (typeof claims.scope !== 'string') return [];
+  const prefix = `${API_SCOPE_SERVER}/`;
+  return claims.scope
+    .split(/\s+/)
+    .filter((scope) => scope.startsWith(prefix))
+    .map((scope) => scope.slice(prefix.length))
+    .filter((role) => (MACHINE_ROLES as readonly string[]).includes(role));
+}
+
 /**
- * Checks the caller's groups against the route's roles in lambda/config/system.ts. API Gateway's
- * JWT authorizer has already verified the token; groups are ours to enforce.
+ * Checks the caller's groups (people) or scopes (machine clients) against the route's roles in
+ * lambda/config/system.ts. API Gateway's JWT authorizer has already verified the token; roles are
+ * ours to enforce.
  */
 export function authorize(event: HttpEvent): Caller {
   const route = ROUTES.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
@@ -78,7 +90,7 @@ export function authorize(event: HttpEvent): Caller {
   if (route.auth === 'public') return { subject: 'anonymous', roles: [], actor: 'public:anonymous' };
   const claims = event.requestContext.authorizer?.jwt?.claims;
   if (!claims?.sub) throw new UnauthorizedError('a bearer token is required');
-  const roles = groupsOf(claims).filter((group): group is Role => (route.auth as readonly string[]).includes(group));
+  const roles = [...groupsOf(claims), ...machineRolesOf(claims)].filter((role): role is Role => (route.auth as readonly string[]).includes(role));
   if (roles.length === 0) throw new ForbiddenError(`this route needs one of the roles: ${route.auth.join(', ')}`);
   return { subject: String(claims.sub), roles, actor: `${roles[0]}:${String(claims.sub)}` };
 }
