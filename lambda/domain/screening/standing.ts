@@ -1,5 +1,4 @@
 import { caseIdFor, clearsMatch, type CaseRepository, type SanctionsStanding } from '../cases';
-import type { Investor } from '../investors';
 import type { ScreeningRecord, ScreeningRepository } from './ports';
 import type { ScreeningMatch, Verdict } from './screener';
 import { subjectHashOf, subjectOf } from './subject';
