@@ -110,6 +110,17 @@ describe('KYC webhooks and the worker on DynamoDB Local and fauxqs', () => {
     expect(investor.kyc).toMatchObject({ verdict: 'rejected', lastEventAt: new Date(now).toISOString() });
   });
 
+  it('ignores a verdict of an applicant the investor no longer has, even when it names our reference', async () => {
+    const { response, body } = await register();
+    const investorId = response.investorId as string;
+    const earlierAttempt = veriffDecision(ulid(), body.externalId, 'approved', new Date());
+    expect((await deliver('veriff', earlierAttempt, signed('veriff', earlierAttempt))).status).toBe(200);
+    await runWorker();
+    expect(await stored(investorId)).toMatchObject({ status: 'kyc_pending', kyc: { applicantId: body.kyc.applicantId } });
+    const { Items = [] } = await documentClient().send(new ScanCommand({ TableName: env[TABLES.audit.envVar]!, FilterExpression: '#t = :t AND investorId = :i', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': 'kyc.event.superseded', ':i': investorId } }));
+    expect(Items).toHaveLength(1);
+  });
+
   it('stores a delivery once when the vendor sends it concurrently, and queues it once', async () => {
     const { response, body } = await register();
     const raw = veriffDecision(body.kyc.applicantId, body.externalId, 'approved', new Date());

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { openCase, type CaseRepository } from '../cases';
 import { canTransition, changeStatus, streamOf, type Investor, type InvestorStatus, type KycFacts, type LifecycleDeps } from '../investors';
 import { stateChange } from '../audit';
+import { TransientError } from '../errors';
 import type { KycEvent, KycPerson, KycVerdict } from './events';
 import type { KycEventStore, StoredKycEvent } from './receive';
 import type { KycVendor } from './signatures';
@@ -17,7 +18,7 @@ export interface ApplyKycDeps extends LifecycleDeps {
   readonly actor: string;
 }
 
-export type ApplyOutcome = 'applied' | 'unchanged' | 'stale' | 'unmatched' | 'conflict' | 'already_processed';
+export type ApplyOutcome = 'applied' | 'unchanged' | 'stale' | 'unmatched' | 'superseded' | 'conflict' | 'already_processed';
 
 /** Where each verdict takes an investor (from states where that move is allowed). */
 const TARGET: Readonly<Partial<Record<KycVerdict, InvestorStatus>>> = {
@@ -63,8 +64,10 @@ export function personConflicts(investor: Investor, person: KycPerson | undefine
 }
 
 async function enrich(deps: ApplyKycDeps, event: StoredKycEvent): Promise<KycEvent> {
-  const api = event.enrichment ? deps.vendorApi(event.vendor) : undefined;
-  if (!api || !event.enrichment) return event;
+  if (!event.enrichment) return event;
+  const api = deps.vendorApi(event.vendor);
+  // Never apply a verdict without the person it is about: retried (and dead-lettered, alarmed) until configured.
+  if (!api) throw new TransientError(`no ${event.vendor} API credentials are configured (secret kycVendorApi): the event needs the applicant's data from the vendor`);
   const details = await api.details(event.enrichment);
   return {
     ...event,
@@ -101,6 +104,12 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
   };
 
   if (!investor) return settle('unmatched', 'ignored', { reason: 'no investor has this KYC applicant or reference' });
+  // Only the applicant the investor has now speaks for them: a late verdict of an earlier attempt
+  // (found through its old claim, or through our reference) must not override the current one.
+  const current = investor.kyc;
+  if (current?.applicantId && (current.vendor !== event.vendor || current.applicantId !== event.applicantId)) {
+    return settle('superseded', 'ignored', { reason: 'the investor\'s current KYC applicant is another one', currentVendor: current.vendor });
+  }
   if (!event.verdict) return settle('unchanged', 'processed', { reason: 'the event carries no verdict', eventType: event.eventType });
 
   const facts = investor.kyc;

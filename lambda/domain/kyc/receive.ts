@@ -7,8 +7,13 @@ import { FAILURE_MESSAGES, isKycVendor, verifyWebhookSignature, type KycVendor, 
 /** Vendors' webhooks are a few kilobytes; anything near this is not one of theirs. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;
 
-/** Longer than a handoff to the queue takes; shorter than any vendor's retry interval. */
-export const HANDOFF_GRACE_MS = 30_000;
+/**
+ * Longer than a store-then-queue handoff takes, shorter than vendors' first retry (Svix, behind
+ * Standard Webhooks, retries after 5 s). A duplicate later than this of an event still unprocessed
+ * is queued again: the first handoff may have failed. Extra hand-overs are harmless (the worker
+ * applies an event once); a missed one would leave the verdict unapplied.
+ */
+export const HANDOFF_GRACE_MS = 2_000;
 
 export interface VendorSecrets {
   readonly secrets: readonly string[];
