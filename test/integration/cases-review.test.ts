@@ -270,13 +270,27 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     await suspendInvestor(lifecycle, investor.investorId, 'dispute', 'operator:ops');
     // The latest screening's raw verdict is still `review`: only the cleared view lets the operator lift the suspension.
     expect((await system.screenings.latest(investor.investorId))!.verdict).toBe('review');
-    expect(await reinstateInvestor(lifecycle, investor.investorId, 'operator:ops')).toMatchObject({ status: 'eligible' });
+    const reinstated = await reinstateInvestor(lifecycle, investor.investorId, 'operator:ops');
+    expect(reinstated).toMatchObject({ status: 'eligible' });
+    // Asked again (a lost answer, a crash before the adds): the adds are requested again, nothing else changes.
+    expect(await reinstateInvestor(lifecycle, investor.investorId, 'operator:ops')).toEqual(reinstated);
+    expect((await system.investors.get(investor.investorId))!.version).toBe(reinstated.version);
 
     const uncleared = await screenedInvestor(system, context.screening, { ...maduro, externalId: `ext-${ulid()}` });
     await expect(reinstateInvestor(lifecycle, uncleared.investorId, 'operator:ops')).rejects.toBeInstanceOf(ConflictError);
     const kycApproved = { ...uncleared, status: 'suspended' as const, version: uncleared.version + 1, suspension: { kind: 'operator' as const, reason: 'dispute', at: new Date().toISOString() } };
     await system.investors.save(kycApproved);
     await expect(reinstateInvestor(lifecycle, uncleared.investorId, 'operator:ops')).rejects.toThrow(/screening is not clear/);
+  });
+
+  it('keeps an investor whose KYC approval expired meanwhile screened when their potential match is cleared', async () => {
+    const context = await setup();
+    const { investor, potential } = await proposed(context, 'false_positive', 'different person');
+    const current = (await context.system.investors.get(investor.investorId))!;
+    await context.system.investors.save({ ...current, version: current.version + 1, kyc: { ...current.kyc!, expiresAt: new Date(Date.now() - 60_000).toISOString() } });
+    const approved = await approveCase(context.review, potential.caseId, {}, bob);
+    expect(approved.resolution?.effects).toMatchObject({ investorStatus: 'screened', summary: expect.stringMatching(/expired/) });
+    expect((await context.system.investors.get(investor.investorId))!.status).toBe('screened');
   });
 
   it('lets exactly one of two officers racing to approve win, and applies the effects once; a retry after a crash completes without doubling', async () => {

@@ -76,6 +76,20 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
     expect(await auditTypes(system.auditTable, investor.investorId)).toEqual(['screening.completed', 'investor.suspended']);
   });
 
+  it('freezes the wallets of an investor an operator suspended when one of them is listed, and makes it a sanctions suspension', async () => {
+    const { system, deps } = await setup();
+    const suspension = { kind: 'operator' as const, reason: 'court order', at: new Date().toISOString() };
+    const investor = await storedInvestor(system.investors, { status: 'suspended', suspension, wallets: ['0x3333333333333333333333333333333333333333', listedEth.address.toLowerCase()] });
+    const after = await screenInvestor(deps, investor.investorId, { reason: 'list changed' });
+    expect(after).toMatchObject({ status: 'suspended', suspension: { kind: 'sanctions' }, version: investor.version + 1 });
+    const requests = await drain(system.allowlistQueue);
+    expect(requests.map((request) => `${request.action} ${request.wallet}`).sort()).toEqual(deps.registries.flatMap(() => investor.wallets.map((wallet) => `freeze ${wallet}`)).sort());
+    expect(await auditTypes(system.auditTable, investor.investorId)).toEqual(['screening.completed', 'investor.suspended']);
+    // A second run (a redelivered message) changes nothing more.
+    await screenInvestor(deps, investor.investorId, { reason: 'list changed' });
+    expect((await system.investors.get(investor.investorId))!.version).toBe(investor.version + 1);
+  });
+
   it('freezes then removes every wallet on every registry when a list change hits an allowlisted investor', async () => {
     const { system, deps } = await setup(LIST_2023_12_28);
     const address = realList().entries.flatMap((entry) => entry.wallets).map((wallet) => wallet.address).find((candidate) => candidate.startsWith('0x') && !realList(LIST_2023_12_28).entries.some((entry) => entry.wallets.some((wallet) => wallet.address === candidate)))!;

@@ -40,6 +40,7 @@ type Effect = Omit<CaseEffects, 'appliedAt'>;
 /** A cleared name match: the investor becomes eligible once nothing else holds them back. */
 async function clearPotentialMatch(deps: CaseEffectsDeps, cleared: Case, investor: Investor, actor: string): Promise<Effect> {
   if (investor.status === 'screened') {
+    if (!kycCurrent(investor, (deps.now ?? (() => new Date()))())) return { summary: 'the investor stays screened: their KYC approval has expired; they must pass KYC again', investorStatus: investor.status };
     if (!(await deps.sanctions.isClear(investor))) return { summary: 'the investor stays screened: other hits await an officer, or changed data awaits re-screening', investorStatus: investor.status };
     const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.eligible', actor, data: { caseId: cleared.caseId, clearedBy: 'review' } });
     await requestAllowlistChanges(deps, eligible, ['add']);

@@ -90,6 +90,11 @@ export interface ReinstateDeps extends LifecycleDeps {
  */
 export async function reinstateInvestor(deps: ReinstateDeps, investorId: string, actor: string): Promise<Investor> {
   const investor = await loadInvestor(deps.investors, investorId);
+  // Reinstated before a crash or a lost answer: the adds are requested again (de-duplicated), nothing else.
+  if (investor.status === 'eligible') {
+    await requestAllowlistChanges(deps, investor, ['add']);
+    return investor;
+  }
   if (investor.status !== 'suspended') throw new ConflictError(`investor ${investorId} is ${investor.status}, not suspended`);
   if (investor.suspension?.kind !== 'operator') throw new ConflictError('a sanctions suspension is lifted through the review queue, with a second officer\'s approval');
   const now = (deps.now ?? (() => new Date()))();

@@ -165,12 +165,24 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
  * then suspends. Only an officer's decision in the review queue lifts a sanctions suspension.
  */
 async function block(deps: ScreenInvestorDeps, investor: Investor, record: ScreeningRecord, uncleared: readonly ScreeningMatch[], caseIds: readonly string[], now: () => Date): Promise<Investor> {
-  if (investor.status === 'suspended') return investor;
+  const sdnIds = uncleared.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId);
+  if (investor.status === 'suspended') {
+    if (investor.suspension?.kind === 'sanctions') return investor;
+    // Suspended by an operator: the wallets left the registries but may still hold tokens, and
+    // ERC-3643 checks only the receiver. Freeze them, and make it a sanctions suspension that only
+    // the review queue lifts (requested before the save, so a crash in between re-requests them).
+    const stream = `investor#${investor.investorId}`;
+    const next: Investor = { ...investor, version: investor.version + 1, updatedAt: now().toISOString(), suspension: { kind: 'sanctions', reason: 'sanctions wallet hit', at: now().toISOString() } };
+    await requestAllowlistChanges(deps, next, ['freeze']);
+    await deps.audit.append(stateChange({ stream, type: 'investor.suspended', actor: deps.actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', reason: 'sanctions wallet hit', previousSuspension: investor.suspension?.kind ?? null, listVersion: record.listVersion, sdnIds, caseIds, allowlistFreezeRequested: true } }, next.version));
+    await deps.investors.save(next);
+    return next;
+  }
   return changeStatus({ ...deps, now }, investor, 'suspended', {
     type: 'investor.suspended',
     actor: deps.actor,
     freeze: true,
-    data: { reason: 'sanctions wallet hit', listVersion: record.listVersion, sdnIds: uncleared.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId), caseIds, allowlistFreezeRequested: MAY_BE_ON_CHAIN.has(investor.status) },
+    data: { reason: 'sanctions wallet hit', listVersion: record.listVersion, sdnIds, caseIds, allowlistFreezeRequested: MAY_BE_ON_CHAIN.has(investor.status) },
     patch: { suspension: { kind: 'sanctions', reason: 'sanctions wallet hit', at: now().toISOString() } },
   });
 }
