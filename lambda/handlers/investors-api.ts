@@ -1,8 +1,9 @@
 import { readCountrySet } from '../config/env';
-import { NotFoundError } from '../domain/errors';
+import { z } from 'zod';
+import { NotFoundError, ValidationError, fieldIssuesFrom } from '../domain/errors';
 import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor, type Investor } from '../domain/investors';
 import { screeningStanding } from '../domain/screening';
-import { authorize, httpHandler, json, parseJsonBody, type HttpEvent } from './shared/http';
+import { authorize, httpHandler, json, parseJsonBody, parseJsonObject, type HttpEvent } from './shared/http';
 import { wiring } from './shared/wiring';
 
 const lifecycle = wiring.lifecycle();
@@ -10,7 +11,12 @@ const blockedCountries = readCountrySet('blockedCountries');
 const standing = screeningStanding({ screenings: wiring.screenings(), cases: wiring.cases() });
 const deps = { ...lifecycle, blockedCountries, screeningStanding: (investor: Investor) => standing.standing(investor) };
 
-const reasonOf = (event: HttpEvent) => String((parseJsonBody(event) as { reason?: unknown }).reason ?? '').trim() || 'no reason given';
+const reasonSchema = z.object({ reason: z.string().trim().max(2000).optional() });
+const reasonOf = (event: HttpEvent) => {
+  const parsed = reasonSchema.safeParse(parseJsonObject(event, { optional: true }));
+  if (!parsed.success) throw new ValidationError(fieldIssuesFrom(parsed.error.issues));
+  return parsed.data.reason || 'no reason given';
+};
 
 export const handler = httpHandler(async (event) => {
   const caller = authorize(event);
@@ -25,7 +31,7 @@ export const handler = httpHandler(async (event) => {
     case 'PUT /investors/{investorId}/kyc':
       return json(200, await attachKycApplicant(deps, investorId, parseJsonBody(event), caller.actor));
     case 'POST /investors/{investorId}/wallets':
-      return json(200, await addWallet(deps, investorId, (parseJsonBody(event) as { wallet?: unknown }).wallet, caller.actor));
+      return json(200, await addWallet(deps, investorId, parseJsonObject(event).wallet, caller.actor));
     case 'DELETE /investors/{investorId}/wallets/{wallet}':
       return json(200, await removeWallet(deps, investorId, event.pathParameters?.wallet, caller.actor));
     case 'POST /investors/{investorId}/suspend':

@@ -187,6 +187,25 @@ describe('KYC webhooks and the worker on DynamoDB Local and fauxqs', () => {
   });
 });
 
+describe('investor routes under malformed bodies', () => {
+  it('answer a JSON null, an array or an oversize reason with 400 and change nothing', async () => {
+    const { response } = await register();
+    const investorId = response.investorId as string;
+    const before = await stored(investorId);
+    const call = async (routeKey: string, body: string | undefined, groups: string[]) =>
+      (await investorsApi(httpEvent(routeKey, { body, groups, subject: 'someone', pathParameters: { investorId } }), context())).statusCode;
+    expect(await call('POST /investors/{investorId}/wallets', 'null', ['portal'])).toBe(400);
+    expect(await call('POST /investors/{investorId}/wallets', '[]', ['portal'])).toBe(400);
+    expect(await call('POST /investors/{investorId}/suspend', 'null', ['operator'])).toBe(400);
+    expect(await call('POST /investors/{investorId}/suspend', JSON.stringify({ reason: 'x'.repeat(5000) }), ['operator'])).toBe(400);
+    expect(await call('POST /investors/{investorId}/offboard', JSON.stringify({ reason: 42 }), ['operator'])).toBe(400);
+    expect(await stored(investorId)).toEqual(before);
+    // No body at all is a suspension without a stated reason.
+    expect(await call('POST /investors/{investorId}/suspend', undefined, ['operator'])).toBe(200);
+    expect((await stored(investorId)).suspension).toMatchObject({ kind: 'operator', reason: 'no reason given' });
+  });
+});
+
 describe('refused webhooks', () => {
   it('are counted by kind (the caller-chosen path never becomes a dimension), audited without the body, and store or queue nothing', async () => {
     const rejections: WebhookRejection[] = [];

@@ -1,4 +1,4 @@
-import { CASE_TYPES, DISPOSITIONS, UnprocessableDecisionError, needsSecondOfficer, parseCaseList, queueOrder, viewOf, type Case } from '../../lambda/domain/cases';
+import { CASE_TYPES, DISPOSITIONS, UnprocessableDecisionError, listCases, needsSecondOfficer, parseCaseList, queueOrder, viewOf, type Case } from '../../lambda/domain/cases';
 import { ValidationError } from '../../lambda/domain/errors';
 import { errorResponse } from '../../lambda/handlers/shared/http';
 
@@ -69,5 +69,23 @@ describe('unprocessable decisions', () => {
     const response = errorResponse(new UnprocessableDecisionError([{ field: 'reason', problem: 'is required' }]));
     expect(response.statusCode).toBe(422);
     expect(JSON.parse(response.body!).error).toEqual({ code: 'DECISION_UNPROCESSABLE', message: 'Cannot act on this decision: reason is required', issues: [{ field: 'reason', problem: 'is required' }] });
+  });
+});
+
+describe('an impossible age window', () => {
+  it('is a 400 naming minAgeHours, not a query the store refuses', () => {
+    expect(() => parseCaseList({ minAgeHours: '5', maxAgeHours: '1' })).toThrow(ValidationError);
+    try {
+      parseCaseList({ minAgeHours: '5', maxAgeHours: '1' });
+    } catch (error) {
+      expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['minAgeHours']);
+    }
+    expect(parseCaseList({ minAgeHours: '1', maxAgeHours: '5' })).toMatchObject({ minAgeHours: 1, maxAgeHours: 5 });
+  });
+
+  it('lists nothing when only cases past the SLA are asked for, younger than the SLA', async () => {
+    const find = jest.fn();
+    expect(await listCases({ cases: { find } as never, slaHours: 24, now: () => NOW }, parseCaseList({ pastSla: 'true', maxAgeHours: '2' }))).toEqual([]);
+    expect(find).not.toHaveBeenCalled();
   });
 });

@@ -65,7 +65,8 @@ const listQuerySchema = z
     pastSla: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
-  .strict();
+  .strict()
+  .refine((query) => query.minAgeHours === undefined || query.maxAgeHours === undefined || query.minAgeHours <= query.maxAgeHours, { path: ['minAgeHours'], message: 'must not exceed maxAgeHours' });
 
 export type CaseListRequest = z.output<typeof listQuerySchema>;
 
@@ -90,14 +91,18 @@ export async function listCases(deps: QueueDeps, request: CaseListRequest): Prom
   const statuses = request.status ?? ACTIVE_STATUSES;
   // Past the SLA is a minimum age in the statuses whose clock runs: the store can filter on it.
   const onlyPastSla = request.pastSla === 'true';
+  const openedAfter = request.maxAgeHours === undefined ? undefined : new Date(now.getTime() - request.maxAgeHours * HOUR_MS).toISOString();
+  const openedBefore = onlyPastSla && (minAgeCutoff === undefined || slaCutoff < minAgeCutoff) ? slaCutoff : minAgeCutoff;
+  // Past the SLA yet younger than maxAgeHours: an empty window, not a query.
+  if (openedAfter !== undefined && openedBefore !== undefined && openedAfter > openedBefore) return [];
   const query: CaseQuery = {
     statuses: onlyPastSla ? statuses.filter((status) => SLA_CLOCK_RUNS.has(status)) : statuses,
     type: request.type,
     risk: request.risk,
     assignee: request.assignee,
     investorId: request.investorId,
-    openedBefore: onlyPastSla && (minAgeCutoff === undefined || slaCutoff < minAgeCutoff) ? slaCutoff : minAgeCutoff,
-    openedAfter: request.maxAgeHours === undefined ? undefined : new Date(now.getTime() - request.maxAgeHours * HOUR_MS).toISOString(),
+    openedBefore,
+    openedAfter,
   };
   const views = (await deps.cases.find(query, request.limit))
     .map((found) => viewOf(found, deps.slaHours, now))

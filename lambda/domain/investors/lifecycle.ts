@@ -79,7 +79,6 @@ export async function suspendInvestor(deps: LifecycleDeps, investorId: string, r
 }
 
 export interface ReinstateDeps extends LifecycleDeps {
-  /** The verdict of the investor's most recent screening. */
   /** The latest screening of the investor's current data: clear (hits officers cleared set aside), with uncleared hits, or stale. */
   readonly screeningStanding: (investor: Investor) => Promise<'clear' | 'uncleared_hits' | 'stale'>;
 }

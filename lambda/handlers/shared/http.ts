@@ -53,6 +53,14 @@ export function parseJsonBody(event: HttpEvent): unknown {
   }
 }
 
+/** A JSON object body (`{}` when a route's fields are all optional and none was sent); anything else is a 400. */
+export function parseJsonObject(event: HttpEvent, options: { optional?: boolean } = {}): Record<string, unknown> {
+  if (options.optional && rawBody(event).length === 0) return {};
+  const body = parseJsonBody(event);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError([{ field: '(body)', problem: 'must be a JSON object' }]);
+  return body as Record<string, unknown>;
+}
+
 export interface Caller {
   readonly subject: string;
   readonly roles: readonly Role[];
