@@ -11,7 +11,7 @@ import { caseIdFor } from '../../lambda/domain/cases';
 import { DeadLetterQueue, SqsDeadLetters, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { QUEUES, TABLES } from '../../lambda/config/system';
-import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type TransactionSlot } from '../../lambda/domain/allowlist';
+import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type AllowlistChange, type TransactionSlot } from '../../lambda/domain/allowlist';
 import { AuditLog, type AuditRecord } from '../../lambda/domain/audit';
 import { createAllowlistWorker, createRegistryChains } from '../../lambda/handlers/shared/allowlist';
 import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
@@ -33,6 +33,17 @@ async function auditTrail(env: Record<string, string>, investorId: string): Prom
 
 async function slots(env: Record<string, string>, chainId = suite.chainId): Promise<TransactionSlot[]> {
   return journal(env).slotsFrom(`${chainId}:${agent}`, 0);
+}
+
+/** Stores changes as pending intents in the order given, as the worker's intake does. */
+function pendingIntents(env: Record<string, string>, target: DeployedSuite = suite) {
+  let sequence = 0;
+  return async (...changes: AllowlistChange[]) => {
+    for (const pending of changes) {
+      const key = String(++sequence).padStart(6, '0');
+      await journal(env).recordIntent({ group: changeGroupId(target), key, change: pending, messageId: `m-${key}`, receivedAt: new Date().toISOString(), attempts: 0 });
+    }
+  };
 }
 
 const registerSlotsOf = (all: readonly TransactionSlot[], wallet: string) => all.filter((slot) => slot.call.kind === 'register' && slot.call.entries.some((entry) => entry.wallet === wallet));
@@ -259,6 +270,48 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     expect((await auditTrail(env, suspended!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.skipped', 'allowlist.frozen', 'allowlist.removed']);
     expect((await investors.get(offboarded!.investorId))?.status).toBe('offboarded');
     expect(await deadLetterBodies(env)).toEqual([]);
+  });
+
+  it('records one audit entry when two intents of the same change complete in one flush (a change queued twice past de-duplication)', async () => {
+    const env = await allowlistEnv([suite]);
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    const pend = pendingIntents(env);
+    await pend(change(suite, 'add', wallet, investor!.investorId, 3), change(suite, 'add', wallet, investor!.investorId, 3));
+    const worker = await createAllowlistWorker({ env });
+    const result = await flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
+
+    expect(result).toMatchObject({ applied: 2, deadLettered: 0, remaining: 0 });
+    expect(await chain.verified(wallet)).toBe(true);
+    expect((await auditTrail(env, investor!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted']);
+    expect(await deadLetterBodies(env)).toEqual([]);
+  });
+
+  it('skips a late add of a wallet released since and an unfreeze of an investor suspended for sanctions since (audited with the reason, never sent), while an eligible investor is unfrozen', async () => {
+    const env = await allowlistEnv([suite]);
+    const [holder, blocked, cleared] = await eligibleInvestors(env, 3, 2);
+    const [keptWallet, releasedWallet] = holder!.wallets as [string, string];
+    const [blockedWallet, clearedWallet] = [blocked!.wallets[0]!, cleared!.wallets[0]!];
+    const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+    const worker = await createAllowlistWorker({ env });
+    const flush = () => flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
+    const pend = pendingIntents(env);
+    await pend(change(suite, 'freeze', blockedWallet, blocked!.investorId, 3), change(suite, 'freeze', clearedWallet, cleared!.investorId, 3));
+    await flush();
+    expect([await chain.frozen(blockedWallet), await chain.frozen(clearedWallet)]).toEqual([true, true]);
+
+    // Since the changes below were queued: the holder released a wallet, a wallet hit suspended `blocked`.
+    await investors.save({ ...holder!, wallets: [keptWallet], version: holder!.version + 1 });
+    await investors.save({ ...blocked!, status: 'suspended', suspension: { kind: 'sanctions', reason: 'wallet hit', at: new Date().toISOString() }, version: blocked!.version + 1 });
+    await pend(change(suite, 'add', releasedWallet, holder!.investorId, 3), change(suite, 'unfreeze', blockedWallet, blocked!.investorId, 4), change(suite, 'unfreeze', clearedWallet, cleared!.investorId, 4));
+    const result = await flush();
+
+    expect(result).toMatchObject({ applied: 1, skipped: 2, deadLettered: 0, remaining: 0 });
+    expect([await chain.contains(releasedWallet), await chain.frozen(blockedWallet), await chain.frozen(clearedWallet)]).toEqual([false, true, false]);
+    const skipped = async (investorId: string) => (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
+    expect(await skipped(holder!.investorId)).toEqual([expect.objectContaining({ wallet: releasedWallet, action: 'add', reason: "the wallet is no longer one of the investor's" })]);
+    expect(await skipped(blocked!.investorId)).toEqual([expect.objectContaining({ wallet: blockedWallet, action: 'unfreeze', reason: 'the investor is suspended' })]);
+    expect((await auditTrail(env, cleared!.investorId)).map((record) => record.type)).toEqual(['allowlist.frozen', 'allowlist.unfrozen']);
   });
 
   it('two workers on one queue and one signer (two registries on the chain) never share a nonce or lose a change', async () => {
