@@ -11,7 +11,7 @@ import { caseIdFor } from '../../lambda/domain/cases';
 import { DeadLetterQueue, SqsDeadLetters, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { QUEUES, TABLES } from '../../lambda/config/system';
-import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type AllowlistChange, type TransactionSlot } from '../../lambda/domain/allowlist';
+import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type AllowlistChange, type FlushResult, type RegistryChain, type TransactionSlot } from '../../lambda/domain/allowlist';
 import { AuditLog, type AuditRecord } from '../../lambda/domain/audit';
 import { createAllowlistWorker, createRegistryChains } from '../../lambda/handlers/shared/allowlist';
 import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
@@ -312,6 +312,54 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     expect(await skipped(holder!.investorId)).toEqual([expect.objectContaining({ wallet: releasedWallet, action: 'add', reason: "the wallet is no longer one of the investor's" })]);
     expect(await skipped(blocked!.investorId)).toEqual([expect.objectContaining({ wallet: blockedWallet, action: 'unfreeze', reason: 'the investor is suspended' })]);
     expect((await auditTrail(env, cleared!.investorId)).map((record) => record.type)).toEqual(['allowlist.frozen', 'allowlist.unfrozen']);
+  });
+
+  it('keeps queue order per wallet when a page leaves an intent pending (a reverted registration): a later removal of the wallet waits for it', async () => {
+    const raceSuite = (await deployTrexSuite({ rpcUrl: suite.rpcUrl, chainId: suite.chainId, name: 'race' })) as DeployedSuite & { rpcUrl: string };
+    const issuer = new NonceManager(new Wallet(DEV_ACCOUNTS.issuer, chain.provider));
+    const registry = new Contract(raceSuite.identityRegistry, trex.IdentityRegistry.abi, issuer);
+    await (await registry.getFunction('addAgent')(await issuer.getAddress())).wait();
+    const env = await allowlistEnv([raceSuite], { maxBatchSize: 2 });
+    const [a, b] = await eligibleInvestors(env, 2);
+    const [walletA, walletB] = [a!.wallets[0]!, b!.wallets[0]!];
+    // Page 1: add A, freeze B; page 2: remove A.
+    await pendingIntents(env, raceSuite)(change(raceSuite, 'add', walletA, a!.investorId, 3), change(raceSuite, 'freeze', walletB, b!.investorId, 3), change(raceSuite, 'remove', walletA, a!.investorId, 5));
+    const worker = await createAllowlistWorker({ env });
+    const deps = worker.registry(raceSuite)!;
+    let raced = false;
+    // Another agent registers A between the worker's simulation and its transaction: the worker's registration reverts on chain.
+    const racingChain = new Proxy(deps.chain, {
+      get(target, property) {
+        if (property === 'sign') {
+          return async (...[call, options]: Parameters<RegistryChain['sign']>) => {
+            if (call.kind === 'register' && !raced) {
+              raced = true;
+              const identity = (await new Contract(raceSuite.identityFactory, IDENTITY_FACTORY_ABI, chain.provider).getFunction('getIdentity')(walletA)) as string;
+              await (await registry.getFunction('registerIdentity')(walletA, identity, 840)).wait();
+            }
+            return target.sign(call, options);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // Blocks mined on a timer: with automine, Hardhat refuses a reverting transaction at broadcast, where a real node takes it and mines it reverted.
+    await chain.provider.send('evm_setAutomine', [false]);
+    const miner = setInterval(() => void chain.provider.send('evm_mine', []), 100);
+    let result: FlushResult;
+    try {
+      result = await flushRegistry({ ...deps, chain: racingChain }, { deadline: Date.now() + 60_000 });
+    } finally {
+      clearInterval(miner);
+      await chain.provider.send('evm_setAutomine', [true]);
+    }
+
+    expect(raced).toBe(true);
+    expect((await slots(env, raceSuite.chainId)).filter((slot) => slot.group === changeGroupId(raceSuite) && slot.call.kind === 'register').map((slot) => slot.status)).toEqual(['reverted']);
+    expect(result).toMatchObject({ deadLettered: 0, remaining: 0 });
+    expect([await onChain(raceSuite).contains(walletA), await onChain(raceSuite).frozen(walletB)]).toEqual([false, true]);
+    expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed']);
   });
 
   it('two workers on one queue and one signer (two registries on the chain) never share a nonce or lose a change', async () => {

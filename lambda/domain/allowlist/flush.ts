@@ -110,7 +110,7 @@ class RegistryFlush {
         this.page = await journal.pendingIntents(this.group, chain.maxBatchSize, this.after);
         const fromOldest = this.after === undefined;
         this.after = undefined;
-        // Past the last page: what waited (a second change of a wallet, a reverted transaction) is next.
+        // Past the last page: once more from the oldest, which ends the flush unless something is pending.
         if (this.page.length === 0 && !fromOldest) continue;
         if (this.page.length === 0 || (await this.flushPage()) === 0) break;
       }
@@ -138,11 +138,13 @@ class RegistryFlush {
 
   /**
    * Returns how many intents of the page were resolved (applied, already in state, skipped or
-   * dead-lettered). Intents left pending (a second change of a wallet, a reverted transaction) are
-   * taken up again once the pages run out, from the oldest, so they keep their order.
+   * dead-lettered). If any is left pending (a second change of a wallet, a reverted transaction,
+   * an add whose identity was not created), the next page starts again from the oldest pending
+   * intent, so nothing of its wallet on a later page goes first.
    */
   private async flushPage(): Promise<number> {
     const before = this.resolved;
+    const size = this.page.length;
     const last = this.page.at(-1)?.key;
     const wallets = [...new Set(this.page.map((intent) => intent.change.wallet))];
     const [page, states] = await Promise.all([this.withoutStaleChanges(this.page), this.deps.chain.walletStates(wallets)]);
@@ -151,9 +153,9 @@ class RegistryFlush {
     this.record(plan.satisfied.map((intent) => ({ intent })));
     await this.deadLetter(plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })));
     if (plan.operations.length > 0) await this.execute(plan.operations);
-    // A deferred change must go before anything of its wallet on later pages: start from the oldest.
-    if (plan.deferred.length === 0) this.after = last;
-    return this.resolved - before;
+    const resolved = this.resolved - before;
+    if (resolved === size) this.after = last;
+    return resolved;
   }
 
   /**
