@@ -11,7 +11,7 @@ import { caseIdFor } from '../../lambda/domain/cases';
 import { DeadLetterQueue, SqsDeadLetters, SqsFlushRequests } from '../../lambda/adapters/sqs/allowlist-queue';
 import { sqsClient } from '../../lambda/adapters/sqs/client';
 import { QUEUES, TABLES } from '../../lambda/config/system';
-import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type TransactionSlot } from '../../lambda/domain/allowlist';
+import { changeGroupId, flushRegistry, handleAllowlistMessage, reconcileRegistry, type AllowlistChange, type FlushResult, type RegistryChain, type TransactionSlot } from '../../lambda/domain/allowlist';
 import { AuditLog, type AuditRecord } from '../../lambda/domain/audit';
 import { createAllowlistWorker, createRegistryChains } from '../../lambda/handlers/shared/allowlist';
 import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
@@ -33,6 +33,17 @@ async function auditTrail(env: Record<string, string>, investorId: string): Prom
 
 async function slots(env: Record<string, string>, chainId = suite.chainId): Promise<TransactionSlot[]> {
   return journal(env).slotsFrom(`${chainId}:${agent}`, 0);
+}
+
+/** Stores changes as pending intents in the order given, as the worker's intake does. */
+function pendingIntents(env: Record<string, string>, target: DeployedSuite = suite) {
+  let sequence = 0;
+  return async (...changes: AllowlistChange[]) => {
+    for (const pending of changes) {
+      const key = String(++sequence).padStart(6, '0');
+      await journal(env).recordIntent({ group: changeGroupId(target), key, change: pending, messageId: `m-${key}`, receivedAt: new Date().toISOString(), attempts: 0 });
+    }
+  };
 }
 
 const registerSlotsOf = (all: readonly TransactionSlot[], wallet: string) => all.filter((slot) => slot.call.kind === 'register' && slot.call.entries.some((entry) => entry.wallet === wallet));
@@ -188,11 +199,14 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     await (await new Contract(revoked.identityRegistry, trex.IdentityRegistry.abi, issuer).getFunction('removeAgent')(agent)).wait();
     const env = await allowlistEnv([suite, revoked]);
     const investors = await eligibleInvestors(env, 3);
+    // A wallet the registry refuses; the investor's own, or the worker would skip the add before the chain sees it.
+    const zeroAddress = '0x0000000000000000000000000000000000000000';
+    await new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!).save({ ...investors[0]!, wallets: [...investors[0]!.wallets, zeroAddress], version: investors[0]!.version + 1 });
     const worker = await startWorker(env);
     try {
       await enqueue(env, [
         ...investors.map((investor) => change(revoked, 'add', investor.wallets[0]!, investor.investorId, 3)),
-        change(suite, 'add', '0x0000000000000000000000000000000000000000', investors[0]!.investorId, 3),
+        change(suite, 'add', zeroAddress, investors[0]!.investorId, 3),
       ]);
       await enqueue(env, [{ ...change(suite, 'add', investors[0]!.wallets[0]!, 'x'), country: 'QQ' }], () => 'bad-country');
       const dead = await eventually(async () => {
@@ -259,6 +273,96 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     expect((await auditTrail(env, suspended!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.skipped', 'allowlist.frozen', 'allowlist.removed']);
     expect((await investors.get(offboarded!.investorId))?.status).toBe('offboarded');
     expect(await deadLetterBodies(env)).toEqual([]);
+  });
+
+  it('records one audit entry when two intents of the same change complete in one flush (a change queued twice past de-duplication)', async () => {
+    const env = await allowlistEnv([suite]);
+    const [investor] = await eligibleInvestors(env, 1);
+    const wallet = investor!.wallets[0]!;
+    const pend = pendingIntents(env);
+    await pend(change(suite, 'add', wallet, investor!.investorId, 3), change(suite, 'add', wallet, investor!.investorId, 3));
+    const worker = await createAllowlistWorker({ env });
+    const result = await flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
+
+    expect(result).toMatchObject({ applied: 2, deadLettered: 0, remaining: 0 });
+    expect(await chain.verified(wallet)).toBe(true);
+    expect((await auditTrail(env, investor!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted']);
+    expect(await deadLetterBodies(env)).toEqual([]);
+  });
+
+  it('skips a late add of a wallet released since and an unfreeze of an investor suspended for sanctions since (audited with the reason, never sent), while an eligible investor is unfrozen', async () => {
+    const env = await allowlistEnv([suite]);
+    const [holder, blocked, cleared] = await eligibleInvestors(env, 3, 2);
+    const [keptWallet, releasedWallet] = holder!.wallets as [string, string];
+    const [blockedWallet, clearedWallet] = [blocked!.wallets[0]!, cleared!.wallets[0]!];
+    const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
+    const worker = await createAllowlistWorker({ env });
+    const flush = () => flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
+    const pend = pendingIntents(env);
+    await pend(change(suite, 'freeze', blockedWallet, blocked!.investorId, 3), change(suite, 'freeze', clearedWallet, cleared!.investorId, 3));
+    await flush();
+    expect([await chain.frozen(blockedWallet), await chain.frozen(clearedWallet)]).toEqual([true, true]);
+
+    // Since the changes below were queued: the holder released a wallet, a wallet hit suspended `blocked`.
+    await investors.save({ ...holder!, wallets: [keptWallet], version: holder!.version + 1 });
+    await investors.save({ ...blocked!, status: 'suspended', suspension: { kind: 'sanctions', reason: 'wallet hit', at: new Date().toISOString() }, version: blocked!.version + 1 });
+    await pend(change(suite, 'add', releasedWallet, holder!.investorId, 3), change(suite, 'unfreeze', blockedWallet, blocked!.investorId, 4), change(suite, 'unfreeze', clearedWallet, cleared!.investorId, 4));
+    const result = await flush();
+
+    expect(result).toMatchObject({ applied: 1, skipped: 2, deadLettered: 0, remaining: 0 });
+    expect([await chain.contains(releasedWallet), await chain.frozen(blockedWallet), await chain.frozen(clearedWallet)]).toEqual([false, true, false]);
+    const skipped = async (investorId: string) => (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
+    expect(await skipped(holder!.investorId)).toEqual([expect.objectContaining({ wallet: releasedWallet, action: 'add', reason: "the wallet is no longer one of the investor's" })]);
+    expect(await skipped(blocked!.investorId)).toEqual([expect.objectContaining({ wallet: blockedWallet, action: 'unfreeze', reason: 'the investor is suspended' })]);
+    expect((await auditTrail(env, cleared!.investorId)).map((record) => record.type)).toEqual(['allowlist.frozen', 'allowlist.unfrozen']);
+  });
+
+  it('keeps queue order per wallet when a page leaves an intent pending (a reverted registration): a later removal of the wallet waits for it', async () => {
+    const raceSuite = (await deployTrexSuite({ rpcUrl: suite.rpcUrl, chainId: suite.chainId, name: 'race' })) as DeployedSuite & { rpcUrl: string };
+    const issuer = new NonceManager(new Wallet(DEV_ACCOUNTS.issuer, chain.provider));
+    const registry = new Contract(raceSuite.identityRegistry, trex.IdentityRegistry.abi, issuer);
+    await (await registry.getFunction('addAgent')(await issuer.getAddress())).wait();
+    const env = await allowlistEnv([raceSuite], { maxBatchSize: 2 });
+    const [a, b] = await eligibleInvestors(env, 2);
+    const [walletA, walletB] = [a!.wallets[0]!, b!.wallets[0]!];
+    // Page 1: add A, freeze B; page 2: remove A.
+    await pendingIntents(env, raceSuite)(change(raceSuite, 'add', walletA, a!.investorId, 3), change(raceSuite, 'freeze', walletB, b!.investorId, 3), change(raceSuite, 'remove', walletA, a!.investorId, 5));
+    const worker = await createAllowlistWorker({ env });
+    const deps = worker.registry(raceSuite)!;
+    let raced = false;
+    // Another agent registers A between the worker's simulation and its transaction: the worker's registration reverts on chain.
+    const racingChain = new Proxy(deps.chain, {
+      get(target, property) {
+        if (property === 'sign') {
+          return async (...[call, options]: Parameters<RegistryChain['sign']>) => {
+            if (call.kind === 'register' && !raced) {
+              raced = true;
+              const identity = (await new Contract(raceSuite.identityFactory, IDENTITY_FACTORY_ABI, chain.provider).getFunction('getIdentity')(walletA)) as string;
+              await (await registry.getFunction('registerIdentity')(walletA, identity, 840)).wait();
+            }
+            return target.sign(call, options);
+          };
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    // Blocks mined on a timer: with automine, Hardhat refuses a reverting transaction at broadcast, where a real node takes it and mines it reverted.
+    await chain.provider.send('evm_setAutomine', [false]);
+    const miner = setInterval(() => void chain.provider.send('evm_mine', []), 100);
+    let result: FlushResult;
+    try {
+      result = await flushRegistry({ ...deps, chain: racingChain }, { deadline: Date.now() + 60_000 });
+    } finally {
+      clearInterval(miner);
+      await chain.provider.send('evm_setAutomine', [true]);
+    }
+
+    expect(raced).toBe(true);
+    expect((await slots(env, raceSuite.chainId)).filter((slot) => slot.group === changeGroupId(raceSuite) && slot.call.kind === 'register').map((slot) => slot.status)).toEqual(['reverted']);
+    expect(result).toMatchObject({ deadLettered: 0, remaining: 0 });
+    expect([await onChain(raceSuite).contains(walletA), await onChain(raceSuite).frozen(walletB)]).toEqual([false, true]);
+    expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed']);
   });
 
   it('two workers on one queue and one signer (two registries on the chain) never share a nonce or lose a change', async () => {

@@ -6,7 +6,7 @@ import { DynamoAuditRecords } from '../../lambda/adapters/dynamo/audit-reader';
 import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
 import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
 import { TABLES } from '../../lambda/config/system';
-import { AuditLog, GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/domain/audit';
+import { AuditLog, GENESIS_HASH, hashOf, nextRecord, type AuditRecord } from '../../lambda/domain/audit';
 import { ConflictError } from '../../lambda/domain/errors';
 import { registrationSchema, type Investor } from '../../lambda/domain/investors';
 import { provisionFresh } from '../helpers/local-env';
@@ -144,5 +144,35 @@ describe('AuditLog.appendAll on DynamoDB Local', () => {
     // Appending the same events again adds nothing.
     await log.appendAll(events);
     expect((await chainOf(streams[5]!)).length).toBe(2);
+  });
+
+  it('appends an event once when one batch repeats its idempotency key, in one stream or across two', async () => {
+    const log = new AuditLog(new DynamoAuditStore(documentClient(), table()));
+    const [first, second] = [`investor#${ulid()}`, `investor#${ulid()}`];
+    const registered = { stream: first, type: 'allowlist.registered', actor: 'test', data: { intent: 1 }, idempotencyKey: `${first}:registered` };
+    await log.appendAll([
+      registered,
+      { ...registered, data: { intent: 2 } },
+      { stream: first, type: 'investor.allowlisted', actor: 'test', data: {}, idempotencyKey: `${first}:allowlisted` },
+      { stream: second, type: 'allowlist.registered', actor: 'test', data: {}, idempotencyKey: `${first}:registered` },
+      { stream: second, type: 'allowlist.frozen', actor: 'test', data: {}, idempotencyKey: `${second}:frozen` },
+    ]);
+    const [firstChain, secondChain] = [await chainOf(first), await chainOf(second)];
+    expectUnbroken(firstChain);
+    expectUnbroken(secondChain);
+    expect(firstChain.map((record) => [record.type, record.data])).toEqual([['allowlist.registered', { intent: 1 }], ['investor.allowlisted', {}]]);
+    expect(secondChain.map((record) => record.type)).toEqual(['allowlist.frozen']);
+  });
+
+  it('DynamoAuditStore.insertAll never writes one idempotency key twice in a transaction: a stream repeating a key of the call is returned unwritten', async () => {
+    const store = new DynamoAuditStore(documentClient(), table());
+    const [first, second, third] = [`investor#${ulid()}`, `investor#${ulid()}`, `investor#${ulid()}`];
+    const at = new Date().toISOString();
+    const record = (stream: string, idempotencyKey: string) => nextRecord({ stream, type: 'allowlist.registered', actor: 'test', data: {}, idempotencyKey }, undefined, at);
+    const repeat = record(second, `${first}:registered`);
+    const unwritten = await store.insertAll([record(first, `${first}:registered`), record(third, `${third}:registered`), repeat]);
+    expect(unwritten).toEqual([repeat]);
+    expect([(await chainOf(first)).length, (await chainOf(second)).length, (await chainOf(third)).length]).toEqual([1, 0, 1]);
+    expect(await store.insert(repeat)).toBe('duplicate');
   });
 });

@@ -68,20 +68,28 @@ export class DynamoAuditStore implements AuditStore {
   /**
    * Whole streams packed into transactions of at most 100 items, written in parallel: a stream's
    * records are never split, so a cancelled transaction leaves no gap. Returns the records of
-   * cancelled transactions (and of any stream too large for one), for the caller to append one by one.
+   * cancelled transactions (and of any stream too large for one, or repeating an idempotency key
+   * of the call), for the caller to append one by one.
    */
   async insertAll(records: readonly AuditRecord[]): Promise<AuditRecord[]> {
-    const streams = new Map<string, { records: AuditRecord[]; items: ConditionalPut[] }>();
+    const streams = new Map<string, { records: AuditRecord[]; items: ConditionalPut[]; repeatsKey: boolean }>();
+    const keys = new Set<string>();
     for (const record of records) {
-      const stream = streams.get(record.stream) ?? { records: [], items: [] };
+      const stream = streams.get(record.stream) ?? { records: [], items: [], repeatsKey: false };
       stream.records.push(record);
       stream.items.push(...this.itemsOf(record));
+      // Two puts of one marker in a transaction are a ValidationException, not a cancellation:
+      // the whole call would fail. Appended one by one, the repeat is found to be a duplicate.
+      if (record.idempotencyKey !== undefined) {
+        if (keys.has(record.idempotencyKey)) stream.repeatsKey = true;
+        keys.add(record.idempotencyKey);
+      }
       streams.set(record.stream, stream);
     }
     const transactions: { records: AuditRecord[]; items: ConditionalPut[] }[] = [];
     const unwritten: AuditRecord[] = [];
     for (const stream of streams.values()) {
-      if (stream.items.length > TRANSACTION_LIMIT) {
+      if (stream.items.length > TRANSACTION_LIMIT || stream.repeatsKey) {
         unwritten.push(...stream.records);
         continue;
       }

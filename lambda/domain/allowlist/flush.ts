@@ -2,7 +2,7 @@ import { stateChange, type AuditEvent, type AuditLog } from '../audit';
 import { ConflictError, TransientError } from '../errors';
 import { numericCountryCode } from '../countries';
 import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
-import { ACTION_EVENT, changeAuditKey, changeGroupId, type AllowlistAction } from './change';
+import { ACTION_EVENT, changeAuditKey, changeGroupId, type AllowlistAction, type AllowlistChange } from './change';
 import { ChainRevertError } from './errors';
 import { chunk, planIntents, type Operation } from './plan';
 import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';
@@ -30,7 +30,7 @@ export interface FlushResult {
   /** Intents applied by a transaction of this flush (or of a crashed earlier one it finished). */
   applied: number;
   alreadyInState: number;
-  /** Adds not sent because their investor may no longer hold tokens (suspended, offboarded, ...). */
+  /** Adds and unfreezes not sent because they no longer hold (investor suspended, offboarded, wallet released, ...). */
   skipped: number;
   deadLettered: number;
   transactions: number;
@@ -110,7 +110,7 @@ class RegistryFlush {
         this.page = await journal.pendingIntents(this.group, chain.maxBatchSize, this.after);
         const fromOldest = this.after === undefined;
         this.after = undefined;
-        // Past the last page: what waited (a second change of a wallet, a reverted transaction) is next.
+        // Past the last page: once more from the oldest, which ends the flush unless something is pending.
         if (this.page.length === 0 && !fromOldest) continue;
         if (this.page.length === 0 || (await this.flushPage()) === 0) break;
       }
@@ -138,58 +138,63 @@ class RegistryFlush {
 
   /**
    * Returns how many intents of the page were resolved (applied, already in state, skipped or
-   * dead-lettered). Intents left pending (a second change of a wallet, a reverted transaction) are
-   * taken up again once the pages run out, from the oldest, so they keep their order.
+   * dead-lettered). If any is left pending (a second change of a wallet, a reverted transaction,
+   * an add whose identity was not created), the next page starts again from the oldest pending
+   * intent, so nothing of its wallet on a later page goes first.
    */
   private async flushPage(): Promise<number> {
     const before = this.resolved;
+    const size = this.page.length;
     const last = this.page.at(-1)?.key;
     const wallets = [...new Set(this.page.map((intent) => intent.change.wallet))];
-    const [page, states] = await Promise.all([this.withoutStaleAdds(this.page), this.deps.chain.walletStates(wallets)]);
+    const [page, states] = await Promise.all([this.withoutStaleChanges(this.page), this.deps.chain.walletStates(wallets)]);
     this.page = page;
     const plan = planIntents(page, states);
     this.record(plan.satisfied.map((intent) => ({ intent })));
     await this.deadLetter(plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })));
     if (plan.operations.length > 0) await this.execute(plan.operations);
-    // A deferred change must go before anything of its wallet on later pages: start from the oldest.
-    if (plan.deferred.length === 0) this.after = last;
-    return this.resolved - before;
+    const resolved = this.resolved - before;
+    if (resolved === size) this.after = last;
+    return resolved;
   }
 
   /**
-   * An add applies only while its investor may hold tokens (eligible or allowlisted): one that
-   * arrives late or is redriven from the DLQ after the investor was suspended, offboarded or
-   * blocked is skipped, audited with the reason, and never sent. Removals and freezes always apply.
+   * An add applies only while its investor may hold tokens (eligible or allowlisted) and the wallet
+   * is still theirs; an unfreeze only while they may hold tokens and no sanctions suspension
+   * blocks them. One that arrives late or is redriven from the DLQ after the investor was
+   * suspended, offboarded or blocked, or the wallet released, is skipped, audited with the reason,
+   * and never sent. Removals and freezes always apply.
    */
-  private async withoutStaleAdds(page: readonly PendingIntent[]): Promise<PendingIntent[]> {
-    const statuses = new Map<string, InvestorStatus | undefined>();
-    const adds = page.filter((intent) => intent.change.action === 'add');
-    await forEachInvestor(distinctInvestors(adds.map((intent) => ({ intent }))), async ({ intent }) => {
-      statuses.set(intent.change.investorId, (await this.deps.investors.get(intent.change.investorId))?.status);
+  private async withoutStaleChanges(page: readonly PendingIntent[]): Promise<PendingIntent[]> {
+    const investors = new Map<string, Investor | undefined>();
+    const checked = page.filter((intent) => intent.change.action === 'add' || intent.change.action === 'unfreeze');
+    await forEachInvestor(distinctInvestors(checked.map((intent) => ({ intent }))), async ({ intent }) => {
+      investors.set(intent.change.investorId, await this.deps.investors.get(intent.change.investorId));
     });
-    const stale = adds.filter((intent) => !ADD_ALLOWED_FOR.includes(statuses.get(intent.change.investorId)!));
+    const stale = checked.flatMap((intent) => {
+      const reason = staleReason(intent.change, investors.get(intent.change.investorId));
+      return reason ? [{ intent, reason }] : [];
+    });
     if (stale.length === 0) return [...page];
     const { chainId, identityRegistry } = this.deps.chain;
     this.resolved += stale.length;
     // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
     this.later(async () => {
       await this.deps.audit.appendAll(
-        stale.map(({ change, key }) => {
-          const status = statuses.get(change.investorId);
-          return {
-            stream: `investor#${change.investorId}`,
-            type: 'allowlist.skipped',
-            actor: this.deps.actor,
-            investorId: change.investorId,
-            data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason: status ? `the investor is ${status}` : 'no such investor' },
-            idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
-          };
-        }),
+        stale.map(({ intent: { change, key }, reason }) => ({
+          stream: `investor#${change.investorId}`,
+          type: 'allowlist.skipped',
+          actor: this.deps.actor,
+          investorId: change.investorId,
+          data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason },
+          idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
+        })),
       );
-      await this.deps.journal.completeIntents(this.group, stale.map((intent) => intent.key));
+      await this.deps.journal.completeIntents(this.group, stale.map(({ intent }) => intent.key));
       this.result.skipped += stale.length;
     });
-    return page.filter((intent) => !stale.includes(intent));
+    const skipped = new Set(stale.map(({ intent }) => intent));
+    return page.filter((intent) => !skipped.has(intent));
   }
 
   /**
@@ -404,8 +409,17 @@ interface Prepared {
   readonly operations: readonly Operation[];
 }
 
-/** Investor statuses in which an add may be applied. */
-const ADD_ALLOWED_FOR: readonly (InvestorStatus | undefined)[] = ['eligible', 'allowlisted'];
+/** Investor statuses in which an add or an unfreeze may be applied. */
+const MAY_HOLD_TOKENS: readonly InvestorStatus[] = ['eligible', 'allowlisted'];
+
+/** Why an add or unfreeze no longer holds, or undefined when it does. */
+function staleReason(change: AllowlistChange, investor: Investor | undefined): string | undefined {
+  if (!investor) return 'no such investor';
+  if (!MAY_HOLD_TOKENS.includes(investor.status)) return `the investor is ${investor.status}`;
+  if (change.action === 'add' && !investor.wallets.includes(change.wallet)) return "the wallet is no longer one of the investor's";
+  if (change.action === 'unfreeze' && investor.suspension?.kind === 'sanctions') return 'the investor has a sanctions suspension';
+  return undefined;
+}
 
 /** The first entry of each investor. */
 function distinctInvestors<T extends { intent: PendingIntent }>(entries: readonly T[]): T[] {

@@ -53,8 +53,9 @@ export class AuditLog {
    * writes: what the store could not write as planned (a concurrent writer took a slot, a key was
    * appended before) is appended one by one, so the outcome is the same as appending each in turn.
    */
-  async appendAll(events: readonly AuditEvent[]): Promise<void> {
-    for (const event of events) if (isReservedStream(event.stream)) throw new TypeError(`audit stream ${event.stream} is reserved for the audit log itself`);
+  async appendAll(all: readonly AuditEvent[]): Promise<void> {
+    for (const event of all) if (isReservedStream(event.stream)) throw new TypeError(`audit stream ${event.stream} is reserved for the audit log itself`);
+    const events = firstOfEachKey(all);
     if (!this.store.insertAll) return this.appendInTurn(events);
     const at = this.now().toISOString();
     const planned = await Promise.all(
@@ -75,6 +76,12 @@ export class AuditLog {
       }),
     );
   }
+}
+
+/** A later event with the key of an earlier one is a repeat: appending it would add nothing. */
+function firstOfEachKey(events: readonly AuditEvent[]): AuditEvent[] {
+  const keys = new Set<string>();
+  return events.filter(({ idempotencyKey }) => idempotencyKey === undefined || (!keys.has(idempotencyKey) && keys.add(idempotencyKey)));
 }
 
 function byStream(events: readonly AuditEvent[]): AuditEvent[][] {
