@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../domain/errors';
+import { ConflictError, TransientError } from '../../domain/errors';
+import { putIfAbsent } from './client';
 import type { Case, CaseQuery, CaseRepository, CaseStatus } from '../../domain/cases';
 
 /** The cases table's index by status, oldest first (see TABLES.cases in lambda/config/system.ts). */
@@ -13,15 +14,10 @@ export class DynamoCaseRepository implements CaseRepository {
   ) {}
 
   async openIfAbsent(candidate: Case): Promise<{ case: Case; opened: boolean }> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: candidate, ConditionExpression: 'attribute_not_exists(caseId)' }));
-      return { case: candidate, opened: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.get(candidate.caseId);
-      if (!existing) throw error;
-      return { case: existing, opened: false };
-    }
+    if (await putIfAbsent(this.client, this.tableName, { ...candidate }, 'caseId')) return { case: candidate, opened: true };
+    const existing = await this.get(candidate.caseId);
+    if (!existing) throw new TransientError(`case ${candidate.caseId} was there, then gone; retry`);
+    return { case: existing, opened: false };
   }
 
   async get(caseId: string): Promise<Case | undefined> {

@@ -1,5 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransientError } from '../../domain/errors';
+import { putIfAbsent } from './client';
 import type { KycEventStore, StoredKycEvent } from '../../domain/kyc/receive';
 
 export class DynamoKycEventStore implements KycEventStore {
@@ -9,15 +10,10 @@ export class DynamoKycEventStore implements KycEventStore {
   ) {}
 
   async storeOnce(event: StoredKycEvent): Promise<{ stored: boolean; event: StoredKycEvent }> {
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: event, ConditionExpression: 'attribute_not_exists(eventKey)' }));
-      return { stored: true, event };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const existing = await this.get(event.eventKey);
-      if (!existing) throw error;
-      return { stored: false, event: existing };
-    }
+    if (await putIfAbsent(this.client, this.tableName, { ...event }, 'eventKey')) return { stored: true, event };
+    const existing = await this.get(event.eventKey);
+    if (!existing) throw new TransientError(`KYC event ${event.eventKey} was there, then gone; retry`);
+    return { stored: false, event: existing };
   }
 
   async get(eventKey: string): Promise<StoredKycEvent | undefined> {

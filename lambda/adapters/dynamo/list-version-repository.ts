@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors';
+import { putIfAbsent } from './client';
 import type { ListVersionRecord, ListVersionRepository } from '../../domain/screening';
 
 /** The item that names the current version. */
@@ -27,11 +28,7 @@ export class DynamoListVersionRepository implements ListVersionRepository {
 
   async recordIfAbsent(record: ListVersionRecord): Promise<void> {
     const { id, ...rest } = record;
-    try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...rest, versionId: id }, ConditionExpression: 'attribute_not_exists(versionId)' }));
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await putIfAbsent(this.client, this.tableName, { ...rest, versionId: id }, 'versionId');
   }
 
   async promote(versionId: string, expectedCurrent: string | undefined): Promise<void> {

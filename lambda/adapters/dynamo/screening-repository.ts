@@ -1,6 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { TransientError } from '../../domain/errors';
 import type { ScreeningRecord, ScreeningRepository } from '../../domain/screening';
+import { putIfAbsent } from './client';
 
 const screeningKey = (listVersion: string, subjectHash: string) => `${listVersion}#${subjectHash}`;
 
@@ -12,21 +13,10 @@ export class DynamoScreeningRepository implements ScreeningRepository {
   ) {}
 
   async saveIfAbsent(record: ScreeningRecord): Promise<ScreeningRecord> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { ...record, screeningKey: screeningKey(record.listVersion, record.subjectHash) },
-          ConditionExpression: 'attribute_not_exists(screeningKey)',
-        }),
-      );
-      return record;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const stored = await this.find(record.investorId, record.listVersion, record.subjectHash);
-      if (!stored) throw error;
-      return stored;
-    }
+    if (await putIfAbsent(this.client, this.tableName, { ...record, screeningKey: screeningKey(record.listVersion, record.subjectHash) }, 'screeningKey')) return record;
+    const stored = await this.find(record.investorId, record.listVersion, record.subjectHash);
+    if (!stored) throw new TransientError(`the screening of investor ${record.investorId} was there, then gone; retry`);
+    return stored;
   }
 
   async find(investorId: string, listVersion: string, subjectHash: string): Promise<ScreeningRecord | undefined> {
