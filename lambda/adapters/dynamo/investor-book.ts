@@ -1,5 +1,6 @@
 import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InvestorBook } from '../../domain/screening';
+import { investorKey } from './investor-repository';
 
 /**
  * Every investor id, a page at a time, by a scan of the investors table (investor items only, not
@@ -19,7 +20,7 @@ export class DynamoInvestorBook implements InvestorBook {
           TableName: this.tableName,
           FilterExpression: 'begins_with(pk, :investor)',
           ProjectionExpression: 'investorId',
-          ExpressionAttributeValues: { ':investor': 'INVESTOR#' },
+          ExpressionAttributeValues: { ':investor': investorKey('') },
           ExclusiveStartKey: startKey,
         }),
       );

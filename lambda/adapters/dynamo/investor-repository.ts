@@ -3,7 +3,7 @@ import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoD
 import { ConflictError } from '../../domain/errors';
 import type { Claims, Investor, InvestorRepository } from '../../domain/investors';
 
-const investorKey = (investorId: string) => `INVESTOR#${investorId}`;
+export const investorKey = (investorId: string) => `INVESTOR#${investorId}`;
 const externalKey = (externalId: string) => `EXTERNAL#${externalId}`;
 const walletKey = (wallet: string) => `WALLET#${wallet.toLowerCase()}`;
 const kycKey = (vendor: string, applicantId: string) => `KYC#${vendor}#${applicantId}`;
