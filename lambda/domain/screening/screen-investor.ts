@@ -1,11 +1,11 @@
 import type { AllowlistRequests, RegistryTarget } from '../allowlist/change';
 import { stateChange, type AuditLog } from '../audit';
-import { openCase, type CaseRepository, type OpenCaseRequest } from '../cases';
+import { clearsMatch, openCase, type Case, type CaseRepository, type OpenCaseRequest } from '../cases';
 import { NotFoundError } from '../errors';
 import { MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
 import type { ScreeningRecord, ScreeningRepository } from './ports';
 import type { ScreeningMatch, Screener, ScreeningSubject } from './screener';
-import { effectiveVerdict, matchCaseKey, unclearedMatches } from './standing';
+import { effectiveVerdict, matchCaseKey } from './standing';
 import { subjectHashOf, subjectOf } from './subject';
 import { normaliseWallet } from './wallets';
 
@@ -96,8 +96,10 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     record = await deps.screenings.saveIfAbsent(candidate);
   }
 
-  const caseIds = await openCases(deps, investor, subject, subjectHash, record);
-  const uncleared = record.matches.length > 0 ? await unclearedMatches(deps.cases, record) : [];
+  // Opening returns the stored case of each hit: those officers cleared are set aside without reading them again.
+  const cases = await openCases(deps, investor, subject, subjectHash, record);
+  const caseIds = cases.map((opened) => opened.caseId);
+  const uncleared = record.matches.filter((_, index) => !clearsMatch(cases[index]));
   const verdict = effectiveVerdict(uncleared);
 
   if (verdict === 'block') return block(deps, investor, record, uncleared, caseIds, now);
@@ -123,14 +125,13 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
 }
 
 /** One case per matched entry (and per wallet hit); opening is idempotent, so a resumed run re-opens nothing. */
-async function openCases(deps: ScreenInvestorDeps, investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord): Promise<string[]> {
-  const caseIds: string[] = [];
+async function openCases(deps: ScreenInvestorDeps, investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord): Promise<Case[]> {
+  const cases: Case[] = [];
   for (const match of record.matches) {
     const request = caseRequestFor(investor, subject, subjectHash, record, match);
-    const { case: opened } = await openCase({ cases: deps.cases, audit: deps.audit, now: deps.now }, request, deps.actor);
-    caseIds.push(opened.caseId);
+    cases.push((await openCase({ cases: deps.cases, audit: deps.audit, now: deps.now }, request, deps.actor)).case);
   }
-  return caseIds;
+  return cases;
 }
 
 function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord, match: ScreeningMatch): OpenCaseRequest {
