@@ -1,5 +1,5 @@
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../domain/errors';
@@ -49,12 +49,8 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
     const collect = (items: Item[]) => items.forEach((item) => (item.at as string) > after && (item.at as string) <= upTo && streams.add(item.stream as string));
     if (after === '') {
       // The first checkpoint: everything so far, read from the sparse day index (records only).
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await this.client.send(new ScanCommand({ TableName: this.tableName, IndexName: AUDIT_INDEXES.byDay, ProjectionExpression: '#s, #at', ExpressionAttributeNames: { '#s': 'stream', '#at': 'at' }, ExclusiveStartKey }));
-        collect(page.Items ?? []);
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const pages = paginateScan({ client: this.client }, { TableName: this.tableName, IndexName: AUDIT_INDEXES.byDay, ProjectionExpression: '#s, #at', ExpressionAttributeNames: { '#s': 'stream', '#at': 'at' } });
+      for await (const page of pages) collect(page.Items ?? []);
       return [...streams];
     }
     for (const day of daysBetween(dayOf(after), dayOf(upTo))) {
@@ -234,12 +230,7 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
   }
 
   private async *pages(input: Omit<QueryCommandInput, 'TableName'>): AsyncIterable<Item[]> {
-    let ExclusiveStartKey: Item | undefined;
-    do {
-      const page = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, ExclusiveStartKey }));
-      yield page.Items ?? [];
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    for await (const page of paginateQuery({ client: this.client }, { TableName: this.tableName, ...input })) yield page.Items ?? [];
   }
 
   /** Scan segments read side by side; pages are yielded as they arrive. */
@@ -249,13 +240,10 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
     let failure: unknown;
     let running = SCAN_SEGMENTS;
     const segment = async (Segment: number) => {
-      let ExclusiveStartKey: Item | undefined;
-      do {
-        const page = await this.client.send(new ScanCommand({ TableName: this.tableName, Segment, TotalSegments: SCAN_SEGMENTS, ExclusiveStartKey, ConsistentRead: true }));
+      for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, Segment, TotalSegments: SCAN_SEGMENTS, ConsistentRead: true })) {
         ready.push(page.Items ?? []);
         wake?.();
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      }
     };
     for (let index = 0; index < SCAN_SEGMENTS; index++) {
       segment(index)

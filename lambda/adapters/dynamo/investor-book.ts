@@ -1,4 +1,4 @@
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { InvestorBook } from '../../domain/screening';
 import { investorKey } from './investor-repository';
 
@@ -13,20 +13,10 @@ export class DynamoInvestorBook implements InvestorBook {
   ) {}
 
   async *investorIds(): AsyncIterable<readonly string[]> {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :investor)',
-          ProjectionExpression: 'investorId',
-          ExpressionAttributeValues: { ':investor': investorKey('') },
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateScan({ client: this.client }, { TableName: this.tableName, FilterExpression: 'begins_with(pk, :investor)', ProjectionExpression: 'investorId', ExpressionAttributeValues: { ':investor': investorKey('') } });
+    for await (const page of pages) {
       const ids = (page.Items ?? []).map((item) => item.investorId as string);
       if (ids.length > 0) yield ids;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
   }
 }

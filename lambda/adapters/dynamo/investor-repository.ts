@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, ScanCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../domain/errors';
 import type { Claims, Investor, InvestorRepository } from '../../domain/investors';
 
@@ -102,29 +102,20 @@ export class DynamoInvestorRepository implements InvestorRepository {
     return investor as Investor;
   }
 
-  async *kycExpiringBefore(at: string): AsyncIterable<Investor> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(pk, :prefix) AND kyc.expiresAt < :at',
-          ExpressionAttributeValues: { ':prefix': investorKey(''), ':at': at },
-          ExclusiveStartKey,
-        }),
-      );
-      for (const { pk: _pk, ...investor } of page.Items ?? []) yield investor as Investor;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+  kycExpiringBefore(at: string): AsyncIterable<Investor> {
+    return this.scan('kyc.expiresAt < :at', { ':at': at });
   }
 
   /** Every investor, page by page (a full scan: for the scheduled reconciliation only). */
-  async *all(): AsyncIterable<Investor> {
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(new ScanCommand({ TableName: this.tableName, FilterExpression: 'begins_with(pk, :prefix)', ExpressionAttributeValues: { ':prefix': investorKey('') }, ExclusiveStartKey }));
+  all(): AsyncIterable<Investor> {
+    return this.scan();
+  }
+
+  /** Investor items (not the claim items beside them), optionally filtered further. */
+  private async *scan(filter?: string, values: Record<string, unknown> = {}): AsyncIterable<Investor> {
+    const FilterExpression = `begins_with(pk, :prefix)${filter ? ` AND ${filter}` : ''}`;
+    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, FilterExpression, ExpressionAttributeValues: { ':prefix': investorKey(''), ...values } })) {
       for (const { pk: _pk, ...investor } of page.Items ?? []) yield investor as Investor;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
+    }
   }
 }

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../../domain/errors';
 import type { ScreeningRecord, ScreeningRepository } from '../../domain/screening';
 import { putIfAbsent } from './client';
@@ -27,23 +27,13 @@ export class DynamoScreeningRepository implements ScreeningRepository {
   /** An investor has one item per list version they were screened against: few enough to read all. */
   async latest(investorId: string): Promise<ScreeningRecord | undefined> {
     let latest: ScreeningRecord | undefined;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'investorId = :id',
-          ExpressionAttributeValues: { ':id': investorId },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
+    const pages = paginateQuery({ client: this.client }, { TableName: this.tableName, KeyConditionExpression: 'investorId = :id', ExpressionAttributeValues: { ':id': investorId }, ConsistentRead: true });
+    for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const record = withoutKey(item);
         if (!latest || record.screenedAt > latest.screenedAt) latest = record;
       }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    }
     return latest;
   }
 }
