@@ -14,14 +14,11 @@ const deps = {
   kycValidityDays: readPositiveIntSetting('kycValidityDays'),
   actor: 'system:kyc-worker',
 };
-// Re-read with the secrets cache (5 minutes), so fixed credentials take effect without a cold start.
-const VENDOR_API_REFRESH_MS = 5 * 60_000;
-let apis: { get: Awaited<ReturnType<typeof vendorApis>>; readAt: number } | undefined;
 
 export const handler = sqsHandler('standard', async (record) => {
   const { eventKey } = messageSchema.parse(JSON.parse(record.body));
-  if (!apis || Date.now() - apis.readAt > VENDOR_API_REFRESH_MS) apis = { get: await vendorApis(), readAt: Date.now() };
-  const outcome = await applyKycEvent({ ...deps, vendorApi: apis.get }, eventKey);
+  // Read per record: the secrets adapter caches for 5 minutes, so fixed credentials arrive without a cold start.
+  const outcome = await applyKycEvent({ ...deps, vendorApi: await vendorApis() }, eventKey);
   logger.info('kyc event handled', { messageId: record.messageId, eventKey, outcome });
   // Verdicts in one batch are often about the same investor (a vendor's GREEN then RED): in order, not racing.
 }, { inParallel: false });
