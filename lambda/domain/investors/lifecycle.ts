@@ -31,15 +31,21 @@ export interface StatusChange {
 
 export const streamOf = (investorId: string) => `investor#${investorId}`;
 
-/** The same change for the given wallets on every registry; FIFO de-duplication makes repeats free. */
+/**
+ * The same change for the given wallets on every registry; FIFO de-duplication makes repeats free.
+ * Registries are separate FIFO groups, so they are asked side by side; within one, in order (a
+ * sanctions hit's freeze must come before its remove).
+ */
 export async function requestAllowlistChanges(deps: Pick<LifecycleDeps, 'allowlist' | 'registries'>, investor: Investor, actions: readonly AllowlistAction[], wallets: readonly string[] = investor.wallets): Promise<void> {
-  for (const registry of deps.registries) {
-    for (const wallet of wallets) {
-      for (const action of actions) {
-        await deps.allowlist.request({ action, investorId: investor.investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
+  await Promise.all(
+    deps.registries.map(async (registry) => {
+      for (const wallet of wallets) {
+        for (const action of actions) {
+          await deps.allowlist.request({ action, investorId: investor.investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
+        }
       }
-    }
-  }
+    }),
+  );
 }
 
 /**
