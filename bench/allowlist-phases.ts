@@ -1,5 +1,5 @@
-import type { AllowlistWorker } from '../lambda/handlers/shared/allowlist';
-import type { FlushDeps, RegistryTarget } from '../lambda/domain/allowlist';
+import type { AllowlistWorker } from '../lambda/functions/allowlist-worker/root';
+import type { FlushDeps, RegistryTarget } from '../lambda/modules/allowlist';
 
 /** Where a flush spends its time: each port call of the worker falls in one phase. */
 const PHASE_OF: Readonly<Record<string, string>> = {

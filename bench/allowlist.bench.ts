@@ -11,13 +11,13 @@ import { localChainEnv } from '../bin/local/local-chains';
 import { provision } from '../bin/local/provision';
 import { startDynamoDbLocal, startFauxqs, startHardhatNode, type LocalService } from '../bin/local/services';
 import { QueuePoller, type SqsLambda } from '../bin/local/sqs-poller';
-import { IDENTITY_REGISTRY_ABI } from '../lambda/adapters/chain/abi';
-import { DynamoAllowlistJournal } from '../lambda/adapters/dynamo/allowlist-journal';
-import { documentClient } from '../lambda/adapters/dynamo/client';
-import { DynamoInvestorRepository } from '../lambda/adapters/dynamo/investor-repository';
-import { sqsClient } from '../lambda/adapters/sqs/client';
+import { IDENTITY_REGISTRY_ABI } from '../lambda/modules/allowlist/adapters/abi';
+import { DynamoAllowlistJournal } from '../lambda/modules/allowlist/adapters/dynamo-allowlist-journal';
+import { documentClient } from '../lambda/platform/aws/dynamo';
+import { DynamoInvestorRepository } from '../lambda/modules/investors/adapters/dynamo-investor-repository';
+import { sqsClient } from '../lambda/platform/aws/sqs';
 import { ENV, QUEUES, TABLES } from '../lambda/config/system';
-import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/domain/allowlist';
+import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/modules/allowlist';
 import { PhaseClock } from './allowlist-phases';
 import type { Benchmark } from './benchmarks';
 
@@ -65,7 +65,7 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   }
 
   // Loaded after the log level is set: the handlers' logger reads it once, at import.
-  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/handlers/shared/allowlist.js');
+  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/functions/allowlist-worker/root.js');
   const clock = new PhaseClock();
   const handler = allowlistHandler(
     createAllowlistWorker({ env }).then((worker) => clock.instrument(worker)),

@@ -6,8 +6,8 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableInput } from '../bin/local/provision';
 import { startDynamoDbLocal } from '../bin/local/services';
-import { DynamoAuditStore } from '../lambda/adapters/dynamo/audit-store';
-import { LocalKeySigner } from '../lambda/adapters/signing/audit-signer';
+import { DynamoAuditStore } from '../lambda/modules/audit/adapters/dynamo-audit-store';
+import { LocalKeySigner } from '../lambda/modules/audit/adapters/audit-signer';
 import { TABLES } from '../lambda/config/system';
 import {
   AuditLog,
@@ -22,7 +22,7 @@ import {
   type CheckpointBody,
   type CheckpointRange,
   type Coverage,
-} from '../lambda/domain/audit';
+} from '../lambda/modules/audit';
 import type { Benchmark } from './benchmarks';
 
 const APPENDS = 2000;

@@ -10,9 +10,9 @@ import { lambdaContext } from '../bin/local/lambda-context';
 import { provision } from '../bin/local/provision';
 import { startDynamoDbLocal, startFauxqs, type LocalService } from '../bin/local/services';
 import { kycPayload } from '../bin/local/vendor-simulator/payloads';
-import { sqsClient } from '../lambda/adapters/sqs/client';
+import { sqsClient } from '../lambda/platform/aws/sqs';
 import { ENV } from '../lambda/config/system';
-import { signWebhook, type KycVendor } from '../lambda/domain/kyc/signatures';
+import { signWebhook, type KycVendor } from '../lambda/modules/kyc/signatures';
 import type { Benchmark } from './benchmarks';
 
 const DELIVERIES = 1000;
@@ -106,7 +106,7 @@ export const kycWebhookBenchmark: Benchmark = {
       Object.assign(process.env, resources, kycLocalEnv({ sumsub: 'http://127.0.0.1:9/sumsub', onfido: 'http://127.0.0.1:9/onfido' }));
       // Loaded after the environment is set, as Lambda loads it.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { handler } = require('../lambda/handlers/kyc-webhook') as { handler: HttpLambda };
+      const { handler } = require('../lambda/functions/kyc-webhook/handler') as { handler: HttpLambda };
       await handler(event('persona', '{}', {}), lambdaContext('kycWebhook', 5, 256)); // cold start: secrets, clients
       await run(handler, 'one at a time', 0, 1);
       await run(handler, '8 concurrent', DELIVERIES, 8);

@@ -2,7 +2,7 @@ import type { Benchmark } from './benchmarks';
 import { evaluate } from './screening/evaluate';
 import { loadList } from './screening/fixtures';
 import { buildLabelledSet } from './screening/labelled-set';
-import { ScreeningEngine } from '../lambda/domain/screening';
+import { ScreeningEngine } from '../lambda/modules/screening';
 
 const percent = (part: number, whole: number) => `${((100 * part) / whole).toFixed(2)}%`;
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { readListFolder } from '../../lambda/adapters/files/list-folder';
-import { parsePublication, type SanctionsList } from '../../lambda/domain/screening';
+import { readListFolder } from '../../lambda/modules/screening/adapters/list-folder';
+import { parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
 /** shared/data beside the repository (see shared/data/ofac/PROVENANCE.md). */
 export const OFAC_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'ofac');

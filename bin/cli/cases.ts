@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, DISPOSITIONS, type CaseSummary, type CaseView } from '../../lambda/domain/cases';
+import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, DISPOSITIONS, type CaseSummary, type CaseView } from '../../lambda/modules/cases';
 import { CliError, emit } from './output';
 import { apiTarget, callApi, withApiOptions } from './session';
 

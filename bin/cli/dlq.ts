@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { DeadLetterQueue } from '../../lambda/adapters/sqs/allowlist-queue';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { DeadLetterQueue } from '../../lambda/modules/allowlist/adapters/sqs-allowlist-queue';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { QUEUES } from '../../lambda/config/system';
 import { CliError, emit } from './output';
 import { progressBar } from './progress';

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { KYC_VERDICTS } from '../../lambda/domain/kyc/events';
-import { KYC_VENDORS } from '../../lambda/domain/kyc/signatures';
+import { KYC_VERDICTS } from '../../lambda/modules/kyc/events';
+import { KYC_VENDORS } from '../../lambda/modules/kyc/signatures';
 import { CliError, emit } from './output';
 import { readLocalSession } from './session';
 

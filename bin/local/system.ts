@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, SETTINGS, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
 import { auditLocalEnv, startAuditCheckpoints } from './audit';

@@ -256,7 +256,7 @@ export type SettingName = keyof typeof SETTINGS;
 
 export const FUNCTIONS = {
   investorsApi: {
-    entry: 'lambda/handlers/investors-api.ts',
+    entry: 'lambda/functions/investors-api/handler.ts',
     description: 'Fund portal and operators: register investors, their KYC applicant and wallets; suspend, reinstate, offboard',
     memorySize: 512,
     timeoutSeconds: 10,
@@ -267,7 +267,7 @@ export const FUNCTIONS = {
     settings: ['blockedCountries'],
   },
   kycWebhook: {
-    entry: 'lambda/handlers/kyc-webhook.ts',
+    entry: 'lambda/functions/kyc-webhook/handler.ts',
     description: 'KYC vendors\' webhooks: signature on the raw body, replay window, schema, stored once, handed to the KYC worker',
     memorySize: 512,
     // Vendors give us five seconds; the webhook only verifies, stores and hands over.
@@ -277,7 +277,7 @@ export const FUNCTIONS = {
     secrets: ['kycWebhookSecrets'],
   },
   kycWorker: {
-    entry: 'lambda/handlers/kyc-worker.ts',
+    entry: 'lambda/functions/kyc-worker/handler.ts',
     description: 'Applies stored KYC verdicts to the investor lifecycle, in the vendor\'s order',
     memorySize: 512,
     timeoutSeconds: 30,
@@ -289,7 +289,7 @@ export const FUNCTIONS = {
     settings: ['kycValidityDays'],
   },
   kycExpiry: {
-    entry: 'lambda/handlers/kyc-expiry.ts',
+    entry: 'lambda/functions/kyc-expiry/handler.ts',
     description: 'Daily re-KYC sweep: approvals past their validity are revoked until the investor passes KYC again',
     memorySize: 512,
     timeoutSeconds: 300,
@@ -299,7 +299,7 @@ export const FUNCTIONS = {
     readsChains: true,
   },
   screeningWorker: {
-    entry: 'lambda/handlers/screening-worker.ts',
+    entry: 'lambda/functions/screening-worker/handler.ts',
     description: 'Screens investors against the sanctions list and routes the outcome',
     memorySize: 1024,
     timeoutSeconds: 50,
@@ -310,7 +310,7 @@ export const FUNCTIONS = {
     readsChains: true,
   },
   sanctionsRefresh: {
-    entry: 'lambda/handlers/sanctions-refresh.ts',
+    entry: 'lambda/functions/sanctions-refresh/handler.ts',
     description: "Fetches OFAC's SDN list, records a new version with its diff and snapshot, and queues the book for re-screening",
     // SDN_ADVANCED.XML is over 100 MB: held once as bytes, parsed as a stream.
     memorySize: 3008,
@@ -321,7 +321,7 @@ export const FUNCTIONS = {
     schedule: 'rate(1 hour)',
   },
   allowlistWorker: {
-    entry: 'lambda/handlers/allowlist-worker.ts',
+    entry: 'lambda/functions/allowlist-worker/handler.ts',
     description: 'Applies allowlist changes to the ERC-3643 identity registry',
     memorySize: 512,
     timeoutSeconds: 100,
@@ -335,7 +335,7 @@ export const FUNCTIONS = {
     secrets: ['chainRpcUrls'],
   },
   allowlistReconciler: {
-    entry: 'lambda/handlers/allowlist-reconciler.ts',
+    entry: 'lambda/functions/allowlist-reconciler/handler.ts',
     description: 'Compares the ERC-3643 registries with the investors and opens a case for any drift',
     memorySize: 512,
     timeoutSeconds: 300,
@@ -347,7 +347,7 @@ export const FUNCTIONS = {
     secrets: ['chainRpcUrls'],
   },
   casesApi: {
-    entry: 'lambda/handlers/cases-api.ts',
+    entry: 'lambda/functions/cases-api/handler.ts',
     description: 'Compliance officers\' review queue: list, claim, decide and (four-eyes) approve cases; the approved decision\'s effects on the investor',
     memorySize: 512,
     timeoutSeconds: 15,
@@ -357,7 +357,7 @@ export const FUNCTIONS = {
     settings: ['caseSlaHours'],
   },
   auditApi: {
-    entry: 'lambda/handlers/audit-api.ts',
+    entry: 'lambda/functions/audit-api/handler.ts',
     description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
     memorySize: 1024,
     timeoutSeconds: 29,
@@ -366,7 +366,7 @@ export const FUNCTIONS = {
     kmsKeys: ['auditSigner'],
   },
   auditCheckpoint: {
-    entry: 'lambda/handlers/audit-checkpoint.ts',
+    entry: 'lambda/functions/audit-checkpoint/handler.ts',
     description: 'Seals the audit records since the last checkpoint under a signed Merkle root',
     memorySize: 1024,
     timeoutSeconds: 300,

@@ -1,5 +1,5 @@
 import { Wallet } from 'ethers';
-import { verifyExport, type AuditRecord, type ExportManifest, type VerifyReport } from '../../lambda/domain/audit';
+import { verifyExport, type AuditRecord, type ExportManifest, type VerifyReport } from '../../lambda/modules/audit';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 
 const system = runningSystem();

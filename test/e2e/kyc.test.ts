@@ -1,8 +1,8 @@
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { readFileSync } from 'node:fs';
-import { IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
-import type { AuditRecord } from '../../lambda/domain/audit';
-import { signWebhook, type KycVendor } from '../../lambda/domain/kyc/signatures';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters/abi';
+import type { AuditRecord } from '../../lambda/modules/audit';
+import { signWebhook, type KycVendor } from '../../lambda/modules/kyc/signatures';
 import { LOCAL_KYC_CREDENTIALS } from '../../bin/local/kyc';
 import { kycPayload } from '../../bin/local/vendor-simulator/payloads';
 import { api, eventually, kycDecide, personOf, registerWithKyc, runningSystem } from '../helpers/e2e-system';

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
-import { IDENTITY_REGISTRY_ABI } from '../../lambda/adapters/chain/abi';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters/abi';
 import { TABLES } from '../../lambda/config/system';
-import { GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/domain/audit';
+import { GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/modules/audit';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 
 const system = runningSystem();

@@ -1,5 +1,5 @@
-import { LocalKeySigner } from '../../lambda/adapters/signing/audit-signer';
-import { GENESIS_HASH, nextRecord, sealCheckpoint, type AuditRecord, type CheckpointBody, type CheckpointRange } from '../../lambda/domain/audit';
+import { LocalKeySigner } from '../../lambda/modules/audit/adapters/audit-signer';
+import { GENESIS_HASH, nextRecord, sealCheckpoint, type AuditRecord, type CheckpointBody, type CheckpointRange } from '../../lambda/modules/audit';
 
 /** Hash-chained records for `streams` streams, `perStream` each, times one second apart. */
 export function chains(streams: number, perStream: number, start = Date.parse('2026-01-01T00:00:00.000Z')): AuditRecord[] {

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { DeployedSuite } from '../../bin/local/chain-deploy';
 import { provision } from '../../bin/local/provision';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
 
 export const TEST_CHAIN_ID = 31337;
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { readListFolder } from '../../lambda/adapters/files/list-folder';
-import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/domain/screening';
+import { readListFolder } from '../../lambda/modules/screening/adapters/list-folder';
+import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
 /** shared/data/ofac beside the repository (CI clones the repo with shared/ next to it). */
 export const OFAC_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'ofac');

@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { ReceiveMessageCommand, DeleteMessageCommand } from '@aws-sdk/client-sqs';
 import { ulid } from 'ulid';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
-import { DynamoCaseRepository } from '../../lambda/adapters/dynamo/case-repository';
-import { DynamoInvestorBook } from '../../lambda/adapters/dynamo/investor-book';
-import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
-import { DynamoListVersionRepository } from '../../lambda/adapters/dynamo/list-version-repository';
-import { DynamoScreeningRepository } from '../../lambda/adapters/dynamo/screening-repository';
-import { S3SnapshotStore } from '../../lambda/adapters/s3/snapshot-store';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
-import { SqsAllowlistRequests, SqsRescreenRequests } from '../../lambda/adapters/sqs/requests';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
+import { DynamoCaseRepository } from '../../lambda/modules/cases/adapters/dynamo-case-repository';
+import { DynamoInvestorBook } from '../../lambda/modules/screening/adapters/dynamo-investor-book';
+import { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters/dynamo-investor-repository';
+import { DynamoListVersionRepository } from '../../lambda/modules/screening/adapters/dynamo-list-version-repository';
+import { DynamoScreeningRepository } from '../../lambda/modules/screening/adapters/dynamo-screening-repository';
+import { S3SnapshotStore } from '../../lambda/modules/screening/adapters/s3-snapshot-store';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
+import { SqsAllowlistRequests, SqsRescreenRequests } from '../../lambda/modules/investors/adapters/sqs-requests';
 import { BUCKETS, QUEUES, TABLES } from '../../lambda/config/system';
-import { AuditLog } from '../../lambda/domain/audit';
-import type { Investor } from '../../lambda/domain/investors';
-import { CurrentListCache } from '../../lambda/domain/screening';
+import { AuditLog } from '../../lambda/modules/audit';
+import type { Investor } from '../../lambda/modules/investors';
+import { CurrentListCache } from '../../lambda/modules/screening';
 import { awsClients, provisionFresh } from './local-env';
 
 /** The screening side of the system on DynamoDB Local and fauxqs (SQS + S3), with fresh resources per call. */

@@ -1,6 +1,6 @@
 import { API_SCOPE_SERVER, MACHINE_ROLES, ROLES, ROUTES, type Role } from '../../lambda/config/system';
-import { ForbiddenError } from '../../lambda/domain/errors';
-import { authorize } from '../../lambda/handlers/shared/http';
+import { ForbiddenError } from '../../lambda/shared/errors';
+import { authorize } from '../../lambda/platform/http';
 import { httpEvent } from '../helpers/events';
 import { logicalId, pascal, synthesize } from '../helpers/infra';
 

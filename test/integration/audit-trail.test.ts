@@ -2,11 +2,11 @@ import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { DynamoAuditRecords } from '../../lambda/adapters/dynamo/audit-reader';
-import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { S3CheckpointBodies, S3ExportDelivery } from '../../lambda/adapters/s3/audit-buckets';
-import { s3Client } from '../../lambda/adapters/s3/client';
+import { DynamoAuditRecords } from '../../lambda/modules/audit/adapters/dynamo-audit-records';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters/s3-audit-buckets';
+import { s3Client } from '../../lambda/platform/aws/s3';
 import { BUCKETS, TABLES } from '../../lambda/config/system';
 import {
   AuditLog,
@@ -21,8 +21,8 @@ import {
   type AuditRecord,
   type CheckpointEntry,
   type ExportManifest,
-} from '../../lambda/domain/audit';
-import { ValidationError } from '../../lambda/domain/errors';
+} from '../../lambda/modules/audit';
+import { ValidationError } from '../../lambda/shared/errors';
 import { testSigner } from '../helpers/audit-fixtures';
 import { awsClients, provisionFresh } from '../helpers/local-env';
 

@@ -1,11 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
-import { DynamoCaseRepository } from '../../lambda/adapters/dynamo/case-repository';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
+import { DynamoCaseRepository } from '../../lambda/modules/cases/adapters/dynamo-case-repository';
 import { TABLES } from '../../lambda/config/system';
-import { AuditLog } from '../../lambda/domain/audit';
-import { openCase, type OpenCaseRequest } from '../../lambda/domain/cases';
+import { AuditLog } from '../../lambda/modules/audit';
+import { openCase, type OpenCaseRequest } from '../../lambda/modules/cases';
 import { provisionFresh } from '../helpers/local-env';
 
 let env: Record<string, string>;

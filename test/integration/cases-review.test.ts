@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { FolderListSource } from '../../lambda/adapters/ofac/sources';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
-import { SqsScreeningRequests } from '../../lambda/adapters/sqs/requests';
-import type { AuditRecord } from '../../lambda/domain/audit';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { FolderListSource } from '../../lambda/modules/screening/adapters/list-sources';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
+import { SqsScreeningRequests } from '../../lambda/modules/investors/adapters/sqs-requests';
+import type { AuditRecord } from '../../lambda/modules/audit';
 import {
   UnprocessableDecisionError,
   applyCaseEffects,
@@ -23,10 +23,10 @@ import {
   type ApprovalDeps,
   type Case,
   type Officer,
-} from '../../lambda/domain/cases';
-import { ConflictError, ForbiddenError } from '../../lambda/domain/errors';
-import { addWallet, reinstateInvestor, suspendInvestor, transition, type Investor } from '../../lambda/domain/investors';
-import { refreshSanctionsList, screenInvestor, screeningStanding, type ScreenInvestorDeps } from '../../lambda/domain/screening';
+} from '../../lambda/modules/cases';
+import { ConflictError, ForbiddenError } from '../../lambda/shared/errors';
+import { addWallet, reinstateInvestor, suspendInvestor, transition, type Investor } from '../../lambda/modules/investors';
+import { refreshSanctionsList, screenInvestor, screeningStanding, type ScreenInvestorDeps } from '../../lambda/modules/screening';
 import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 

@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { DynamoAuditRecords } from '../../lambda/adapters/dynamo/audit-reader';
-import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
-import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { DynamoAuditRecords } from '../../lambda/modules/audit/adapters/dynamo-audit-records';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
+import { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters/dynamo-investor-repository';
 import { TABLES } from '../../lambda/config/system';
-import { AuditLog, GENESIS_HASH, hashOf, nextRecord, type AuditRecord } from '../../lambda/domain/audit';
-import { ConflictError } from '../../lambda/domain/errors';
-import { registrationSchema, type Investor } from '../../lambda/domain/investors';
+import { AuditLog, GENESIS_HASH, hashOf, nextRecord, type AuditRecord } from '../../lambda/modules/audit';
+import { ConflictError } from '../../lambda/shared/errors';
+import { registrationSchema, type Investor } from '../../lambda/modules/investors';
 import { provisionFresh } from '../helpers/local-env';
 
 let env: Record<string, string>;

@@ -9,20 +9,20 @@ import { toSqsRecord } from '../../bin/local/sqs-poller';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { VendorSimulator } from '../../bin/local/vendor-simulator/server';
 import { kycPayload } from '../../bin/local/vendor-simulator/payloads';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters/dynamo-investor-repository';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { ENV, QUEUES, TABLES } from '../../lambda/config/system';
-import type { Investor } from '../../lambda/domain/investors';
-import { KYC_VENDORS, signWebhook, type KycVendor } from '../../lambda/domain/kyc/signatures';
+import type { Investor } from '../../lambda/modules/investors';
+import { KYC_VENDORS, signWebhook, type KycVendor } from '../../lambda/modules/kyc/signatures';
 import { httpEvent } from '../helpers/events';
 import { deployedSuite, provisionFresh } from '../helpers/local-env';
 import { drain } from '../helpers/screening-system';
-import { DynamoAuditStore } from '../../lambda/adapters/dynamo/audit-store';
-import { DynamoKycEventStore } from '../../lambda/adapters/dynamo/kyc-event-store';
-import { SqsKycEventQueue } from '../../lambda/adapters/sqs/requests';
-import { AuditLog } from '../../lambda/domain/audit';
-import { receiveKycWebhook, type WebhookRejection } from '../../lambda/domain/kyc/receive';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
+import { DynamoKycEventStore } from '../../lambda/modules/kyc/adapters/dynamo-kyc-event-store';
+import { SqsKycEventQueue } from '../../lambda/modules/investors/adapters/sqs-requests';
+import { AuditLog } from '../../lambda/modules/audit';
+import { receiveKycWebhook, type WebhookRejection } from '../../lambda/modules/kyc/receive';
 
 type HttpLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -45,10 +45,10 @@ beforeAll(async () => {
     KYC_VALIDITY_DAYS: '365',
   });
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the environment is set */
-  webhook = (require('../../lambda/handlers/kyc-webhook') as typeof import('../../lambda/handlers/kyc-webhook')).handler as unknown as HttpLambda;
-  investorsApi = (require('../../lambda/handlers/investors-api') as typeof import('../../lambda/handlers/investors-api')).handler as unknown as HttpLambda;
-  worker = (require('../../lambda/handlers/kyc-worker') as typeof import('../../lambda/handlers/kyc-worker')).handler as unknown as typeof worker;
-  expiry = (require('../../lambda/handlers/kyc-expiry') as typeof import('../../lambda/handlers/kyc-expiry')).handler;
+  webhook = (require('../../lambda/functions/kyc-webhook/handler') as typeof import('../../lambda/functions/kyc-webhook/handler')).handler as unknown as HttpLambda;
+  investorsApi = (require('../../lambda/functions/investors-api/handler') as typeof import('../../lambda/functions/investors-api/handler')).handler as unknown as HttpLambda;
+  worker = (require('../../lambda/functions/kyc-worker/handler') as typeof import('../../lambda/functions/kyc-worker/handler')).handler as unknown as typeof worker;
+  expiry = (require('../../lambda/functions/kyc-expiry/handler') as typeof import('../../lambda/functions/kyc-expiry/handler')).handler;
   /* eslint-enable @typescript-eslint/no-require-imports */
   investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
 });

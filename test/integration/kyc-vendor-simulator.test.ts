@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { VendorSimulator, type SimulatorCredentials } from '../../bin/local/vendor-simulator/server';
-import { OnfidoApi } from '../../lambda/adapters/kyc-vendors/onfido';
-import { SumsubApi } from '../../lambda/adapters/kyc-vendors/sumsub';
+import { OnfidoApi } from '../../lambda/modules/kyc/adapters/onfido-api';
+import { SumsubApi } from '../../lambda/modules/kyc/adapters/sumsub-api';
 import { ConfigurationError } from '../../lambda/config/env';
-import { NotFoundError } from '../../lambda/domain/errors';
-import { normaliseKycEvent } from '../../lambda/domain/kyc/events';
-import { KYC_VENDORS, lowerCaseHeaders, verifyWebhookSignature, type KycVendor } from '../../lambda/domain/kyc/signatures';
+import { NotFoundError } from '../../lambda/shared/errors';
+import { normaliseKycEvent } from '../../lambda/modules/kyc/events';
+import { KYC_VENDORS, lowerCaseHeaders, verifyWebhookSignature, type KycVendor } from '../../lambda/modules/kyc/signatures';
 
 const credentials: SimulatorCredentials = {
   webhookSecrets: { sumsub: 'sumsub-secret', onfido: 'onfido-token', persona: 'wbhsec_persona', veriff: 'veriff-secret', 'standard-webhooks': `whsec_${Buffer.from('s'.repeat(32)).toString('base64')}` },

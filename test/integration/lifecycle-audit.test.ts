@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import type { DynamoInvestorRepository } from '../../lambda/adapters/dynamo/investor-repository';
-import type { AuditRecord } from '../../lambda/domain/audit';
-import { ConflictError } from '../../lambda/domain/errors';
-import { changeStatus, type InvestorRepository } from '../../lambda/domain/investors';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import type { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters/dynamo-investor-repository';
+import type { AuditRecord } from '../../lambda/modules/audit';
+import { ConflictError } from '../../lambda/shared/errors';
+import { changeStatus, type InvestorRepository } from '../../lambda/modules/investors';
 import { screeningSystem, storedInvestor } from '../helpers/screening-system';
 
 const REGISTRIES = [{ chainId: 31337, identityRegistry: '0x00000000000000000000000000000000000000aa' }];

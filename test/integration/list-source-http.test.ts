@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpListSource } from '../../lambda/adapters/ofac/sources';
-import { TransientError } from '../../lambda/domain/errors';
-import { refreshSanctionsList } from '../../lambda/domain/screening';
+import { HttpListSource } from '../../lambda/modules/screening/adapters/list-sources';
+import { TransientError } from '../../lambda/shared/errors';
+import { refreshSanctionsList } from '../../lambda/modules/screening';
 import { realList } from '../helpers/ofac-data';
 import { toSdnXml } from '../helpers/ofac-xml';
 import { screeningSystem } from '../helpers/screening-system';

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { FolderListSource } from '../../lambda/adapters/ofac/sources';
-import { ConflictError } from '../../lambda/domain/errors';
-import { LIST_STREAM, refreshSanctionsList, type ListSource } from '../../lambda/domain/screening';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { FolderListSource } from '../../lambda/modules/screening/adapters/list-sources';
+import { ConflictError } from '../../lambda/shared/errors';
+import { LIST_STREAM, refreshSanctionsList, type ListSource } from '../../lambda/modules/screening';
 import { LIST_2023_12_28, LIST_2024_05_03 } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 

@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient } from '../../lambda/adapters/dynamo/client';
-import { FolderListSource } from '../../lambda/adapters/ofac/sources';
-import { caseIdFor } from '../../lambda/domain/cases';
-import { transition, type Investor } from '../../lambda/domain/investors';
-import { diffLists, entryHashOf, refreshSanctionsList, screenInvestor, subjectHashOf, subjectOf, type ScreenInvestorDeps } from '../../lambda/domain/screening';
+import { documentClient } from '../../lambda/platform/aws/dynamo';
+import { FolderListSource } from '../../lambda/modules/screening/adapters/list-sources';
+import { caseIdFor } from '../../lambda/modules/cases';
+import { transition, type Investor } from '../../lambda/modules/investors';
+import { diffLists, entryHashOf, refreshSanctionsList, screenInvestor, subjectHashOf, subjectOf, type ScreenInvestorDeps } from '../../lambda/modules/screening';
 import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 

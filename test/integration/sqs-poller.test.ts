@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { lambdaContext } from '../../bin/local/lambda-context';
 import { QueuePoller } from '../../bin/local/sqs-poller';
-import { sqsClient } from '../../lambda/adapters/sqs/client';
+import { sqsClient } from '../../lambda/platform/aws/sqs';
 
 async function queueWithDeadLetter(fifo: boolean, maxReceiveCount: number) {
   const sqs = sqsClient();

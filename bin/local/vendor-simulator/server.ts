@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sumsubRequestHeaders } from '../../../lambda/adapters/kyc-vendors/sumsub';
-import type { KycVerdict } from '../../../lambda/domain/kyc/events';
-import { signWebhook, type KycVendor } from '../../../lambda/domain/kyc/signatures';
+import { sumsubRequestHeaders } from '../../../lambda/modules/kyc/adapters/sumsub-api';
+import type { KycVerdict } from '../../../lambda/modules/kyc/events';
+import { signWebhook, type KycVendor } from '../../../lambda/modules/kyc/signatures';
 import { kycPayload } from './payloads';
 
 /** Local credentials of the simulated vendors: printed by `npm start`, never used anywhere real. */

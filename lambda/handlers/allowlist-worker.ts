@@ -1,5 +1,0 @@
-import { queueUrl } from '../config/env';
-import { allowlistHandler, createAllowlistWorker } from './shared/allowlist';
-
-/** Applies allowlist changes to the ERC-3643 registries; see lambda/domain/allowlist/intake.ts. */
-export const handler = allowlistHandler(createAllowlistWorker(), queueUrl('allowlist'));

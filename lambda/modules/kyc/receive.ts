@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { AuditLog } from '../audit';
+import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../shared/errors';
+import { normaliseKycEvent, type KycEvent } from './events';
+import { FAILURE_MESSAGES, isKycVendor, verifyWebhookSignature, type KycVendor, type SignatureFailure, type SumsubAlgorithm } from './signatures';
+
+/** Vendors' webhooks are a few kilobytes; anything near this is not one of theirs. */
+export const MAX_WEBHOOK_BYTES = 256 * 1024;
+
+/**
+ * Longer than a store-then-queue handoff takes, shorter than vendors' first retry (Svix, behind
+ * Standard Webhooks, retries after 5 s). A duplicate later than this of an event still unprocessed
+ * is queued again: the first handoff may have failed. Extra hand-overs are harmless (the worker
+ * applies an event once); a missed one would leave the verdict unapplied.
+ */
+export const HANDOFF_GRACE_MS = 2_000;
+
+export interface VendorSecrets {
+  readonly secrets: readonly string[];
+  readonly sumsubAlgorithm?: SumsubAlgorithm;
+}
+
+export interface StoredKycEvent extends KycEvent {
+  /** `<vendor>#<eventId>`: the de-duplication key. */
+  readonly eventKey: string;
+  readonly bodySha256: string;
+  readonly receivedAt: string;
+  readonly state: 'received' | 'processed' | 'ignored';
+}
+
+export interface KycEventStore {
+  /** Stores the event unless its key exists; returns the stored one either way. */
+  storeOnce(event: StoredKycEvent): Promise<{ stored: boolean; event: StoredKycEvent }>;
+  get(eventKey: string): Promise<StoredKycEvent | undefined>;
+  markState(eventKey: string, state: StoredKycEvent['state']): Promise<void>;
+}
+
+/** Hands a stored event to the asynchronous worker; delivery at least once. */
+export interface KycEventQueue {
+  enqueue(eventKey: string): Promise<void>;
+}
+
+export interface ReceiveDeps {
+  readonly secretsFor: (vendor: KycVendor) => Promise<VendorSecrets>;
+  readonly store: KycEventStore;
+  readonly queue: KycEventQueue;
+  readonly audit: AuditLog;
+  /**
+   * Counts rejections: `vendor` is `unknown` for a path naming no configured vendor (the path is the
+   * caller's to choose, never a metric dimension); signature failures feed the spike alarm.
+   */
+  readonly onRejected?: (rejection: WebhookRejection) => void;
+  readonly now?: () => Date;
+}
+
+export interface ReceivedWebhook {
+  readonly vendor: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly rawBody: Buffer;
+  /** Correlates the audit record of a rejection with the gateway's request. */
+  readonly requestId: string;
+}
+
+export type WebhookRejection =
+  | { readonly kind: 'signature'; readonly vendor: KycVendor; readonly failure: SignatureFailure }
+  | { readonly kind: 'unknown_vendor' | 'too_large' | 'malformed'; readonly vendor: KycVendor | 'unknown' };
+
+export type ReceiveOutcome = { readonly result: 'accepted' | 'duplicate'; readonly eventKey: string };
+
+/**
+ * The webhook edge: size, vendor, signature on the raw bytes, replay window, schema, then store
+ * once and hand over. Nothing slow happens here (vendors give us five seconds); the worker does the
+ * rest. Rejections change nothing but the audit trail, which records them without personal data.
+ */
+export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebhook): Promise<ReceiveOutcome> {
+  if (!isKycVendor(webhook.vendor)) {
+    deps.onRejected?.({ kind: 'unknown_vendor', vendor: 'unknown' });
+    throw new NotFoundError('unknown KYC vendor; use one of the configured vendors in the path');
+  }
+  const vendor = webhook.vendor;
+  if (webhook.rawBody.length > MAX_WEBHOOK_BYTES) {
+    deps.onRejected?.({ kind: 'too_large', vendor });
+    throw new PayloadTooLargeError(`webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
+  }
+  const now = (deps.now ?? (() => new Date()))();
+  const bodySha256 = createHash('sha256').update(webhook.rawBody).digest('hex');
+  const rejection = async (type: string, reason: string) =>
+    deps.audit.append({ stream: `webhook#${vendor}#${webhook.requestId}`, type, actor: `vendor:${vendor}`, data: { vendor, reason, bodySha256 }, idempotencyKey: `webhook#${webhook.requestId}:${type}` });
+
+  const { secrets, sumsubAlgorithm } = await deps.secretsFor(vendor);
+  const verification = verifyWebhookSignature(vendor, webhook, { secrets, now, sumsubAlgorithm });
+  if (!verification.valid) {
+    deps.onRejected?.({ kind: 'signature', vendor, failure: verification.failure });
+    await rejection('webhook.rejected', verification.failure);
+    throw new UnauthorizedError(`webhook refused: ${FAILURE_MESSAGES[verification.failure]}`);
+  }
+
+  let event: KycEvent;
+  try {
+    event = normaliseKycEvent({ vendor, rawBody: webhook.rawBody, headers: webhook.headers });
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      deps.onRejected?.({ kind: 'malformed', vendor });
+      await rejection('webhook.malformed', error.issues.map((issue) => issue.field).join(','));
+    }
+    throw error;
+  }
+
+  const eventKey = `${vendor}#${event.eventId}`;
+  // Recorded before storing and keyed by the event: a crash in between neither loses nor doubles it.
+  await deps.audit.append({
+    stream: `kyc#${vendor}:${event.applicantId ?? event.eventId}`,
+    type: 'kyc.webhook.received',
+    actor: `vendor:${vendor}`,
+    data: { vendor, eventKey, eventType: event.eventType, occurredAt: event.occurredAt, verdict: event.verdict ?? null, bodySha256 },
+    idempotencyKey: `${eventKey}:received`,
+  });
+  const { stored, event: existing } = await deps.store.storeOnce({ ...event, eventKey, bodySha256, receivedAt: now.toISOString(), state: 'received' });
+  // A redelivery of an event stored a while ago and still unprocessed (a crash before the handoff) is
+  // handed over again; a duplicate arriving with the first (vendors retry in bursts) is not.
+  const unhandedLongAgo = existing.state === 'received' && now.getTime() - Date.parse(existing.receivedAt) > HANDOFF_GRACE_MS;
+  if (stored || unhandedLongAgo) await deps.queue.enqueue(eventKey);
+  return { result: stored ? 'accepted' : 'duplicate', eventKey };
+}

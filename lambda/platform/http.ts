@@ -1,0 +1,119 @@
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { API_SCOPE_SERVER, MACHINE_ROLES, ROUTES, type Role } from '../config/system';
+import { UnprocessableDecisionError } from '../modules/cases/errors';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../shared/errors';
+import { describeError, logger, tracer } from './observability';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+/** The one table from error codes to HTTP status. Unknown errors are 500 with a generic body. */
+const STATUS_BY_CODE: Readonly<Record<string, number>> = {
+  VALIDATION_FAILED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  JURISDICTION_BLOCKED: 422,
+  DECISION_UNPROCESSABLE: 422,
+  PAYLOAD_TOO_LARGE: 413,
+  TRANSIENT: 503,
+};
+
+export function json(statusCode: number, body: unknown): HttpResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(error: unknown): HttpResult {
+  const status = error instanceof DomainError ? STATUS_BY_CODE[error.code] : undefined;
+  if (error instanceof DomainError && status !== undefined) {
+    const issues = error instanceof ValidationError || error instanceof UnprocessableDecisionError ? error.issues : undefined;
+    return json(status, { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
+  }
+  logger.error('unhandled error', describeError(error));
+  return json(500, { error: { code: 'INTERNAL', message: 'Internal error; the request may be retried.' } });
+}
+
+/** The raw request body as API Gateway received it (it base64-encodes binary bodies). */
+export function rawBody(event: Pick<HttpEvent, 'body' | 'isBase64Encoded'>): Buffer {
+  if (event.body === undefined) return Buffer.alloc(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+}
+
+export function parseJsonBody(event: HttpEvent): unknown {
+  const text = rawBody(event).toString('utf8');
+  if (text.length === 0) throw new ValidationError([{ field: '(body)', problem: 'is empty; send a JSON object' }]);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new ValidationError([{ field: '(body)', problem: 'is not valid JSON' }], { cause });
+  }
+}
+
+/** A JSON object body (`{}` when a route's fields are all optional and none was sent); anything else is a 400. */
+export function parseJsonObject(event: HttpEvent, options: { optional?: boolean } = {}): Record<string, unknown> {
+  if (options.optional && rawBody(event).length === 0) return {};
+  const body = parseJsonBody(event);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ValidationError([{ field: '(body)', problem: 'must be a JSON object' }]);
+  return body as Record<string, unknown>;
+}
+
+export interface Caller {
+  readonly subject: string;
+  readonly roles: readonly Role[];
+  /** For audit records: `<role>:<subject>`. */
+  readonly actor: string;
+}
+
+/** Cognito puts groups in `cognito:groups`, as a JSON-ish list string once API Gateway flattens it. */
+function groupsOf(claims: Record<string, unknown>): string[] {
+  const raw = claims['cognito:groups'];
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw !== 'string') return [];
+  return raw.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+}
+
+/** Machine clients (client credentials) carry their role as the scope `<API_SCOPE_SERVER>/<role>`, for machine roles only. */
+function machineRolesOf(claims: Record<string, unknown>): string[] {
+  if (typeof claims.scope !== 'string') return [];
+  const prefix = `${API_SCOPE_SERVER}/`;
+  return claims.scope
+    .split(/\s+/)
+    .filter((scope) => scope.startsWith(prefix))
+    .map((scope) => scope.slice(prefix.length))
+    .filter((role) => (MACHINE_ROLES as readonly string[]).includes(role));
+}
+
+/**
+ * Checks the caller's groups (people) or scopes (machine clients) against the route's roles in
+ * lambda/config/system.ts. API Gateway's JWT authorizer has already verified the token; roles are
+ * ours to enforce.
+ */
+export function authorize(event: HttpEvent): Caller {
+  const route = ROUTES.find((candidate) => `${candidate.method} ${candidate.path}` === event.routeKey);
+  if (!route) throw new ForbiddenError(`route ${event.routeKey} is not declared`);
+  if (route.auth === 'public') return { subject: 'anonymous', roles: [], actor: 'public:anonymous' };
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims?.sub) throw new UnauthorizedError('a bearer token is required');
+  const roles = [...groupsOf(claims), ...machineRolesOf(claims)].filter((role): role is Role => (route.auth as readonly string[]).includes(role));
+  if (roles.length === 0) throw new ForbiddenError(`this route needs one of the roles: ${route.auth.join(', ')}`);
+  return { subject: String(claims.sub), roles, actor: `${roles[0]}:${String(claims.sub)}` };
+}
+
+/** middy wiring for every HTTP function: Lambda context in logs (never the event), errors mapped. */
+export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return middy<HttpEvent, HttpResult>()
+    // Responses carry personal data: never into traces.
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(injectLambdaContext(logger, { logEvent: false }))
+    .handler(async (event, context) => {
+      try {
+        return await handle(event, context);
+      } catch (error) {
+        return errorResponse(error);
+      }
+    });
+}

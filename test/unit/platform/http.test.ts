@@ -1,0 +1,58 @@
+import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../../lambda/shared/errors';
+import { authorize, errorResponse, parseJsonBody, rawBody } from '../../../lambda/platform/http';
+import { ForbiddenError, UnauthorizedError } from '../../../lambda/shared/errors';
+import { httpEvent } from '../../helpers/events';
+
+describe('error responses', () => {
+  it.each([
+    [new ValidationError([{ field: 'wallets', problem: 'is required' }]), 400],
+    [new UnauthorizedError('no token'), 401],
+    [new ForbiddenError('wrong role'), 403],
+    [new NotFoundError('no such investor'), 404],
+    [new ConflictError('changed concurrently'), 409],
+    [new TransientError('dependency down'), 503],
+  ])('maps %p to %i with its code and message', (error, status) => {
+    const response = errorResponse(error);
+    expect(response.statusCode).toBe(status);
+    expect(JSON.parse(response.body!).error).toMatchObject({ code: error.code, message: error.message });
+  });
+
+  it('lists the offending fields of a validation error', () => {
+    const body = JSON.parse(errorResponse(new ValidationError([{ field: 'dateOfBirth', problem: 'is required' }])).body!);
+    expect(body.error.issues).toEqual([{ field: 'dateOfBirth', problem: 'is required' }]);
+  });
+
+  it('hides the details of unexpected errors behind a generic 500', () => {
+    const response = errorResponse(new Error('connection string postgres://secret@db'));
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('secret');
+  });
+});
+
+describe('request bodies', () => {
+  it('decodes base64 bodies the way API Gateway sends binary content', () => {
+    expect(rawBody(httpEvent('POST /x', { body: '{"a":1}', base64: true })).toString()).toBe('{"a":1}');
+    expect(rawBody(httpEvent('POST /x', { body: '{"a":1}' })).toString()).toBe('{"a":1}');
+  });
+
+  it('turns malformed or empty JSON into a 400 naming the body', () => {
+    expect(() => parseJsonBody(httpEvent('POST /x', { body: '{"a":' }))).toThrow(ValidationError);
+    expect(() => parseJsonBody(httpEvent('POST /x'))).toThrow(ValidationError);
+  });
+});
+
+describe('authorization by route roles', () => {
+  it('lets a caller in a role the route allows through, as <role>:<subject>', () => {
+    const caller = authorize(httpEvent('POST /investors', { subject: 'portal-app', groups: ['portal'] }));
+    expect(caller.actor).toBe('portal:portal-app');
+  });
+
+  it('refuses a caller without an allowed role, and one without a subject', () => {
+    expect(() => authorize(httpEvent('POST /investors', { subject: 'carol', groups: ['auditor'] }))).toThrow(ForbiddenError);
+    expect(() => authorize(httpEvent('POST /investors', { groups: ['portal'] }))).toThrow(UnauthorizedError);
+  });
+
+  it('refuses routes that are not declared', () => {
+    expect(() => authorize(httpEvent('DELETE /everything', { subject: 'dave', groups: ['operator'] }))).toThrow(ForbiddenError);
+  });
+});
