@@ -1,5 +1,6 @@
 import type { AllowlistWorker } from '../lambda/functions/allowlist-worker/root';
-import type { FlushDeps, RegistryTarget } from '../lambda/modules/allowlist';
+import type { FlushDeps } from '../lambda/modules/allowlist';
+import type { RegistryTarget } from '../lambda/shared';
 
 /** Where a flush spends its time: each port call of the worker falls in one phase. */
 const PHASE_OF: Readonly<Record<string, string>> = {

@@ -11,13 +11,12 @@ import { localChainEnv } from '../bin/local/local-chains';
 import { provision } from '../bin/local/provision';
 import { startDynamoDbLocal, startFauxqs, startHardhatNode, type LocalService } from '../bin/local/services';
 import { QueuePoller, type SqsLambda } from '../bin/local/sqs-poller';
-import { IDENTITY_REGISTRY_ABI } from '../lambda/modules/allowlist/adapters/abi';
-import { DynamoAllowlistJournal } from '../lambda/modules/allowlist/adapters/dynamo-allowlist-journal';
+import { IDENTITY_REGISTRY_ABI, DynamoAllowlistJournal } from '../lambda/modules/allowlist/adapters';
 import { documentClient } from '../lambda/platform/aws/dynamo';
-import { DynamoInvestorRepository } from '../lambda/modules/investors/adapters/dynamo-investor-repository';
+import { DynamoInvestorRepository } from '../lambda/modules/investors/adapters';
 import { sqsClient } from '../lambda/platform/aws/sqs';
 import { ENV, QUEUES, TABLES } from '../lambda/config/system';
-import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/modules/allowlist';
+import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/shared';
 import { PhaseClock } from './allowlist-phases';
 import type { Benchmark } from './benchmarks';
 

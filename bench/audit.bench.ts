@@ -6,23 +6,9 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { tableInput } from '../bin/local/provision';
 import { startDynamoDbLocal } from '../bin/local/services';
-import { DynamoAuditStore } from '../lambda/modules/audit/adapters/dynamo-audit-store';
-import { LocalKeySigner } from '../lambda/modules/audit/adapters/audit-signer';
+import { DynamoAuditStore, LocalKeySigner } from '../lambda/modules/audit/adapters';
 import { TABLES } from '../lambda/config/system';
-import {
-  AuditLog,
-  AuditVerifier,
-  GENESIS_HASH,
-  buildExport,
-  exportLine,
-  nextRecord,
-  sealCheckpoint,
-  verifyExport,
-  type AuditRecord,
-  type CheckpointBody,
-  type CheckpointRange,
-  type Coverage,
-} from '../lambda/modules/audit';
+import { AuditLog, AuditVerifier, GENESIS_HASH, buildExport, exportLine, nextRecord, sealCheckpoint, verifyExport, type AuditRecord, type CheckpointBody, type CheckpointRange, type Coverage } from '../lambda/modules/audit';
 import type { Benchmark } from './benchmarks';
 
 const APPENDS = 2000;

@@ -12,7 +12,8 @@ import { startDynamoDbLocal, startFauxqs, type LocalService } from '../bin/local
 import { kycPayload } from '../bin/local/vendor-simulator/payloads';
 import { sqsClient } from '../lambda/platform/aws/sqs';
 import { ENV } from '../lambda/config/system';
-import { signWebhook, type KycVendor } from '../lambda/modules/kyc/signatures';
+import { signWebhook } from '../lambda/modules/kyc';
+import type { KycVendor } from '../lambda/shared';
 import type { Benchmark } from './benchmarks';
 
 const DELIVERIES = 1000;

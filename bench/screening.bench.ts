@@ -1,7 +1,7 @@
 import { cpus, loadavg } from 'node:os';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { readListFolder } from '../lambda/modules/screening/adapters/list-folder';
+import { readListFolder } from '../lambda/modules/screening/adapters';
 import { ScreeningEngine, parsePublication, subjectHashOf, type SanctionsList, type ScreeningOutcome, type ScreeningSubject } from '../lambda/modules/screening';
 import type { Benchmark } from './benchmarks';
 import { CURRENT_LIST_DIR } from './screening/fixtures';

@@ -10,30 +10,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { chainsConfigSchema, type ChainConfig, type ChainConfigInput } from '../lambda/config/chains';
-import {
-  BUCKETS,
-  FUNCTION_SPECS,
-  KMS_KEYS,
-  SECRETS,
-  SETTINGS,
-  QUEUES,
-  ROUTES,
-  SERVICE_NAME,
-  TABLES,
-  type Access,
-  type BucketName,
-  type BucketSpec,
-  type FunctionSpec,
-  type KmsKeyName,
-  type QueueSpec,
-  type RouteSpec,
-  type SecretName,
-  type SettingName,
-  type TableSpec,
-  environmentFor,
-  type QueueName,
-  type TableName,
-} from '../lambda/config/system';
+import { BUCKETS, FUNCTION_SPECS, KMS_KEYS, SECRETS, SETTINGS, QUEUES, ROUTES, SERVICE_NAME, TABLES, type Access, type BucketName, type BucketSpec, type FunctionSpec, type KmsKeyName, type QueueSpec, type RouteSpec, type SecretName, type SettingName, type TableSpec, environmentFor, type QueueName, type TableName } from '../lambda/config/system';
 import { ComplianceApi } from './constructs/compliance-api';
 import { ComplianceFunction } from './constructs/compliance-function';
 import { ComplianceQueue, createDeadLetterQueue } from './constructs/compliance-queue';

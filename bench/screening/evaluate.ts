@@ -1,4 +1,4 @@
-import type { ScreeningEngine } from '../../lambda/modules/screening/engine';
+import type { ScreeningEngine } from '../../lambda/modules/screening';
 import type { LabelledQuery, LabelledSet } from './labelled-set';
 
 export interface QualityReport {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readListFolder } from '../../lambda/modules/screening/adapters/list-folder';
+import { readListFolder } from '../../lambda/modules/screening/adapters';
 import { parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
 /** shared/data beside the repository (see shared/data/ofac/PROVENANCE.md). */

@@ -4,8 +4,7 @@
  * list (negatives: they should stay clear). Variants are the ones screening meets in practice:
  * reordered names, dropped middle names, accents, one-letter typos, transliterations, aliases.
  */
-import type { SanctionsEntry } from '../../lambda/modules/screening/list';
-import { displayOrder, nameTokens } from '../../lambda/modules/screening/normalize';
+import { type SanctionsEntry, displayOrder, nameTokens } from '../../lambda/modules/screening';
 
 export type VariantKind = 'exact' | 'reordered' | 'dropped_middle' | 'accents' | 'typo' | 'transliteration' | 'alias' | 'case_punctuation';
 

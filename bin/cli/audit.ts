@@ -1,11 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { DynamoAuditRecords } from '../../lambda/modules/audit/adapters/dynamo-audit-records';
-import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
-import { S3CheckpointBodies } from '../../lambda/modules/audit/adapters/s3-audit-buckets';
+import { DynamoAuditRecords, DynamoAuditStore, S3CheckpointBodies, auditSignerFromEnv } from '../../lambda/modules/audit/adapters';
 import { s3Client } from '../../lambda/platform/aws/s3';
-import { auditSignerFromEnv } from '../../lambda/modules/audit/adapters/audit-signer';
 import { ConfigurationError, bucketName, readOptionalInt, tableName } from '../../lambda/config/env';
 import { ENV } from '../../lambda/config/system';
 import { DEFAULT_SETTLE_MS, runCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest, type ExportResult, type VerifyReport } from '../../lambda/modules/audit';

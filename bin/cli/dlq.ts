@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DeadLetterQueue } from '../../lambda/modules/allowlist/adapters/sqs-allowlist-queue';
+import { DeadLetterQueue } from '../../lambda/modules/allowlist/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { QUEUES } from '../../lambda/config/system';
 import { CliError, emit } from './output';

@@ -1,6 +1,5 @@
 import { Option, type Command } from 'commander';
-import { KYC_VERDICTS } from '../../lambda/modules/kyc/events';
-import { KYC_VENDORS } from '../../lambda/modules/kyc/signatures';
+import { KYC_VERDICTS, KYC_VENDORS } from '../../lambda/shared';
 import { CliError, emit } from './output';
 import { readLocalSession } from './session';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { FAILURE_MESSAGES, KYC_VENDORS, SUMSUB_ALGORITHMS, lowerCaseHeaders, verifyWebhookSignature, type KycVendor, type SumsubAlgorithm } from '../../lambda/modules/kyc/signatures';
+import { FAILURE_MESSAGES, SUMSUB_ALGORITHMS, lowerCaseHeaders, verifyWebhookSignature, type SumsubAlgorithm } from '../../lambda/modules/kyc';
+import { KYC_VENDORS, type KycVendor } from '../../lambda/shared';
 import { CliError, EXIT } from './output';
 
 function readFile(path: string, what: string): Buffer {

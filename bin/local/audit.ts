@@ -1,5 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
-import { LocalKeySigner } from '../../lambda/modules/audit/adapters/audit-signer';
+import { LocalKeySigner } from '../../lambda/modules/audit/adapters';
 import { ENV, KMS_KEYS } from '../../lambda/config/system';
 
 /** How often the local run seals a checkpoint (on AWS: the function's `schedule`). */

@@ -1,5 +1,5 @@
 import { SECRETS } from '../../lambda/config/system';
-import { KYC_VENDORS, type KycVendor } from '../../lambda/modules/kyc/signatures';
+import { KYC_VENDORS, type KycVendor } from '../../lambda/shared';
 import { VendorSimulator, type SimulatorCredentials } from './vendor-simulator/server';
 
 /**

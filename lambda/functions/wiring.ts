@@ -3,24 +3,16 @@ import { bucketName, queueUrl, tableName } from '../config/env';
 import { ENV } from '../config/system';
 import { AuditLog } from '../modules/audit';
 import { documentClient } from '../platform/aws/dynamo';
-import { DynamoAuditStore } from '../modules/audit/adapters/dynamo-audit-store';
-import { DynamoCaseRepository } from '../modules/cases/adapters/dynamo-case-repository';
-import { DynamoInvestorRepository } from '../modules/investors/adapters/dynamo-investor-repository';
-import { DynamoScreeningRepository } from '../modules/screening/adapters/dynamo-screening-repository';
-import { DynamoInvestorBook } from '../modules/screening/adapters/dynamo-investor-book';
-import { DynamoListVersionRepository } from '../modules/screening/adapters/dynamo-list-version-repository';
-import { FolderListSource, HttpListSource, OFAC_SDN_ADVANCED_URL } from '../modules/screening/adapters/list-sources';
+import { DynamoAuditStore, DynamoAuditRecords, S3CheckpointBodies, S3ExportDelivery, auditSignerFromEnv } from '../modules/audit/adapters';
+import { DynamoCaseRepository } from '../modules/cases/adapters';
+import { DynamoInvestorRepository, SqsAllowlistRequests, SqsKycEventQueue, SqsRescreenRequests, SqsScreeningRequests } from '../modules/investors/adapters';
+import { DynamoScreeningRepository, DynamoInvestorBook, DynamoListVersionRepository, FolderListSource, HttpListSource, OFAC_SDN_ADVANCED_URL, S3SnapshotStore } from '../modules/screening/adapters';
 import { s3Client } from '../platform/aws/s3';
-import { S3SnapshotStore } from '../modules/screening/adapters/s3-snapshot-store';
 import { sqsClient } from '../platform/aws/sqs';
-import { SqsAllowlistRequests, SqsKycEventQueue, SqsRescreenRequests, SqsScreeningRequests } from '../modules/investors/adapters/sqs-requests';
-import { DynamoKycEventStore } from '../modules/kyc/adapters/dynamo-kyc-event-store';
+import { DynamoKycEventStore } from '../modules/kyc/adapters';
 import type { LifecycleDeps } from '../modules/investors';
 import type { ApprovalDeps } from '../modules/cases';
 import { screeningStanding } from '../modules/screening';
-import { DynamoAuditRecords } from '../modules/audit/adapters/dynamo-audit-records';
-import { S3CheckpointBodies, S3ExportDelivery } from '../modules/audit/adapters/s3-audit-buckets';
-import { auditSignerFromEnv } from '../modules/audit/adapters/audit-signer';
 
 /**
  * Adapters built from the environment, one per process. Functions call only what they use, and

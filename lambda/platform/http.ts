@@ -3,38 +3,41 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_SCOPE_SERVER, MACHINE_ROLES, ROUTES, type Role } from '../config/system';
-import { UnprocessableDecisionError } from '../modules/cases/errors';
-import { DomainError, ForbiddenError, UnauthorizedError, ValidationError } from '../shared/errors';
+import { DomainError, ForbiddenError, UnauthorizedError, ValidationError, type ErrorKind, type FieldIssue } from '../shared';
 import { describeError, logger, tracer } from './observability';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 
-/** The one table from error codes to HTTP status. Unknown errors are 500 with a generic body. */
-const STATUS_BY_CODE: Readonly<Record<string, number>> = {
-  VALIDATION_FAILED: 400,
-  UNAUTHORIZED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  CONFLICT: 409,
-  JURISDICTION_BLOCKED: 422,
-  DECISION_UNPROCESSABLE: 422,
-  PAYLOAD_TOO_LARGE: 413,
-  TRANSIENT: 503,
+/**
+ * The one table from error kinds to HTTP status: exhaustive, so a new kind cannot go unmapped and
+ * every DomainError has its status. Anything else is a 500 with a generic body.
+ */
+const STATUS_BY_KIND: Readonly<Record<ErrorKind, number>> = {
+  invalid_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unprocessable: 422,
+  unavailable: 503,
+  internal: 500,
 };
 
 export function json(statusCode: number, body: unknown): HttpResult {
   return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }
 
+const INTERNAL_ERROR = { code: 'INTERNAL', message: 'Internal error; the request may be retried.' };
+
 export function errorResponse(error: unknown): HttpResult {
-  const status = error instanceof DomainError ? STATUS_BY_CODE[error.code] : undefined;
-  if (error instanceof DomainError && status !== undefined) {
-    const issues = error instanceof ValidationError || error instanceof UnprocessableDecisionError ? error.issues : undefined;
-    return json(status, { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
+  if (!(error instanceof DomainError) || error.kind === 'internal') {
+    logger.error('unhandled error', describeError(error));
+    return json(500, { error: INTERNAL_ERROR });
   }
-  logger.error('unhandled error', describeError(error));
-  return json(500, { error: { code: 'INTERNAL', message: 'Internal error; the request may be retried.' } });
+  const issues = 'issues' in error ? (error.issues as readonly FieldIssue[] | undefined) : undefined;
+  return json(STATUS_BY_KIND[error.kind], { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
 }
 
 /** The raw request body as API Gateway received it (it base64-encodes binary bodies). */

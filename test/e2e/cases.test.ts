@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
-import { IDENTITY_REGISTRY_ABI, TOKEN_ABI } from '../../lambda/modules/allowlist/adapters/abi';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters';
+import { TOKEN_ABI } from '../../lambda/modules/allowlist/adapters/abi';
 import type { AuditRecord } from '../../lambda/modules/audit';
-import { blockedPropertyReportDueBy, type CaseSummary, type CaseView } from '../../lambda/modules/cases';
+import { blockedPropertyReportDueBy } from '../../lambda/modules/cases/business-days';
+import type { CaseSummary, CaseView } from '../../lambda/modules/cases';
 import { runCliAsync } from '../helpers/cli';
 import { E2E_RUNNER_LOG_ENV } from '../helpers/e2e-setup';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';

@@ -1,8 +1,9 @@
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import { readFileSync } from 'node:fs';
-import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters/abi';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters';
 import type { AuditRecord } from '../../lambda/modules/audit';
-import { signWebhook, type KycVendor } from '../../lambda/modules/kyc/signatures';
+import { signWebhook } from '../../lambda/modules/kyc';
+import type { KycVendor } from '../../lambda/shared';
 import { LOCAL_KYC_CREDENTIALS } from '../../bin/local/kyc';
 import { kycPayload } from '../../bin/local/vendor-simulator/payloads';
 import { api, eventually, kycDecide, personOf, registerWithKyc, runningSystem } from '../helpers/e2e-system';

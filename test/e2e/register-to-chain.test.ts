@@ -1,9 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
-import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters/abi';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters';
 import { TABLES } from '../../lambda/config/system';
-import { GENESIS_HASH, hashOf, type AuditRecord } from '../../lambda/modules/audit';
+import { GENESIS_HASH, type AuditRecord } from '../../lambda/modules/audit';
+import { hashOf } from '../../lambda/modules/audit/record';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 
 const system = runningSystem();

@@ -1,11 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
-import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters/abi';
+import { IDENTITY_REGISTRY_ABI } from '../../lambda/modules/allowlist/adapters';
 import { TABLES } from '../../lambda/config/system';
 import { caseIdFor } from '../../lambda/modules/cases';
 import type { Investor } from '../../lambda/modules/investors';
-import { entryHashOf, subjectHashOf, subjectOf } from '../../lambda/modules/screening';
+import { entryHashOf } from '../../lambda/modules/screening/list';
+import { subjectHashOf } from '../../lambda/modules/screening';
+import { subjectOf } from '../../lambda/modules/screening/subject';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 import { realList } from '../helpers/ofac-data';
 

@@ -1,4 +1,4 @@
-import { LocalKeySigner } from '../../lambda/modules/audit/adapters/audit-signer';
+import { LocalKeySigner } from '../../lambda/modules/audit/adapters';
 import { GENESIS_HASH, nextRecord, sealCheckpoint, type AuditRecord, type CheckpointBody, type CheckpointRange } from '../../lambda/modules/audit';
 
 /** Hash-chained records for `streams` streams, `perStream` each, times one second apart. */

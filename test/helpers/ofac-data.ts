@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readListFolder } from '../../lambda/modules/screening/adapters/list-folder';
+import { readListFolder } from '../../lambda/modules/screening/adapters';
 import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
 /** shared/data/ofac beside the repository (CI clones the repo with shared/ next to it). */

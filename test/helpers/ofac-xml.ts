@@ -5,7 +5,8 @@
  * tested on real content without shipping the 100 MB production files.
  */
 import english from 'i18n-iso-countries/langs/en.json';
-import type { ListedDate, SanctionsEntry } from '../../lambda/modules/screening';
+import type { ListedDate } from '../../lambda/modules/screening/list';
+import type { SanctionsEntry } from '../../lambda/modules/screening';
 
 const NAMES = english.countries as Record<string, string | string[]>;
 const countryName = (code: string) => ([] as string[]).concat(NAMES[code] ?? code)[0]!;

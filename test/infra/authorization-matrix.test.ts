@@ -1,5 +1,5 @@
 import { API_SCOPE_SERVER, MACHINE_ROLES, ROLES, ROUTES, type Role } from '../../lambda/config/system';
-import { ForbiddenError } from '../../lambda/shared/errors';
+import { ForbiddenError } from '../../lambda/shared';
 import { authorize } from '../../lambda/platform/http';
 import { httpEvent } from '../helpers/events';
 import { logicalId, pascal, synthesize } from '../helpers/infra';

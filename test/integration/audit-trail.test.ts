@@ -2,27 +2,14 @@ import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { DynamoAuditRecords } from '../../lambda/modules/audit/adapters/dynamo-audit-records';
-import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
+import { DynamoAuditRecords, DynamoAuditStore, S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters/s3-audit-buckets';
 import { s3Client } from '../../lambda/platform/aws/s3';
 import { BUCKETS, TABLES } from '../../lambda/config/system';
-import {
-  AuditLog,
-  CHECKPOINT_STREAM,
-  buildExport,
-  exportAudit,
-  hashOf,
-  runCheckpoint,
-  sealCheckpoint,
-  verifyAuditLog,
-  verifyExport,
-  type AuditRecord,
-  type CheckpointEntry,
-  type ExportManifest,
-} from '../../lambda/modules/audit';
-import { ValidationError } from '../../lambda/shared/errors';
+import { AuditLog, buildExport, exportAudit, runCheckpoint, sealCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest } from '../../lambda/modules/audit';
+import { CHECKPOINT_STREAM, hashOf } from '../../lambda/modules/audit/record';
+import type { CheckpointEntry } from '../../lambda/modules/audit/checkpoint-body';
+import { ValidationError } from '../../lambda/shared';
 import { testSigner } from '../helpers/audit-fixtures';
 import { awsClients, provisionFresh } from '../helpers/local-env';
 

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
-import { DynamoCaseRepository } from '../../lambda/modules/cases/adapters/dynamo-case-repository';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters';
+import { DynamoCaseRepository } from '../../lambda/modules/cases/adapters';
 import { TABLES } from '../../lambda/config/system';
 import { AuditLog } from '../../lambda/modules/audit';
 import { openCase, type OpenCaseRequest } from '../../lambda/modules/cases';

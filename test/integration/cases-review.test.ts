@@ -2,31 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { FolderListSource } from '../../lambda/modules/screening/adapters/list-sources';
+import { FolderListSource } from '../../lambda/modules/screening/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
-import { SqsScreeningRequests } from '../../lambda/modules/investors/adapters/sqs-requests';
+import { SqsScreeningRequests } from '../../lambda/modules/investors/adapters';
 import type { AuditRecord } from '../../lambda/modules/audit';
-import {
-  UnprocessableDecisionError,
-  applyCaseEffects,
-  approveCase,
-  blockedPropertyReportDueBy,
-  claimCase,
-  claimNextCase,
-  decideCase,
-  listCases,
-  openCase,
-  parseCaseList,
-  rejectProposal,
-  releaseCase,
-  showCase,
-  type ApprovalDeps,
-  type Case,
-  type Officer,
-} from '../../lambda/modules/cases';
-import { ConflictError, ForbiddenError } from '../../lambda/shared/errors';
+import { UnprocessableDecisionError, approveCase, claimCase, claimNextCase, decideCase, listCases, openCase, parseCaseList, rejectProposal, releaseCase, showCase, type ApprovalDeps, type Case } from '../../lambda/modules/cases';
+import { applyCaseEffects } from '../../lambda/modules/cases/effects';
+import { blockedPropertyReportDueBy } from '../../lambda/modules/cases/business-days';
+import type { Officer } from '../../lambda/modules/cases/review';
+import { ConflictError, ForbiddenError } from '../../lambda/shared';
 import { addWallet, reinstateInvestor, suspendInvestor, transition, type Investor } from '../../lambda/modules/investors';
-import { refreshSanctionsList, screenInvestor, screeningStanding, type ScreenInvestorDeps } from '../../lambda/modules/screening';
+import { refreshSanctionsList, screenInvestor, screeningStanding } from '../../lambda/modules/screening';
+import type { ScreenInvestorDeps } from '../../lambda/modules/screening/screen-investor';
 import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 

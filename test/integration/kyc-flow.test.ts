@@ -10,19 +10,18 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import type { VendorSimulator } from '../../bin/local/vendor-simulator/server';
 import { kycPayload } from '../../bin/local/vendor-simulator/payloads';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters/dynamo-investor-repository';
+import { DynamoInvestorRepository, SqsKycEventQueue } from '../../lambda/modules/investors/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { ENV, QUEUES, TABLES } from '../../lambda/config/system';
 import type { Investor } from '../../lambda/modules/investors';
-import { KYC_VENDORS, signWebhook, type KycVendor } from '../../lambda/modules/kyc/signatures';
+import { KYC_VENDORS, type KycVendor } from '../../lambda/shared';
+import { signWebhook, receiveKycWebhook, type WebhookRejection } from '../../lambda/modules/kyc';
 import { httpEvent } from '../helpers/events';
 import { deployedSuite, provisionFresh } from '../helpers/local-env';
 import { drain } from '../helpers/screening-system';
-import { DynamoAuditStore } from '../../lambda/modules/audit/adapters/dynamo-audit-store';
-import { DynamoKycEventStore } from '../../lambda/modules/kyc/adapters/dynamo-kyc-event-store';
-import { SqsKycEventQueue } from '../../lambda/modules/investors/adapters/sqs-requests';
+import { DynamoAuditStore } from '../../lambda/modules/audit/adapters';
+import { DynamoKycEventStore } from '../../lambda/modules/kyc/adapters';
 import { AuditLog } from '../../lambda/modules/audit';
-import { receiveKycWebhook, type WebhookRejection } from '../../lambda/modules/kyc/receive';
 
 type HttpLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 

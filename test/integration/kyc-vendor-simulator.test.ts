@@ -4,9 +4,9 @@ import { VendorSimulator, type SimulatorCredentials } from '../../bin/local/vend
 import { OnfidoApi } from '../../lambda/modules/kyc/adapters/onfido-api';
 import { SumsubApi } from '../../lambda/modules/kyc/adapters/sumsub-api';
 import { ConfigurationError } from '../../lambda/config/env';
-import { NotFoundError } from '../../lambda/shared/errors';
+import { NotFoundError, KYC_VENDORS, type KycVendor } from '../../lambda/shared';
 import { normaliseKycEvent } from '../../lambda/modules/kyc/events';
-import { KYC_VENDORS, lowerCaseHeaders, verifyWebhookSignature, type KycVendor } from '../../lambda/modules/kyc/signatures';
+import { lowerCaseHeaders, verifyWebhookSignature } from '../../lambda/modules/kyc';
 
 const credentials: SimulatorCredentials = {
   webhookSecrets: { sumsub: 'sumsub-secret', onfido: 'onfido-token', persona: 'wbhsec_persona', veriff: 'veriff-secret', 'standard-webhooks': `whsec_${Buffer.from('s'.repeat(32)).toString('base64')}` },

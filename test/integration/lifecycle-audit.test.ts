@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import type { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters/dynamo-investor-repository';
+import type { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters';
 import type { AuditRecord } from '../../lambda/modules/audit';
-import { ConflictError } from '../../lambda/shared/errors';
+import { ConflictError } from '../../lambda/shared';
 import { changeStatus, type InvestorRepository } from '../../lambda/modules/investors';
 import { screeningSystem, storedInvestor } from '../helpers/screening-system';
 

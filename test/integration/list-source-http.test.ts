@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpListSource } from '../../lambda/modules/screening/adapters/list-sources';
-import { TransientError } from '../../lambda/shared/errors';
+import { HttpListSource } from '../../lambda/modules/screening/adapters';
+import { TransientError } from '../../lambda/shared';
 import { refreshSanctionsList } from '../../lambda/modules/screening';
 import { realList } from '../helpers/ofac-data';
 import { toSdnXml } from '../helpers/ofac-xml';

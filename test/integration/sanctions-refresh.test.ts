@@ -1,8 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { FolderListSource } from '../../lambda/modules/screening/adapters/list-sources';
-import { ConflictError } from '../../lambda/shared/errors';
-import { LIST_STREAM, refreshSanctionsList, type ListSource } from '../../lambda/modules/screening';
+import { FolderListSource } from '../../lambda/modules/screening/adapters';
+import { ConflictError } from '../../lambda/shared';
+import { LIST_STREAM } from '../../lambda/modules/screening/refresh-list';
+import { refreshSanctionsList } from '../../lambda/modules/screening';
+import type { ListSource } from '../../lambda/modules/screening/ports';
 import { LIST_2023_12_28, LIST_2024_05_03 } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 

@@ -1,9 +1,13 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { FolderListSource } from '../../lambda/modules/screening/adapters/list-sources';
+import { FolderListSource } from '../../lambda/modules/screening/adapters';
 import { caseIdFor } from '../../lambda/modules/cases';
 import { transition, type Investor } from '../../lambda/modules/investors';
-import { diffLists, entryHashOf, refreshSanctionsList, screenInvestor, subjectHashOf, subjectOf, type ScreenInvestorDeps } from '../../lambda/modules/screening';
+import { diffLists } from '../../lambda/modules/screening/diff';
+import { entryHashOf } from '../../lambda/modules/screening/list';
+import { refreshSanctionsList, screenInvestor, subjectHashOf } from '../../lambda/modules/screening';
+import { subjectOf } from '../../lambda/modules/screening/subject';
+import type { ScreenInvestorDeps } from '../../lambda/modules/screening/screen-investor';
 import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { signWebhook } from '../../lambda/modules/kyc/signatures';
+import { signWebhook } from '../../lambda/modules/kyc';
 import { runCli } from '../helpers/cli';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'webhook-verify-'));

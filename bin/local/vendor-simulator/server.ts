@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sumsubRequestHeaders } from '../../../lambda/modules/kyc/adapters/sumsub-api';
-import type { KycVerdict } from '../../../lambda/modules/kyc/events';
-import { signWebhook, type KycVendor } from '../../../lambda/modules/kyc/signatures';
+import { sumsubRequestHeaders } from '../../../lambda/modules/kyc/adapters';
+import type { KycVerdict, KycVendor } from '../../../lambda/shared';
+import { signWebhook } from '../../../lambda/modules/kyc';
 import { kycPayload } from './payloads';
 
 /** Local credentials of the simulated vendors: printed by `npm start`, never used anywhere real. */

@@ -1,7 +1,6 @@
 import { reconcileRegistry } from '../../modules/allowlist';
-import { SqsFlushRequests } from '../../modules/allowlist/adapters/sqs-allowlist-queue';
+import { SqsFlushRequests, DynamoAllowlistJournal } from '../../modules/allowlist/adapters';
 import { sqsClient } from '../../platform/aws/sqs';
-import { DynamoAllowlistJournal } from '../../modules/allowlist/adapters/dynamo-allowlist-journal';
 import { documentClient } from '../../platform/aws/dynamo';
 import { queueUrl, tableName } from '../../config/env';
 import { createRegistryChains } from '../allowlist-worker/root';

@@ -8,14 +8,13 @@ import { readChainsConfig, rpcUrlsSchema, withRpcUrls } from '../../config/chain
 import { queueUrl, readVar, tableName } from '../../config/env';
 import { FUNCTIONS, QUEUES } from '../../config/system';
 import { AuditLog } from '../../modules/audit';
-import { changeGroupId, handleAllowlistBatch, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../modules/allowlist';
-import { EvmRegistryChain } from '../../modules/allowlist/adapters/evm-registry-chain';
-import { DynamoAllowlistJournal } from '../../modules/allowlist/adapters/dynamo-allowlist-journal';
-import { DynamoAuditStore } from '../../modules/audit/adapters/dynamo-audit-store';
+import { changeGroupId } from '../../shared';
+import { handleAllowlistBatch, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type TransactionSlot } from '../../modules/allowlist';
+import { EvmRegistryChain, DynamoAllowlistJournal, SqsDeadLetters, SqsFlushRequests, retryAfter } from '../../modules/allowlist/adapters';
+import { DynamoAuditStore } from '../../modules/audit/adapters';
 import { documentClient } from '../../platform/aws/dynamo';
-import { DynamoInvestorRepository } from '../../modules/investors/adapters/dynamo-investor-repository';
+import { DynamoInvestorRepository } from '../../modules/investors/adapters';
 import { readSecretJson } from '../../platform/aws/secrets';
-import { SqsDeadLetters, SqsFlushRequests, retryAfter } from '../../modules/allowlist/adapters/sqs-allowlist-queue';
 import { sqsClient } from '../../platform/aws/sqs';
 import { describeError, logger, tracer } from '../../platform/observability';
 

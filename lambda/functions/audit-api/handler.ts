@@ -1,5 +1,5 @@
 import { exportAudit, parseAuditQuery, parseExportRequest, parsePageSize, parseVerifyParams, publicKeyFingerprint, queryAudit, verifyAuditLog } from '../../modules/audit';
-import { NotFoundError } from '../../shared/errors';
+import { NotFoundError } from '../../shared';
 import { authorize, httpHandler, json, parseJsonBody } from '../../platform/http';
 import { logger } from '../../platform/observability';
 import { wiring } from '../wiring';

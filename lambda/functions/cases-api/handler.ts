@@ -1,6 +1,6 @@
 import { readPositiveIntSetting } from '../../config/env';
 import { approveCase, claimCase, claimNextCase, decideCase, listCases, parseCaseList, rejectProposal, releaseCase, showCase } from '../../modules/cases';
-import { NotFoundError } from '../../shared/errors';
+import { NotFoundError } from '../../shared';
 import { authorize, httpHandler, json, parseJsonBody, type HttpEvent } from '../../platform/http';
 import { wiring } from '../wiring';
 

@@ -1,6 +1,6 @@
 import { readCountrySet } from '../../config/env';
 import { z } from 'zod';
-import { NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared/errors';
+import { NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared';
 import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor, type Investor } from '../../modules/investors';
 import { screeningStanding } from '../../modules/screening';
 import { authorize, httpHandler, json, parseJsonBody, parseJsonObject, type HttpEvent } from '../../platform/http';

@@ -1,8 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { webhookSecretsFor } from '../../modules/kyc/adapters/vendor-config';
+import { webhookSecretsFor } from '../../modules/kyc/adapters';
 import { METRICS } from '../../config/system';
-import { receiveKycWebhook, type WebhookRejection } from '../../modules/kyc/receive';
-import { lowerCaseHeaders } from '../../modules/kyc/signatures';
+import { receiveKycWebhook, type WebhookRejection, lowerCaseHeaders } from '../../modules/kyc';
 import { authorize, httpHandler, json, rawBody } from '../../platform/http';
 import { logger, metrics } from '../../platform/observability';
 import { wiring } from '../wiring';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { vendorApis } from '../../modules/kyc/adapters/vendor-config';
+import { vendorApis } from '../../modules/kyc/adapters';
 import { readPositiveIntSetting } from '../../config/env';
-import { applyKycEvent } from '../../modules/kyc/apply';
+import { applyKycEvent } from '../../modules/kyc';
 import { logger } from '../../platform/observability';
 import { sqsHandler } from '../../platform/sqs';
 import { wiring } from '../wiring';

@@ -1,10 +1,10 @@
-import { DomainError } from '../../shared/errors';
+import { UnprocessableError } from '../../shared';
 
 /**
  * The chain refused the call (a revert on simulation or on chain): missing agent role, bad input,
  * state the change cannot fix. Retrying does not help, so the change goes to the dead-letter queue.
  */
-export class ChainRevertError extends DomainError {
+export class ChainRevertError extends UnprocessableError {
   readonly code = 'CHAIN_REVERTED';
   constructor(
     readonly reason: string,
@@ -15,6 +15,6 @@ export class ChainRevertError extends DomainError {
 }
 
 /** A change the worker can never apply as asked (unknown registry, inconsistent on-chain state). */
-export class ChangeRejectedError extends DomainError {
+export class ChangeRejectedError extends UnprocessableError {
   readonly code = 'REJECTED';
 }

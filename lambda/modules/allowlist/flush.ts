@@ -1,8 +1,7 @@
 import { stateChange, type AuditEvent, type AuditLog } from '../audit';
-import { ConflictError, TransientError } from '../../shared/errors';
-import { numericCountryCode } from '../../shared/countries';
+import { ConflictError, TransientError, numericCountryCode, changeGroupId, type AllowlistAction, type AllowlistChange } from '../../shared';
 import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
-import { ACTION_EVENT, changeAuditKey, changeGroupId, type AllowlistAction, type AllowlistChange } from './change';
+import { ACTION_EVENT, changeAuditKey } from './change';
 import { ChainRevertError } from './errors';
 import { chunk, planIntents, type Operation } from './plan';
 import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';

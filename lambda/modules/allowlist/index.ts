@@ -1,8 +1,4 @@
-export * from './change';
-export * from './errors';
-export * from './ports';
-export * from './plan';
-export * from './transactions';
-export * from './flush';
-export * from './intake';
-export * from './reconcile';
+export { type FlushDeps } from './flush';
+export { type AllowlistMessage, type AllowlistWorkerDeps, handleAllowlistBatch } from './intake';
+export { type TransactionSlot } from './ports';
+export { reconcileRegistry } from './reconcile';

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isCountryCode } from '../../shared/countries';
-import { DomainError, TransientError, ValidationError, fieldIssuesFrom } from '../../shared/errors';
-import { allowlistChangeSchema, changeGroupId, flushRequestSchema, type AllowlistChange, type FlushRequests, type RegistryTarget } from './change';
+import { isCountryCode, isPermanent, TransientError, ValidationError, fieldIssuesFrom, allowlistChangeSchema, changeGroupId, flushRequestSchema, type AllowlistChange, type RegistryTarget } from '../../shared';
+import type { FlushRequests } from './change';
 import { flushRegistry, type FlushDeps, type FlushResult } from './flush';
 import type { AllowlistJournal, DeadLetterReason, DeadLetters } from './ports';
 
@@ -175,7 +174,7 @@ async function flush(deps: AllowlistWorkerDeps, message: AllowlistMessage, targe
 }
 
 function retryOrGiveUp(deps: AllowlistWorkerDeps, message: AllowlistMessage, group: string, error: unknown): Promise<MessageOutcome> | MessageOutcome {
-  const permanent = error instanceof DomainError && !(error instanceof TransientError);
+  const permanent = isPermanent(error);
   if (!permanent && message.receiveCount < deps.maxReceiveCount) return { status: 'retry', afterSeconds: backoffSeconds(deps, message.receiveCount), error };
   const code = permanent ? error.code : 'RETRIES_EXHAUSTED';
   const reason = error instanceof Error ? error.message : 'unknown failure';

@@ -1,4 +1,6 @@
-import { ACTION_DIMENSION, ACTION_TARGET, type AllowlistAction } from './change';
+import { InvariantError } from '../../shared';
+import { ACTION_DIMENSION, ACTION_TARGET } from './change';
+import type { AllowlistAction } from '../../shared';
 import type { PendingIntent, WalletState } from './ports';
 
 /** One on-chain change of one wallet, and every pending intent it satisfies. */
@@ -44,7 +46,7 @@ export function planIntents(intents: readonly PendingIntent[], states: ReadonlyM
       continue;
     }
     const state = states.get(wallet);
-    if (!state) throw new Error(`no on-chain state read for wallet ${wallet}`);
+    if (!state) throw new InvariantError(`no on-chain state read for wallet ${wallet}`);
     const earlier = planned.get(slot);
     const current = earlier ? ACTION_TARGET[earlier.action] : ACTION_DIMENSION[action] === 'registration' ? state.contains : state.frozen;
 

@@ -1,4 +1,4 @@
-import type { AllowlistChange } from './change';
+import type { AllowlistChange } from '../../shared';
 
 /** A change the worker has accepted and not yet applied; it lives in the journal until it is. */
 export interface PendingIntent {

@@ -1,7 +1,8 @@
 import type { AuditLog } from '../audit';
 import { caseIdFor, openCase, type CaseRepository, type CaseRisk } from '../cases';
 import type { Investor, InvestorStatus } from '../investors';
-import { changeGroupId, type FlushRequests } from './change';
+import { changeGroupId } from '../../shared';
+import type { FlushRequests } from './change';
 import { chunk } from './plan';
 import type { AllowlistJournal, RegistryChain, WalletState } from './ports';
 

@@ -1,4 +1,4 @@
-import { TransientError } from '../../shared/errors';
+import { TransientError } from '../../shared';
 import type { AllowlistJournal, ChainCall, Fees, RegistryChain, TransactionReceipt, TransactionSlot } from './ports';
 
 /** How far below the chain's mined nonce the journal is searched for slots left open by a crash. */

@@ -1,4 +1,4 @@
-import { TransientError } from '../../shared/errors';
+import { TransientError, InvariantError } from '../../shared';
 import { isReservedStream, nextRecord, type AuditEvent, type AuditRecord } from './record';
 
 /**
@@ -36,7 +36,7 @@ export class AuditLog {
 
   /** Appends the event; resolves to undefined when its idempotency key was already appended. */
   async append(event: AuditEvent): Promise<AuditRecord | undefined> {
-    if (isReservedStream(event.stream)) throw new TypeError(`audit stream ${event.stream} is reserved for the audit log itself`);
+    if (isReservedStream(event.stream)) throw new InvariantError(`audit stream ${event.stream} is reserved for the audit log itself`);
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const head = await this.store.head(event.stream);
       const record = nextRecord(event, head, this.now().toISOString());
@@ -54,7 +54,7 @@ export class AuditLog {
    * appended before) is appended one by one, so the outcome is the same as appending each in turn.
    */
   async appendAll(all: readonly AuditEvent[]): Promise<void> {
-    for (const event of all) if (isReservedStream(event.stream)) throw new TypeError(`audit stream ${event.stream} is reserved for the audit log itself`);
+    for (const event of all) if (isReservedStream(event.stream)) throw new InvariantError(`audit stream ${event.stream} is reserved for the audit log itself`);
     const events = firstOfEachKey(all);
     if (!this.store.insertAll) return this.appendInTurn(events);
     const at = this.now().toISOString();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, fieldIssuesFrom } from '../../shared/errors';
+import { ValidationError, fieldIssuesFrom } from '../../shared';
 import { recordFields } from './export';
 import type { AuditPage, AuditQueries } from './ports';
 import { auditQuerySchema, type AuditQuery } from './query';

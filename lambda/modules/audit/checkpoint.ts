@@ -3,47 +3,8 @@ import type { AuditStore } from './audit-log';
 import { merkleRoot } from './merkle';
 import type { AuditRecords, CheckpointBodies, Coverage, CoverageIndex } from './ports';
 import { canonicalBytes, sha256Hex, type AuditSigner } from './signing';
-
-/** One stream's part of a checkpoint: records `from`..`from + hashes.length - 1`, in seq order. */
-export interface CheckpointRange {
-  readonly stream: string;
-  readonly from: number;
-  /** Hash of record `from - 1` (the genesis hash for seq 1): ties the range to what came before. */
-  readonly prevHash: string;
-  readonly hashes: readonly string[];
-}
-
-/** What is signed. Small and fixed in size, whatever the number of records. */
-export interface CheckpointHeader {
-  readonly version: 1;
-  readonly number: number;
-  /** Every record up to this time that had landed when the checkpoint ran is covered. */
-  readonly cutoff: string;
-  readonly previous: { readonly number: number; readonly headerHash: string } | null;
-  /** RFC 9162 Merkle root over the ranges' record hashes, ranges in stream order. */
-  readonly root: string;
-  readonly leafCount: number;
-  readonly streamCount: number;
-  /** sha256 of the canonical JSON of `ranges`. */
-  readonly rangesSha256: string;
-  readonly keyId: string;
-  readonly createdAt: string;
-}
-
-export interface SignedCheckpoint {
-  readonly header: CheckpointHeader;
-  /** Base64 DER ECDSA P-256 signature over the canonical JSON of `header`. */
-  readonly signature: string;
-}
-
-export interface CheckpointBody extends SignedCheckpoint {
-  readonly ranges: readonly CheckpointRange[];
-}
-
-/** The checkpoint chain's record data: the signed header and where the body is. */
-export interface CheckpointEntry extends SignedCheckpoint {
-  readonly bodyKey: string;
-}
+import type { CheckpointBody, CheckpointEntry, CheckpointHeader, CheckpointRange } from './checkpoint-body';
+import { InvariantError } from '../../shared';
 
 export const CHECKPOINT_EVENT_TYPE = 'audit.checkpointed';
 
@@ -62,7 +23,7 @@ export function coverageOf(number: number, ranges: readonly CheckpointRange[]): 
 export function checkpointEntryOf(record: AuditRecord): CheckpointEntry {
   const entry = record.data as Partial<CheckpointEntry>;
   if (record.type !== CHECKPOINT_EVENT_TYPE || !entry.header || typeof entry.signature !== 'string' || typeof entry.bodyKey !== 'string') {
-    throw new TypeError(`record ${record.stream}/${record.seq} is not a checkpoint`);
+    throw new InvariantError(`record ${record.stream}/${record.seq} is not a checkpoint`);
   }
   return entry as CheckpointEntry;
 }
@@ -189,6 +150,6 @@ export async function sealCheckpoint(
 async function completeCoverage(deps: CheckpointDeps, entry: CheckpointEntry): Promise<void> {
   if (await deps.coverage.isComplete(entry.header.number)) return;
   const body = await deps.bodies.get(entry.bodyKey);
-  if (!body) throw new Error(`checkpoint ${entry.header.number}'s body ${entry.bodyKey} is missing; run \`cli audit verify\``);
+  if (!body) throw new InvariantError(`checkpoint ${entry.header.number}'s body ${entry.bodyKey} is missing; run \`cli audit verify\``);
   await deps.coverage.record(entry.header.number, coverageOf(entry.header.number, body.ranges));
 }

@@ -1,7 +1,8 @@
 import { ulid } from 'ulid';
-import { ValidationError } from '../../shared/errors';
+import { ValidationError, InvariantError } from '../../shared';
 import { CHECKPOINT_STREAM, hashOf, type AuditRecord } from './record';
-import { checkpointEntryOf, headerHash, leavesOf, type CheckpointBody, type SignedCheckpoint } from './checkpoint';
+import { checkpointEntryOf, headerHash, leavesOf } from './checkpoint';
+import type { CheckpointBody, SignedCheckpoint } from './checkpoint-body';
 import { inclusionProof, merkleLevels, verifyInclusion, type InclusionProof } from './merkle';
 import type { AuditQueries, AuditRecords, CheckpointBodies, CoverageIndex, ExportDelivery } from './ports';
 import type { AuditQuery } from './query';
@@ -154,10 +155,10 @@ class ProofSource {
     let tree = this.trees.get(number);
     if (!tree) {
       const record = await this.deps.records.recordAt(CHECKPOINT_STREAM, number);
-      if (!record) throw new Error(`checkpoint ${number} is indexed but its chain record is missing; run \`cli audit verify\``);
+      if (!record) throw new InvariantError(`checkpoint ${number} is indexed but its chain record is missing; run \`cli audit verify\``);
       const entry = checkpointEntryOf(record);
       const body = await this.deps.bodies.get(entry.bodyKey);
-      if (!body) throw new Error(`checkpoint ${number}'s body is missing; run \`cli audit verify\``);
+      if (!body) throw new InvariantError(`checkpoint ${number}'s body is missing; run \`cli audit verify\``);
       tree = { signed: { header: entry.header, signature: entry.signature }, body, levels: merkleLevels(leavesOf(body.ranges)) };
       this.trees.set(number, tree);
     }

@@ -1,5 +1,5 @@
 import type { AuditRecord } from './record';
-import type { CheckpointBody } from './checkpoint';
+import type { CheckpointBody } from './checkpoint-body';
 import type { AuditQuery } from './query';
 
 /** How far one checkpoint covered one stream. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, fieldIssuesFrom } from '../../shared/errors';
+import { ValidationError, fieldIssuesFrom } from '../../shared';
 
 const isoTime = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString());
 

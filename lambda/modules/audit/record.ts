@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { InvariantError } from '../../shared';
 
 /** What a caller asks to record. */
 export interface AuditEvent {
@@ -75,7 +76,7 @@ export function canonicalRecord(record: Omit<AuditRecord, 'hash'>): string {
   const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record;
   const fields = { stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash };
   const dataJson = canonicalize(data);
-  if (dataJson === undefined) throw new TypeError('audit record is not serialisable');
+  if (dataJson === undefined) throw new InvariantError('audit record is not serialisable');
   const wellFormed = typeof stream === 'string' && typeof type === 'string' && typeof actor === 'string' && typeof at === 'string' && typeof prevHash === 'string' && Number.isSafeInteger(seq) && isOptionalString(investorId) && isOptionalString(idempotencyKey);
   if (!wellFormed) return canonicalize(fields)!;
   const text = JSON.stringify;

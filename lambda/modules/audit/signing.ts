@@ -1,5 +1,6 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
+import { InvariantError } from '../../shared';
 
 /**
  * Signs checkpoints and export manifests: ECDSA P-256 with SHA-256, DER signatures. KMS holds the
@@ -16,7 +17,7 @@ export interface AuditSigner {
 /** The bytes that are hashed and signed: RFC 8785 canonical JSON, so any language can rebuild them. */
 export function canonicalBytes(value: unknown): Buffer {
   const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value is not serialisable');
+  if (text === undefined) throw new InvariantError('value is not serialisable');
   return Buffer.from(text, 'utf8');
 }
 

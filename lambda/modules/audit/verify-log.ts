@@ -1,4 +1,4 @@
-import type { CheckpointBody } from './checkpoint';
+import type { CheckpointBody } from './checkpoint-body';
 import type { AuditLogItems, CheckpointBodies } from './ports';
 import { AuditVerifier, type VerifyReport } from './verify';
 

@@ -1,5 +1,6 @@
 import { CHECKPOINT_STREAM, GENESIS_HASH, hashOf, isReservedStream, type AuditRecord } from './record';
-import { checkpointEntryOf, headerHash, leavesOf, type CheckpointBody, type CheckpointEntry } from './checkpoint';
+import { checkpointEntryOf, headerHash, leavesOf } from './checkpoint';
+import type { CheckpointBody, CheckpointEntry } from './checkpoint-body';
 import { merkleRoot } from './merkle';
 import { canonicalBytes, sha256Hex, verifySignature } from './signing';
 

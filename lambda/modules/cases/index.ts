@@ -1,7 +1,6 @@
-export * from './case';
-export * from './errors';
-export * from './business-days';
-export * from './open-case';
-export * from './queue';
-export * from './effects';
-export * from './review';
+export { type Case, CASE_RISKS, CASE_STATUSES, CASE_TYPES, caseIdFor, type CaseRepository, type CaseRisk, clearsMatch, DISPOSITIONS, type OpenCaseRequest } from './case';
+export { type SanctionsStanding } from './effects';
+export { UnprocessableDecisionError } from './errors';
+export { openCase } from './open-case';
+export { type CaseSummary, type CaseView, listCases, parseCaseList } from './queue';
+export { type ApprovalDeps, approveCase, claimCase, claimNextCase, decideCase, rejectProposal, releaseCase, showCase } from './review';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError, fieldIssuesFrom } from '../../shared/errors';
+import { ValidationError, fieldIssuesFrom } from '../../shared';
 import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, type Case, type CaseQuery, type CaseRepository, type CaseStatus } from './case';
 
 /** Statuses whose age counts against the SLA: a case parked for information waits on someone else. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AuditEvent, AuditLog } from '../audit';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared/errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared';
 import { CASE_RISKS, CASE_TYPES, DISPOSITIONS, SANCTIONS_CASE_TYPES, type Case, type CaseType, type Decision, type Disposition } from './case';
 import { applyCaseEffects, type CaseEffectsDeps } from './effects';
 import { UnprocessableDecisionError } from './errors';

@@ -1,5 +1,5 @@
-export * from './investor';
-export * from './ports';
-export * from './register';
-export * from './lifecycle';
-export * from './wallets';
+export { canTransition, type Investor, type InvestorStatus, type KycFacts, MAY_BE_ON_CHAIN, type Suspension, transition } from './investor';
+export { attachKycApplicant, changeStatus, expireKycApprovals, type LifecycleDeps, loadInvestor, offboardInvestor, reinstateInvestor, requestAllowlistChanges, type StatusChangeDeps, streamOf, suspendInvestor } from './lifecycle';
+export { type AllowlistRequests, type InvestorRepository } from './ports';
+export { registerInvestor } from './register';
+export { addWallet, removeWallet } from './wallets';

@@ -1,8 +1,5 @@
 import { z } from 'zod';
-import { isCountryCode } from '../../shared/countries';
-import { ConflictError } from '../../shared/errors';
-import type { KycVerdict } from '../kyc/events';
-import { KYC_VENDORS, type KycVendor } from '../kyc/signatures';
+import { ConflictError, KYC_VENDORS, evmAddress, isCountryCode, type KycVendor, type KycVerdict } from '../../shared';
 
 export const INVESTOR_STATUSES = [
   'registered',
@@ -23,12 +20,6 @@ const countryCode = z
   .length(2)
   .transform((code) => code.toUpperCase())
   .refine((code) => isCountryCode(code), 'must be an ISO 3166-1 alpha-2 country code');
-
-export const evmAddress = z
-  .string()
-  .trim()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
-  .transform((address) => address.toLowerCase());
 
 const isoDate = z.iso.date('must be a date as YYYY-MM-DD');
 

@@ -1,8 +1,7 @@
-import type { AllowlistAction, AllowlistRequests, RegistryTarget } from '../allowlist/change';
+import { ConflictError, NotFoundError, ValidationError, fieldIssuesFrom, type AllowlistAction, type RegistryTarget } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
-import { ConflictError, NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared/errors';
 import { MAY_BE_ON_CHAIN, kycApplicantSchema, transition, type Investor, type InvestorStatus } from './investor';
-import type { Claims, InvestorRepository, ScreeningRequests } from './ports';
+import type { AllowlistRequests, Claims, InvestorRepository, ScreeningRequests } from './ports';
 
 export interface LifecycleDeps {
   readonly investors: InvestorRepository;

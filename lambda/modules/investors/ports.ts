@@ -1,4 +1,4 @@
-import type { KycVendor } from '../kyc/signatures';
+import type { AllowlistChange, KycVendor } from '../../shared';
 import type { Investor } from './investor';
 
 /** Unique claims written in the same transaction as the investor: one investor per wallet and per KYC applicant. */
@@ -27,4 +27,12 @@ export interface InvestorRepository {
 /** Asks for an investor to be (re-)screened; delivery at least once. */
 export interface ScreeningRequests {
   request(investorId: string, reason: string): Promise<void>;
+}
+
+/**
+ * Asks for a wallet's allowlist standing to change on one registry (the allowlist queue). The
+ * same change requested twice is sent once (FIFO de-duplication).
+ */
+export interface AllowlistRequests {
+  request(change: AllowlistChange): Promise<void>;
 }

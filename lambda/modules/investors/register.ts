@@ -1,13 +1,9 @@
 import { ulid } from 'ulid';
 import type { AuditLog } from '../audit';
-import { DomainError, ValidationError, fieldIssuesFrom } from '../../shared/errors';
+import { ValidationError, fieldIssuesFrom } from '../../shared';
+import { JurisdictionBlockedError } from './errors';
 import { registrationSchema, type Investor } from './investor';
 import type { InvestorRepository } from './ports';
-
-/** The fund does not onboard residents or nationals of these countries (configurable). */
-export class JurisdictionBlockedError extends DomainError {
-  readonly code = 'JURISDICTION_BLOCKED';
-}
 
 export interface RegisterDeps {
   readonly investors: InvestorRepository;

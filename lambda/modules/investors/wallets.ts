@@ -1,6 +1,6 @@
 import { stateChange, type AuditLog } from '../audit';
-import { ConflictError, ValidationError, fieldIssuesFrom } from '../../shared/errors';
-import { evmAddress, MAY_BE_ON_CHAIN, type Investor } from './investor';
+import { ConflictError, ValidationError, fieldIssuesFrom, evmAddress } from '../../shared';
+import { MAY_BE_ON_CHAIN, type Investor } from './investor';
 import { loadInvestor, requestAllowlistChanges, streamOf, type LifecycleDeps } from './lifecycle';
 
 const MAX_WALLETS = 20;

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { openCase, type CaseRepository } from '../cases';
 import { canTransition, changeStatus, streamOf, type Investor, type InvestorStatus, type KycFacts, type LifecycleDeps } from '../investors';
 import { stateChange } from '../audit';
-import { TransientError } from '../../shared/errors';
-import type { KycEvent, KycPerson, KycVerdict } from './events';
+import { TransientError, type KycVerdict, type KycVendor } from '../../shared';
+import type { KycEvent, KycPerson } from './events';
 import type { KycEventStore, StoredKycEvent } from './receive';
-import type { KycVendor } from './signatures';
 import type { KycVendorApi } from './vendor-api';
 
 export interface ApplyKycDeps extends LifecycleDeps {

@@ -1,11 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { ValidationError, fieldIssuesFrom } from '../../shared/errors';
-import type { KycVendor } from './signatures';
-
-/** A vendor's verdict on an applicant, in our words. */
-export const KYC_VERDICTS = ['approved', 'rejected', 'retry', 'review', 'pending', 'expired', 'abandoned', 'error'] as const;
-export type KycVerdict = (typeof KYC_VERDICTS)[number];
+import { ValidationError, fieldIssuesFrom, KYC_VERDICTS, type KycVendor, type KycVerdict } from '../../shared';
 
 /** Person data some vendors put in the payload; compared with the registration, never logged. */
 export interface KycPerson {

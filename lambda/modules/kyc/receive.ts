@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AuditLog } from '../audit';
-import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../../shared/errors';
+import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError, isKycVendor, type KycVendor } from '../../shared';
 import { normaliseKycEvent, type KycEvent } from './events';
-import { FAILURE_MESSAGES, isKycVendor, verifyWebhookSignature, type KycVendor, type SignatureFailure, type SumsubAlgorithm } from './signatures';
+import { FAILURE_MESSAGES, verifyWebhookSignature, type SignatureFailure, type SumsubAlgorithm } from './signatures';
 
 /** Vendors' webhooks are a few kilobytes; anything near this is not one of theirs. */
 export const MAX_WEBHOOK_BYTES = 256 * 1024;

@@ -1,16 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { KycVendor } from '../../shared';
 
 /**
  * Webhook signature schemes of the KYC vendors we accept, verified on the raw request bytes before
  * anything parses them. Every scheme accepts several secrets, so a vendor's secret can be rotated
  * without dropping webhooks; Persona and Standard Webhooks also carry several signatures at once.
  */
-export const KYC_VENDORS = ['sumsub', 'onfido', 'persona', 'veriff', 'standard-webhooks'] as const;
-export type KycVendor = (typeof KYC_VENDORS)[number];
-
-export function isKycVendor(value: string): value is KycVendor {
-  return (KYC_VENDORS as readonly string[]).includes(value);
-}
 
 /** Sumsub names its digest algorithm in a header; we accept only the one we configured. */
 export const SUMSUB_ALGORITHMS = { HMAC_SHA1_HEX: 'sha1', HMAC_SHA256_HEX: 'sha256', HMAC_SHA512_HEX: 'sha512' } as const;

@@ -1,4 +1,5 @@
-import type { KycEvent, KycPerson, KycVerdict } from './events';
+import type { KycEvent, KycPerson } from './events';
+import type { KycVerdict } from '../../shared';
 
 /** What a vendor's API tells us about the applicant behind an event whose payload lacks it. */
 export interface ApplicantDetails {

@@ -1,6 +1,6 @@
 // English country names only (7 KB), not the package's main entry with every locale.
 import english from 'i18n-iso-countries/langs/en.json';
-import { isCountryCode } from '../../shared/countries';
+import { isCountryCode } from '../../shared';
 
 /** OFAC's own spellings that ISO's English names (and their listed alternatives) do not cover. */
 const OFAC_SPELLINGS: Readonly<Record<string, string>> = {

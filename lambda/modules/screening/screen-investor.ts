@@ -1,8 +1,7 @@
-import type { AllowlistRequests, RegistryTarget } from '../allowlist/change';
+import { type AllowlistRequests, MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
+import { type RegistryTarget, NotFoundError } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { clearsMatch, openCase, type Case, type CaseRepository, type OpenCaseRequest } from '../cases';
-import { NotFoundError } from '../../shared/errors';
-import { MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
 import type { ScreeningRecord, ScreeningRepository } from './ports';
 import type { ScreeningMatch, Screener, ScreeningSubject } from './screener';
 import { effectiveVerdict, matchCaseKey } from './standing';

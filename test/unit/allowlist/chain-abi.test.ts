@@ -1,7 +1,8 @@
 import { Interface } from 'ethers';
 import { contracts as onchainId } from '@onchain-id/solidity';
 import { contracts as trex } from '@tokenysolutions/t-rex';
-import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI, TOKEN_ABI } from '../../../lambda/modules/allowlist/adapters/abi';
+import { IDENTITY_FACTORY_ABI, TOKEN_ABI } from '../../../lambda/modules/allowlist/adapters/abi';
+import { IDENTITY_REGISTRY_ABI } from '../../../lambda/modules/allowlist/adapters';
 
 /** Our hand-written fragments must select the same functions and events as the published contracts. */
 describe.each([

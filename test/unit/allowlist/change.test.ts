@@ -1,4 +1,4 @@
-import { allowlistChangeSchema, changeDeduplicationId, changeGroupId, type AllowlistChange } from '../../../lambda/modules/allowlist';
+import { allowlistChangeSchema, changeDeduplicationId, changeGroupId, type AllowlistChange } from '../../../lambda/shared';
 
 const change: AllowlistChange = allowlistChangeSchema.parse({
   action: 'add',

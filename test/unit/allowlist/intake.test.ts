@@ -1,5 +1,6 @@
-import { TransientError } from '../../../lambda/shared/errors';
-import { changeGroupId, handleAllowlistBatch, type AllowlistChange, type AllowlistJournal, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps, type PendingIntent, type RegistryTarget } from '../../../lambda/modules/allowlist';
+import { TransientError, changeGroupId, type AllowlistChange, type RegistryTarget } from '../../../lambda/shared';
+import { handleAllowlistBatch, type AllowlistMessage, type AllowlistWorkerDeps, type FlushDeps } from '../../../lambda/modules/allowlist';
+import type { AllowlistJournal, PendingIntent } from '../../../lambda/modules/allowlist/ports';
 
 // Error paths of the batch intake that DynamoDB Local and fauxqs cannot produce on demand (one write
 // of a batch failing, the flush request failing); the happy paths run on real parts in

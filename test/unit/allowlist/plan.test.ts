@@ -1,5 +1,7 @@
-import { bumpFees, chunk, planIntents, type PendingIntent, type WalletState } from '../../../lambda/modules/allowlist';
-import type { AllowlistAction } from '../../../lambda/modules/allowlist';
+import { bumpFees } from '../../../lambda/modules/allowlist/transactions';
+import { chunk, planIntents } from '../../../lambda/modules/allowlist/plan';
+import type { PendingIntent, WalletState } from '../../../lambda/modules/allowlist/ports';
+import type { AllowlistAction } from '../../../lambda/shared';
 
 const W1 = '0x1111111111111111111111111111111111111111';
 const W2 = '0x2222222222222222222222222222222222222222';

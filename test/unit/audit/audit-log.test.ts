@@ -1,4 +1,5 @@
-import { AuditLog, type AuditEvent, type AuditRecord, type AuditStore } from '../../../lambda/modules/audit';
+import { AuditLog, type AuditEvent, type AuditRecord } from '../../../lambda/modules/audit';
+import type { AuditStore } from '../../../lambda/modules/audit/audit-log';
 
 /**
  * DynamoDB refuses a transaction that names one item twice (a ValidationException, not a

@@ -1,4 +1,5 @@
-import { buildExport, verifyExport, type AuditQueries, type AuditRecord, type Coverage } from '../../../lambda/modules/audit';
+import { buildExport, verifyExport, type AuditRecord, type Coverage } from '../../../lambda/modules/audit';
+import type { AuditQueries } from '../../../lambda/modules/audit/ports';
 import { chains, checkpointsFor, testSigner } from '../../helpers/audit-fixtures';
 
 const signer = testSigner();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
-import { inclusionProof, leafHash, merkleLevels, merkleRoot, verifyInclusion } from '../../../lambda/modules/audit';
+import { inclusionProof, leafHash, merkleLevels, merkleRoot, verifyInclusion } from '../../../lambda/modules/audit/merkle';
 
 const hashes = (n: number) => Array.from({ length: n }, (_, i) => createHash('sha256').update(String(i)).digest('hex'));
 

@@ -1,6 +1,7 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
-import { GENESIS_HASH, canonicalRecord, hashOf, nextRecord, type AuditEvent, type AuditRecord } from '../../../lambda/modules/audit';
+import { GENESIS_HASH, nextRecord, type AuditEvent, type AuditRecord } from '../../../lambda/modules/audit';
+import { canonicalRecord, hashOf } from '../../../lambda/modules/audit/record';
 
 const event: AuditEvent = { stream: 'investor#1', type: 'investor.registered', actor: 'portal:app', investorId: '1', data: { wallets: ['0xabc'], country: 'US' } };
 

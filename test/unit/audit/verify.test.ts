@@ -1,4 +1,5 @@
-import { AuditVerifier, hashOf, sealCheckpoint, type AuditRecord, type CheckpointBody } from '../../../lambda/modules/audit';
+import { AuditVerifier, sealCheckpoint, type AuditRecord, type CheckpointBody } from '../../../lambda/modules/audit';
+import { hashOf } from '../../../lambda/modules/audit/record';
 import { chains, checkpointsFor, testSigner } from '../../helpers/audit-fixtures';
 
 const signer = testSigner();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { addBusinessDays, blockedPropertyReportDueBy, isBusinessDay, ofacDate, usFederalHolidays } from '../../../lambda/modules/cases';
+import { addBusinessDays, blockedPropertyReportDueBy, isBusinessDay, ofacDate, usFederalHolidays } from '../../../lambda/modules/cases/business-days';
 
 describe('US federal holidays (5 U.S.C. 6103)', () => {
   it('lists the eleven observed holidays of 2024', () => {

@@ -1,5 +1,7 @@
-import { CASE_TYPES, DISPOSITIONS, UnprocessableDecisionError, listCases, needsSecondOfficer, parseCaseList, queueOrder, viewOf, type Case } from '../../../lambda/modules/cases';
-import { ValidationError } from '../../../lambda/shared/errors';
+import { CASE_TYPES, DISPOSITIONS, UnprocessableDecisionError, listCases, parseCaseList, type Case } from '../../../lambda/modules/cases';
+import { needsSecondOfficer } from '../../../lambda/modules/cases/review';
+import { queueOrder, viewOf } from '../../../lambda/modules/cases/queue';
+import { ValidationError } from '../../../lambda/shared';
 import { errorResponse } from '../../../lambda/platform/http';
 
 const NOW = new Date('2030-06-01T12:00:00Z');

@@ -1,5 +1,6 @@
-import { ConflictError } from '../../../lambda/shared/errors';
-import { MAY_BE_ON_CHAIN, canTransition, registrationSchema, transition, type Investor, type InvestorStatus } from '../../../lambda/modules/investors';
+import { ConflictError } from '../../../lambda/shared';
+import { MAY_BE_ON_CHAIN, canTransition, transition, type Investor, type InvestorStatus } from '../../../lambda/modules/investors';
+import { registrationSchema } from '../../../lambda/modules/investors/investor';
 import { personConflicts } from '../../../lambda/modules/kyc/apply';
 
 const valid = {

@@ -1,5 +1,6 @@
-import { TransientError } from '../../../lambda/shared/errors';
-import { applyKycEvent, type ApplyKycDeps } from '../../../lambda/modules/kyc/apply';
+import { TransientError } from '../../../lambda/shared';
+import { applyKycEvent } from '../../../lambda/modules/kyc';
+import type { ApplyKycDeps } from '../../../lambda/modules/kyc/apply';
 import type { StoredKycEvent } from '../../../lambda/modules/kyc/receive';
 
 // A missing secret is an error path no real part produces on demand: the store is a stand-in.

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
-import { ValidationError } from '../../../lambda/shared/errors';
+import { ValidationError, KYC_VENDORS, type KycVendor } from '../../../lambda/shared';
 import { normaliseKycEvent } from '../../../lambda/modules/kyc/events';
-import { KYC_VENDORS, type KycVendor } from '../../../lambda/modules/kyc/signatures';
 import { kycPayload } from '../../../bin/local/vendor-simulator/payloads';
 
 const normalise = (vendor: KycVendor, body: unknown, headers: Record<string, string> = {}) => normaliseKycEvent({ vendor, rawBody: Buffer.from(JSON.stringify(body)), headers });

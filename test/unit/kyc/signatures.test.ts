@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
-import { KYC_VENDORS, REPLAY_WINDOW_SECONDS, signWebhook, verifyWebhookSignature, type KycVendor, type SignedRequest } from '../../../lambda/modules/kyc/signatures';
+import { KYC_VENDORS, type KycVendor } from '../../../lambda/shared';
+import { REPLAY_WINDOW_SECONDS, type SignedRequest } from '../../../lambda/modules/kyc/signatures';
+import { signWebhook, verifyWebhookSignature } from '../../../lambda/modules/kyc';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const body = Buffer.from('{"type":"applicantReviewed","applicantId":"a-1"}');

@@ -1,6 +1,5 @@
-import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../../lambda/shared/errors';
+import { ConflictError, NotFoundError, TransientError, ValidationError, ForbiddenError, UnauthorizedError } from '../../../lambda/shared';
 import { authorize, errorResponse, parseJsonBody, rawBody } from '../../../lambda/platform/http';
-import { ForbiddenError, UnauthorizedError } from '../../../lambda/shared/errors';
 import { httpEvent } from '../../helpers/events';
 
 describe('error responses', () => {

@@ -1,4 +1,4 @@
-import { diffLists } from '../../../lambda/modules/screening';
+import { diffLists } from '../../../lambda/modules/screening/diff';
 import { LIST_2023_12_28, realList } from '../../helpers/ofac-data';
 
 describe('list versions and their diff', () => {

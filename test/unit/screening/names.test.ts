@@ -1,4 +1,4 @@
-import { nameTokens } from '../../../lambda/modules/screening/normalize';
+import { nameTokens } from '../../../lambda/modules/screening';
 import { buildLabelledSet } from '../../../bench/screening/labelled-set';
 import { evaluate } from '../../../bench/screening/evaluate';
 import { realEngine, realList } from '../../helpers/ofac-data';

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { normaliseWallet } from '../../../lambda/modules/screening';
+import { normaliseWallet } from '../../../lambda/modules/screening/wallets';
 import { OFAC_DATA, realEngine, realList } from '../../helpers/ofac-data';
 
 describe('wallet normalisation', () => {

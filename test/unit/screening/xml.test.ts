@@ -1,4 +1,5 @@
-import { ListFormatError, ScreeningEngine, parsePublication, type SanctionsEntry } from '../../../lambda/modules/screening';
+import { ListFormatError } from '../../../lambda/modules/screening/errors';
+import { ScreeningEngine, parsePublication, type SanctionsEntry } from '../../../lambda/modules/screening';
 import { parseSdnAdvancedXml } from '../../../lambda/modules/screening/sdn-advanced-xml';
 import { parseSdnXml } from '../../../lambda/modules/screening/sdn-xml';
 import { realList } from '../../helpers/ofac-data';

@@ -1,4 +1,4 @@
-import { isCountryCode, numericCountryCode, toAlpha2 } from '../../../lambda/shared/countries';
+import { isCountryCode, numericCountryCode, toAlpha2 } from '../../../lambda/shared';
 
 describe('ISO 3166-1 codes', () => {
   it('maps alpha-2 to the numeric code ERC-3643 registries store', () => {

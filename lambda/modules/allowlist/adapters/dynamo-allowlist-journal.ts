@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { AllowlistJournal, PendingIntent, SignedTransaction, TransactionSlot } from '..';
+import type { AllowlistJournal, PendingIntent, SignedTransaction, TransactionSlot } from '../ports';
 
 const pendingKey = (group: string) => `pending#${group}`;
 const slotsKey = (signer: string) => `tx#${signer}`;

@@ -1,7 +1,8 @@
 import { Contract, FetchRequest, Interface, JsonRpcProvider, ZeroAddress, keccak256, type Signer } from 'ethers';
 import type { ChainConfig } from '../../../config/chains';
-import { ChainRevertError, type BroadcastResult, type ChainCall, type Fees, type RegistryChain, type SignedTransaction, type TransactionReceipt, type WalletState } from '..';
-import { TransientError } from '../../../shared/errors';
+import { ChainRevertError } from '../errors';
+import type { BroadcastResult, ChainCall, Fees, RegistryChain, SignedTransaction, TransactionReceipt, WalletState } from '../ports';
+import { TransientError } from '../../../shared';
 import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI, TOKEN_ABI } from './abi';
 import { createAgentSigner } from './agent-signer';
 

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import { changeGroupId, flushRequestDeduplicationId, type DeadLetterReason, type DeadLetters, type FlushRequest, type FlushRequests, type RegistryTarget } from '..';
+import { changeGroupId, type FlushRequest, type RegistryTarget } from '../../../shared';
+import { flushRequestDeduplicationId } from '../intake';
+import type { DeadLetterReason, DeadLetters } from '../ports';
+import type { FlushRequests } from '../change';
 
 /** Message attributes that carry a dead letter's reason; `cli dlq list` shows them. */
 export const DEAD_LETTER_ATTRIBUTES = { code: 'failureCode', reason: 'failureReason', attempts: 'attempts', failedAt: 'failedAt', sourceGroup: 'sourceGroup' } as const;

@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyO
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { ConfigurationError } from '../../../config/env';
 import { KMS_KEYS } from '../../../config/system';
-import { publicKeyFingerprint, sha256Hex, type AuditSigner } from '..';
+import { publicKeyFingerprint, sha256Hex, type AuditSigner } from '../signing';
 
 /** Local runs: a P-256 private key (PKCS#8 PEM) from the runner's configuration stands in for KMS. */
 export class LocalKeySigner implements AuditSigner {

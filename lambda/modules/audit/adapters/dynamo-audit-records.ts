@@ -1,21 +1,10 @@
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
-import { ValidationError } from '../../../shared/errors';
-import {
-  CHECKPOINT_STREAM,
-  isReservedStream,
-  type AuditLogItems,
-  type AuditPage,
-  type AuditQueries,
-  type AuditQuery,
-  type AuditRecord,
-  type AuditRecords,
-  type Coverage,
-  type CoverageIndex,
-  type IdempotencyMarker,
-} from '..';
+import { ValidationError } from '../../../shared';
+import { CHECKPOINT_STREAM, isReservedStream, type AuditRecord } from '../record';
+import type { AuditLogItems, AuditPage, AuditQueries, AuditRecords, Coverage, CoverageIndex, IdempotencyMarker } from '../ports';
+import type { AuditQuery } from '../query';
 import { IDEMPOTENCY_STREAM_PREFIX, dayOf } from './dynamo-audit-store';
 
 /** Index names, as lambda/config/system.ts declares them on the audit table. */

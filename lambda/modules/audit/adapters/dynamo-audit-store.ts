@@ -1,6 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
-import { walletsOf, type AuditRecord, type AuditStore } from '..';
+import { walletsOf } from '../query';
+import type { AuditRecord } from '../record';
+import type { AuditStore } from '../audit-log';
 
 /** Items that reserve an idempotency key live under their own partition, never in a record stream. */
 export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency#';

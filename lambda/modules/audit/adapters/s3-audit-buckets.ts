@@ -1,6 +1,8 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { canonicalBytes, sha256Hex, type CheckpointBodies, type CheckpointBody, type ExportDelivery } from '..';
+import { canonicalBytes, sha256Hex } from '../signing';
+import type { CheckpointBodies, ExportDelivery } from '../ports';
+import type { CheckpointBody } from '../checkpoint-body';
 
 /**
  * Checkpoint bodies, one object each, keyed by number and the digest of the signed header (ECDSA

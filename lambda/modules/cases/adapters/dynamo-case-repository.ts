@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, TransientError } from '../../../shared/errors';
+import { ConflictError, TransientError } from '../../../shared';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
-import type { Case, CaseQuery, CaseRepository, CaseStatus } from '..';
+import type { Case, CaseQuery, CaseRepository, CaseStatus } from '../case';
 
 /** The cases table's index by status, oldest first (see TABLES.cases in lambda/config/system.ts). */
 const BY_STATUS = 'byStatus';

@@ -1,7 +1,8 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, TransactWriteCommand, paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../../shared/errors';
-import type { Claims, Investor, InvestorRepository } from '..';
+import { ConflictError } from '../../../shared';
+import type { Claims, InvestorRepository } from '../ports';
+import type { Investor } from '../investor';
 
 export const investorKey = (investorId: string) => `INVESTOR#${investorId}`;
 const externalKey = (externalId: string) => `EXTERNAL#${externalId}`;

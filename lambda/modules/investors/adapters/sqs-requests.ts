@@ -1,8 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { changeDeduplicationId, changeGroupId, type AllowlistChange, type AllowlistRequests } from '../../allowlist';
-import { TransientError } from '../../../shared/errors';
-import type { ScreeningRequests } from '..';
-import type { KycEventQueue } from '../../kyc/receive';
+import { changeDeduplicationId, changeGroupId, type AllowlistChange, TransientError } from '../../../shared';
+import type { AllowlistRequests, ScreeningRequests } from '../ports';
+import type { KycEventQueue } from '../../kyc';
 import type { RescreenRequests } from '../../screening';
 
 export interface ScreeningMessage {

@@ -1,5 +1,5 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../../../shared/errors';
+import { TransientError } from '../../../shared';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
 import type { KycEventStore, StoredKycEvent } from '../receive';
 

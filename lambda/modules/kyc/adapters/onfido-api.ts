@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { toAlpha2 } from '../../../shared/countries';
-import type { KycVerdict } from '../events';
+import { toAlpha2, type KycVerdict } from '../../../shared';
 import type { ApplicantDetails, KycVendorApi } from '../vendor-api';
 import { getVendorJson } from './vendor-http';
 

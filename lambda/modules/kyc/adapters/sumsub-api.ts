@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { toAlpha2 } from '../../../shared/countries';
+import { toAlpha2 } from '../../../shared';
 import type { ApplicantDetails, KycVendorApi } from '../vendor-api';
 import { getVendorJson } from './vendor-http';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { KycVendor } from '../signatures';
-import { KYC_VENDORS, SUMSUB_ALGORITHMS } from '../signatures';
+import { type KycVendor, KYC_VENDORS } from '../../../shared';
+import { SUMSUB_ALGORITHMS } from '../signatures';
 import type { VendorSecrets } from '../receive';
 import type { KycVendorApi } from '../vendor-api';
 import { readSecretJson } from '../../../platform/aws/secrets';

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../../config/env';
-import { NotFoundError, TransientError } from '../../../shared/errors';
+import { NotFoundError, TransientError } from '../../../shared';
 
 /**
  * GETs a vendor API resource as JSON. Network failures, timeouts, 429 and 5xx are transient (the

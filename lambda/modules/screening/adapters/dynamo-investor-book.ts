@@ -1,6 +1,6 @@
 import { paginateScan, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { InvestorBook } from '..';
-import { investorKey } from '../../investors/adapters/dynamo-investor-repository';
+import type { InvestorBook } from '../ports';
+import { investorKey } from '../../investors/adapters';
 
 /**
  * Every investor id, a page at a time, by a scan of the investors table (investor items only, not

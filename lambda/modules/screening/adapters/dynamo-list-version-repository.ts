@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../../../shared/errors';
+import { ConflictError } from '../../../shared';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
-import type { ListVersionRecord, ListVersionRepository } from '..';
+import type { ListVersionRecord, ListVersionRepository } from '../ports';
 
 /** The item that names the current version. */
 const CURRENT = 'current';

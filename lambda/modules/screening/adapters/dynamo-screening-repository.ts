@@ -1,6 +1,6 @@
 import { GetCommand, paginateQuery, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { TransientError } from '../../../shared/errors';
-import type { ScreeningRecord, ScreeningRepository } from '..';
+import { TransientError } from '../../../shared';
+import type { ScreeningRecord, ScreeningRepository } from '../ports';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
 
 const screeningKey = (listVersion: string, subjectHash: string) => `${listVersion}#${subjectHash}`;

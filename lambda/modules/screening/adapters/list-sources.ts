@@ -1,6 +1,7 @@
 import path from 'node:path';
-import { TransientError } from '../../../shared/errors';
-import type { ListSource, SourceFile } from '..';
+import { TransientError } from '../../../shared';
+import type { ListSource } from '../ports';
+import type { SourceFile } from '../list';
 import { readListFolder } from './list-folder';
 
 /** OFAC's Sanctions List Service: the advanced XML carries every name, alias strength, date and address. */

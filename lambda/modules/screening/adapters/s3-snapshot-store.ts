@@ -1,7 +1,8 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { SanctionsList, SnapshotStore, SourceFile } from '..';
+import type { SanctionsList, SourceFile } from '../list';
+import type { SnapshotStore } from '../ports';
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);

@@ -1,0 +1,1 @@
+export { DynamoCaseRepository } from './dynamo-case-repository';

@@ -1,0 +1,2 @@
+export { DynamoInvestorRepository, investorKey } from './dynamo-investor-repository';
+export { SqsAllowlistRequests, SqsKycEventQueue, SqsRescreenRequests, SqsScreeningRequests } from './sqs-requests';

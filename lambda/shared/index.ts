@@ -1,0 +1,36 @@
+export { isCountryCode, numericCountryCode, toAlpha2 } from './countries';
+export {
+  ConflictError,
+  DomainError,
+  ERROR_KINDS,
+  ForbiddenError,
+  InvariantError,
+  NotFoundError,
+  PayloadTooLargeError,
+  TransientError,
+  UnauthorizedError,
+  UnprocessableError,
+  UnprocessableFieldsError,
+  ValidationError,
+  fieldIssuesFrom,
+  isPermanent,
+  type ErrorKind,
+  type FieldIssue,
+} from './errors';
+export { KYC_VENDORS, KYC_VERDICTS, isKycVendor, type KycVendor, type KycVerdict } from './kyc';
+export {
+  ALLOWLIST_ACTIONS,
+  allowlistChangeSchema,
+  changeDeduplicationId,
+  changeGroupId,
+  evmAddress,
+  flushRequestSchema,
+  kycEventMessageSchema,
+  screeningRequestSchema,
+  type AllowlistAction,
+  type AllowlistChange,
+  type FlushRequest,
+  type KycEventMessage,
+  type RegistryTarget,
+  type ScreeningRequestMessage,
+} from './messages';
