@@ -64,12 +64,11 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   }
 
   // Loaded after the log level is set: the handlers' logger reads it once, at import.
-  const { allowlistHandler, createAllowlistWorker } = await import('../lambda/functions/allowlist-worker/root.js');
+  const { compose } = await import('../lambda/functions/allowlist-worker/root.js');
+  const { createHandler } = await import('../lambda/functions/allowlist-worker/handler.js');
   const clock = new PhaseClock();
-  const handler = allowlistHandler(
-    createAllowlistWorker({ env }).then((worker) => clock.instrument(worker)),
-    env[QUEUES.allowlist.envVar]!,
-  );
+  const root = compose(env);
+  const handler = createHandler({ ...root, worker: root.worker.then((worker) => clock.instrument(worker)) });
   const invoke: SqsLambda = (event, context) => clock.time(event.Records.some((record) => record.body.startsWith('{"flush"')) ? 'flush batches (whole)' : 'intake batches', () => handler(event, context));
   const poller = new QueuePoller({ sqs: sqsClient(), queueUrl: env[QUEUES.allowlist.envVar]!, batchSize: QUEUES.allowlist.batchSize, invoke, context: () => lambdaContext('bench', 100, 512) });
   const journal = new DynamoAllowlistJournal(documentClient(), env[TABLES.allowlistJournal.envVar]!);

@@ -105,9 +105,10 @@ export const kycWebhookBenchmark: Benchmark = {
       const resources = await provision({ dynamodb: new DynamoDBClient({}), sqs: sqsClient(), s3: new S3Client({ forcePathStyle: true }) }, 'benchkyc');
       // The edge never calls the vendors' APIs (the worker does): nothing listens there.
       Object.assign(process.env, resources, kycLocalEnv({ sumsub: 'http://127.0.0.1:9/sumsub', onfido: 'http://127.0.0.1:9/onfido' }));
-      // Loaded after the environment is set, as Lambda loads it.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { handler } = require('../lambda/functions/kyc-webhook/handler') as { handler: HttpLambda };
+      // Loaded after the log level is set: the handlers' logger reads it once, at import.
+      const { compose } = await import('../lambda/functions/kyc-webhook/root.js');
+      const { createHandler } = await import('../lambda/functions/kyc-webhook/handler.js');
+      const handler = createHandler(compose(process.env)) as unknown as HttpLambda;
       await handler(event('persona', '{}', {}), lambdaContext('kycWebhook', 5, 256)); // cold start: secrets, clients
       await run(handler, 'one at a time', 0, 1);
       await run(handler, '8 concurrent', DELIVERIES, 8);

@@ -1,14 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { DynamoAuditRecords, DynamoAuditStore, S3CheckpointBodies, auditSignerFromEnv } from '../../lambda/modules/audit/adapters';
-import { s3Client } from '../../lambda/platform/aws/s3';
-import { ConfigurationError, bucketName, readOptionalInt, tableName } from '../../lambda/config/env';
-import { ENV } from '../../lambda/config/system';
-import { DEFAULT_SETTLE_MS, runCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest, type ExportResult, type VerifyReport } from '../../lambda/modules/audit';
+import { compose as composeCheckpoint } from '../../lambda/functions/audit-checkpoint/root';
+import { runCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest, type ExportResult, type VerifyReport } from '../../lambda/modules/audit';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
-import { apiTarget, applyLocalEnv, callApi, withApiOptions } from './session';
+import { apiTarget, callApi, composeFor, withApiOptions } from './session';
 
 interface ApiOptions { apiUrl?: string; token?: string; as?: string; workDir?: string; json: boolean }
 interface QueryOptions { investorId?: string; wallet?: string; caseId?: string; stream?: string; type?: string; from?: string; to?: string }
@@ -35,16 +31,8 @@ const withDirect = (command: Command) =>
 
 const queryOf = (options: QueryOptions) => Object.fromEntries(Object.entries({ investorId: options.investorId, wallet: options.wallet, caseId: options.caseId, stream: options.stream, type: options.type, from: options.from, to: options.to }).filter(([, value]) => value !== undefined));
 
-function direct(options: DirectOptions) {
-  applyLocalEnv(options);
-  try {
-    const records = new DynamoAuditRecords(documentClient(), tableName('audit'));
-    return { records, bodies: new S3CheckpointBodies(s3Client(), bucketName('auditCheckpoints')), store: new DynamoAuditStore(documentClient(), tableName('audit')) };
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw new CliError(`${error.message}: pass --local to use \`npm start\`'s, or set them for your deployment`);
-    throw error;
-  }
-}
+/** The audit table, the checkpoint bucket and the signer, as the checkpoint function has them. */
+const direct = (options: DirectOptions) => composeFor(options, composeCheckpoint);
 
 function readText(file: string, what: string): string {
   try {
@@ -139,16 +127,15 @@ export function register(program: Command): void {
     .option('--stream <stream>', 'verify one stream (and every checkpoint\'s part of it)')
     .option('--public-key <file>', 'check signatures with this PEM (default: the configured signer\'s public key)')
     .action(async (options: DirectOptions & { stream?: string; publicKey?: string }) => {
-      const { records, bodies } = direct(options);
-      const publicKeyPem = options.publicKey ? readText(options.publicKey, 'public key') : await auditSignerFromEnv().publicKeyPem();
+      const { records, bodies, signer } = direct(options);
+      const publicKeyPem = options.publicKey ? readText(options.publicKey, 'public key') : await signer.publicKeyPem();
       const bar = progressBar('verifying', options.stream ? 0 : await records.estimateCount(), { quiet: options.json });
       const report = await verifyAuditLog({ items: records, bodies, publicKeyPem }, { onlyStream: options.stream, onProgress: (items) => bar.tick(items) }).finally(() => bar.stop());
       finishWith(report, options.json, options.stream ? `stream ${options.stream}` : 'audit log');
     });
 
   withDirect(audit.command('checkpoint').description('Seal a checkpoint now (the scheduled function does this every 15 minutes)')).action(async (options: DirectOptions) => {
-    const { records, bodies, store } = direct(options);
-    const result = await runCheckpoint({ store, records, coverage: records, bodies, signer: auditSignerFromEnv(), actor: 'operator:cli', settleMs: readOptionalInt(ENV.auditSettleSeconds, DEFAULT_SETTLE_MS / 1000) * 1000 });
+    const result = await runCheckpoint({ ...direct(options), actor: 'operator:cli' });
     const summary = result.status === 'checkpointed' ? { status: result.status, number: result.header.number, leafCount: result.header.leafCount, streams: result.header.streamCount, root: result.header.root, breaks: result.breaks } : result;
     emit(options.json, summary, () => (result.status === 'checkpointed' ? `checkpoint #${result.header.number}: ${result.header.leafCount} records in ${result.header.streamCount} streams, root ${result.header.root}` : (result.status === 'superseded' ? 'no checkpoint: another run sealed the same records at the same moment' : 'no checkpoint: nothing new since the last one')));
   });

@@ -4,11 +4,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { ListFolderError, readListFolder, FolderListSource } from '../../lambda/modules/screening/adapters';
 import { DomainError } from '../../lambda/shared';
-import { wiring } from '../../lambda/functions/wiring';
+import { compose as composeRefresh } from '../../lambda/functions/sanctions-refresh/root';
 import { ScreeningEngine, parsePublication, refreshSanctionsList, type ScreeningOutcome, type ScreeningSubject } from '../../lambda/modules/screening';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
-import { applyLocalEnv } from './session';
+import { composeFor } from './session';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The newest complete SDN snapshot beside the repository (shared/data/ofac, see its PROVENANCE.md). */
@@ -154,12 +154,10 @@ export function register(program: Command): void {
     .option('--json', 'print JSON', false)
     .action(async (options: { dir: string; local: boolean; workDir: string; json: boolean }) => {
       if (!existsSync(options.dir)) throw new CliError(`list folder ${options.dir} does not exist`);
-      // The adapters read their configuration on first use, so the local environment applies.
-      applyLocalEnv(options);
-      const deps = { versions: wiring.listVersions(), snapshots: wiring.listSnapshots(), book: wiring.investorBook(), rescreens: wiring.rescreenRequests(), audit: wiring.audit(), actor: 'operator:cli' };
+      const { source: _scheduledSource, ...deps } = composeFor(options, composeRefresh);
       let result;
       try {
-        result = await refreshSanctionsList(deps, new FolderListSource(options.dir));
+        result = await refreshSanctionsList({ ...deps, actor: 'operator:cli' }, new FolderListSource(options.dir));
       } catch (error) {
         if (error instanceof ListFolderError || (error instanceof DomainError && error.code === 'LIST_FORMAT_INVALID')) throw new CliError(error.message);
         throw error;
@@ -178,8 +176,7 @@ export function register(program: Command): void {
     .option('--work-dir <dir>', 'the local system\'s work dir', '.local')
     .option('--json', 'print JSON', false)
     .action(async (options: { local: boolean; workDir: string; json: boolean }) => {
-      applyLocalEnv(options);
-      const current = await wiring.listVersions().current();
+      const current = await composeFor(options, composeRefresh).versions.current();
       if (!current) throw new CliError('no sanctions list has been loaded yet', EXIT.negative);
       emit(options.json, current, () =>
         [`${current.id}`, `  ${current.entryCount} entries, ${current.format}, ${current.dateSource.replace('_', ' ')} ${current.listDate}`, `  recorded ${current.recordedAt}; vs previous: +${current.diff.added.length} -${current.diff.removed.length} ~${current.diff.changed.length}`, `  snapshot ${current.snapshotKey}`].join('\n'),

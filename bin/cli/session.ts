@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import path from 'node:path';
+import { ConfigurationError } from '../../lambda/config/env';
 import { CliError } from './output';
 
 /** What `npm start` leaves in <work-dir>/session.json so the CLI can talk to the local API. */
@@ -30,6 +31,21 @@ export function readLocalSession(workDir = '.local'): LocalSession {
  */
 export function applyLocalEnv(options: { local?: boolean; workDir?: string }): void {
   if (options.local) Object.assign(process.env, readLocalSession(options.workDir).env);
+}
+
+/**
+ * Builds a function's dependencies (its composition root in lambda/functions) for a command that
+ * runs the same use case itself: the local run's resources with `--local`, else the deployment's
+ * from the environment. A missing setting names what to set.
+ */
+export function composeFor<T>(options: { local?: boolean; workDir?: string }, compose: (env: NodeJS.ProcessEnv) => T): T {
+  applyLocalEnv(options);
+  try {
+    return compose(process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new CliError(`${error.message}. Pass --local to use the running \`npm start\`, or set these variables for your deployment.`);
+    throw error;
+  }
 }
 
 export interface ApiTarget {

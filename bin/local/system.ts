@@ -14,6 +14,7 @@ import { DEV_USERS, DevAuthority } from './dev-auth';
 import { lambdaContext } from './lambda-context';
 import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
+import { loadFunction } from './functions';
 import { freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
@@ -112,15 +113,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       // The deployment's defaults, so local behaviour is the deployed one.
       ...Object.fromEntries(Object.values(SETTINGS).map((setting) => [setting.envVar, setting.default])),
     };
-    // The handlers run in this process and read their configuration at import, like a cold start.
-    Object.assign(process.env, env);
+    // What every function's runtime has (region, endpoints, log level); each function's own
+    // configuration it gets from its spec alone, as on Lambda.
+    Object.assign(process.env, { ...awsEnv, [ENV.serviceName]: SERVICE_NAME, POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' });
 
     progress('loading the functions');
     const handlers = new Map<FunctionName, unknown>();
-    for (const [name, spec] of Object.entries(FUNCTION_SPECS) as [FunctionName, (typeof FUNCTION_SPECS)[FunctionName]][]) {
-      const module = (await import(path.join(ROOT, spec.entry))) as { handler: unknown };
-      handlers.set(name, module.handler);
-    }
+    for (const name of Object.keys(FUNCTION_SPECS) as FunctionName[]) handlers.set(name, await loadFunction(name, env));
     const contextFor = (name: FunctionName) => () => lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
 
     progress('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');

@@ -50,3 +50,8 @@ export function withRpcUrls(chains: readonly ChainConfig[], rpcUrls: Readonly<Re
     return { ...chain, rpcUrl };
   });
 }
+
+/** The identity registries of the configured chains: every wallet joins or leaves each of them. */
+export function registriesOf(chains: readonly ChainConfig[]): { chainId: number; identityRegistry: string }[] {
+  return chains.map(({ chainId, identityRegistry }) => ({ chainId, identityRegistry }));
+}

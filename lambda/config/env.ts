@@ -67,9 +67,8 @@ export function readSetting(name: SettingName, env: NodeJS.ProcessEnv = process.
   return env[SETTINGS[name].envVar] || SETTINGS[name].default;
 }
 
-/** A setting that is a comma-separated list of ISO 3166-1 alpha-2 codes. */
-export function readCountrySet(name: SettingName, env: NodeJS.ProcessEnv = process.env): ReadonlySet<string> {
-  const codes = readSetting(name, env)
+function countrySet(name: SettingName, raw: string): ReadonlySet<string> {
+  const codes = raw
     .split(',')
     .map((code) => code.trim().toUpperCase())
     .filter(Boolean);
@@ -78,8 +77,22 @@ export function readCountrySet(name: SettingName, env: NodeJS.ProcessEnv = proce
   return new Set(codes);
 }
 
-export function readPositiveIntSetting(name: SettingName, env: NodeJS.ProcessEnv = process.env): number {
-  const value = Number(readSetting(name, env));
+function positiveInt(name: SettingName, raw: string): number {
+  const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigurationError(`${SETTINGS[name].envVar} must be a positive whole number`);
   return value;
+}
+
+/** How each setting is read; a setting's type follows from its parser. */
+const SETTING_PARSERS = {
+  blockedCountries: countrySet,
+  kycValidityDays: positiveInt,
+  caseSlaHours: positiveInt,
+} as const satisfies Record<SettingName, (name: SettingName, raw: string) => unknown>;
+
+export type SettingValues = { readonly [S in SettingName]: ReturnType<(typeof SETTING_PARSERS)[S]> };
+
+/** A setting's value from its variable (unset or empty: the default); throws ConfigurationError naming the variable. */
+export function parseSetting<S extends SettingName>(name: S, raw: string | undefined): SettingValues[S] {
+  return SETTING_PARSERS[name](name, raw || SETTINGS[name].default) as SettingValues[S];
 }

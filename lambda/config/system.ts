@@ -92,6 +92,8 @@ export interface FunctionSpec {
   readonly schedule?: string;
   /** Non-secret settings the function reads (see SETTINGS). */
   readonly settings?: readonly SettingName[];
+  /** Optional variables the function reads when they are set (see OPTIONAL_ENV); unset, it uses their default. */
+  readonly optional?: readonly OptionalEnvName[];
 }
 
 export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
@@ -254,9 +256,20 @@ export const SETTINGS = {
 } as const satisfies Record<string, SettingSpec>;
 export type SettingName = keyof typeof SETTINGS;
 
+/** Variables a function reads only when a deployment, the local runner or a test sets them. */
+export const OPTIONAL_ENV = {
+  /** Seconds a record may take to land after its time before a checkpoint covers it (default 300). */
+  auditSettleSeconds: 'AUDIT_SETTLE_SECONDS',
+  /** Where the list refresh fetches from (default: OFAC's Sanctions List Service, SDN_ADVANCED.XML). */
+  sanctionsSourceUrl: 'SANCTIONS_SOURCE_URL',
+  /** Local runs and tests: a folder with OFAC's files to load instead of fetching. */
+  sanctionsSourceDir: 'SANCTIONS_SOURCE_DIR',
+} as const;
+export type OptionalEnvName = keyof typeof OPTIONAL_ENV;
+
 export const FUNCTIONS = {
   investorsApi: {
-    entry: 'lambda/functions/investors-api/handler.ts',
+    entry: 'lambda/functions/investors-api/index.ts',
     description: 'Fund portal and operators: register investors, their KYC applicant and wallets; suspend, reinstate, offboard',
     memorySize: 512,
     timeoutSeconds: 10,
@@ -267,7 +280,7 @@ export const FUNCTIONS = {
     settings: ['blockedCountries'],
   },
   kycWebhook: {
-    entry: 'lambda/functions/kyc-webhook/handler.ts',
+    entry: 'lambda/functions/kyc-webhook/index.ts',
     description: 'KYC vendors\' webhooks: signature on the raw body, replay window, schema, stored once, handed to the KYC worker',
     memorySize: 512,
     // Vendors give us five seconds; the webhook only verifies, stores and hands over.
@@ -277,7 +290,7 @@ export const FUNCTIONS = {
     secrets: ['kycWebhookSecrets'],
   },
   kycWorker: {
-    entry: 'lambda/functions/kyc-worker/handler.ts',
+    entry: 'lambda/functions/kyc-worker/index.ts',
     description: 'Applies stored KYC verdicts to the investor lifecycle, in the vendor\'s order',
     memorySize: 512,
     timeoutSeconds: 30,
@@ -289,7 +302,7 @@ export const FUNCTIONS = {
     settings: ['kycValidityDays'],
   },
   kycExpiry: {
-    entry: 'lambda/functions/kyc-expiry/handler.ts',
+    entry: 'lambda/functions/kyc-expiry/index.ts',
     description: 'Daily re-KYC sweep: approvals past their validity are revoked until the investor passes KYC again',
     memorySize: 512,
     timeoutSeconds: 300,
@@ -299,7 +312,7 @@ export const FUNCTIONS = {
     readsChains: true,
   },
   screeningWorker: {
-    entry: 'lambda/functions/screening-worker/handler.ts',
+    entry: 'lambda/functions/screening-worker/index.ts',
     description: 'Screens investors against the sanctions list and routes the outcome',
     memorySize: 1024,
     timeoutSeconds: 50,
@@ -310,7 +323,7 @@ export const FUNCTIONS = {
     readsChains: true,
   },
   sanctionsRefresh: {
-    entry: 'lambda/functions/sanctions-refresh/handler.ts',
+    entry: 'lambda/functions/sanctions-refresh/index.ts',
     description: "Fetches OFAC's SDN list, records a new version with its diff and snapshot, and queues the book for re-screening",
     // SDN_ADVANCED.XML is over 100 MB: held once as bytes, parsed as a stream.
     memorySize: 3008,
@@ -319,9 +332,10 @@ export const FUNCTIONS = {
     buckets: { listSnapshots: 'readWrite' },
     sendsTo: ['screening'],
     schedule: 'rate(1 hour)',
+    optional: ['sanctionsSourceUrl', 'sanctionsSourceDir'],
   },
   allowlistWorker: {
-    entry: 'lambda/functions/allowlist-worker/handler.ts',
+    entry: 'lambda/functions/allowlist-worker/index.ts',
     description: 'Applies allowlist changes to the ERC-3643 identity registry',
     memorySize: 512,
     timeoutSeconds: 100,
@@ -335,7 +349,7 @@ export const FUNCTIONS = {
     secrets: ['chainRpcUrls'],
   },
   allowlistReconciler: {
-    entry: 'lambda/functions/allowlist-reconciler/handler.ts',
+    entry: 'lambda/functions/allowlist-reconciler/index.ts',
     description: 'Compares the ERC-3643 registries with the investors and opens a case for any drift',
     memorySize: 512,
     timeoutSeconds: 300,
@@ -347,7 +361,7 @@ export const FUNCTIONS = {
     secrets: ['chainRpcUrls'],
   },
   casesApi: {
-    entry: 'lambda/functions/cases-api/handler.ts',
+    entry: 'lambda/functions/cases-api/index.ts',
     description: 'Compliance officers\' review queue: list, claim, decide and (four-eyes) approve cases; the approved decision\'s effects on the investor',
     memorySize: 512,
     timeoutSeconds: 15,
@@ -357,7 +371,7 @@ export const FUNCTIONS = {
     settings: ['caseSlaHours'],
   },
   auditApi: {
-    entry: 'lambda/functions/audit-api/handler.ts',
+    entry: 'lambda/functions/audit-api/index.ts',
     description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
     memorySize: 1024,
     timeoutSeconds: 29,
@@ -366,7 +380,7 @@ export const FUNCTIONS = {
     kmsKeys: ['auditSigner'],
   },
   auditCheckpoint: {
-    entry: 'lambda/functions/audit-checkpoint/handler.ts',
+    entry: 'lambda/functions/audit-checkpoint/index.ts',
     description: 'Seals the audit records since the last checkpoint under a signed Merkle root',
     memorySize: 1024,
     timeoutSeconds: 300,
@@ -374,6 +388,7 @@ export const FUNCTIONS = {
     buckets: { auditCheckpoints: 'append' },
     kmsKeys: ['auditSigner'],
     schedule: 'rate(15 minutes)',
+    optional: ['auditSettleSeconds'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -415,12 +430,9 @@ export const ENV = {
   /** `true` where S3 is served path-style (fauxqs locally). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',
-  /** Optional: seconds a record may take to land after its time before a checkpoint covers it (default 300). */
-  auditSettleSeconds: 'AUDIT_SETTLE_SECONDS',
-  /** Optional: where the list refresh fetches from (default: OFAC's Sanctions List Service, SDN_ADVANCED.XML). */
-  sanctionsSourceUrl: 'SANCTIONS_SOURCE_URL',
-  /** Local runs and tests: a folder with OFAC's files to load instead of fetching. */
-  sanctionsSourceDir: 'SANCTIONS_SOURCE_DIR',
+  auditSettleSeconds: OPTIONAL_ENV.auditSettleSeconds,
+  sanctionsSourceUrl: OPTIONAL_ENV.sanctionsSourceUrl,
+  sanctionsSourceDir: OPTIONAL_ENV.sanctionsSourceDir,
 } as const;
 
 export const SERVICE_NAME = 'treasury-compliance';
@@ -453,6 +465,8 @@ export interface ResourceNames {
   kmsKey(name: KmsKeyName): string;
   secret(name: SecretName): string;
   setting(name: SettingName): string;
+  /** An optional variable's value where the deployment or the local runner sets one. */
+  optional?(name: OptionalEnvName): string | undefined;
 }
 
 /** The environment a function gets: exactly the resources its spec says it uses. */
@@ -469,6 +483,10 @@ export function environmentFor(fn: FunctionSpec, names: ResourceNames): Record<s
   for (const key of fn.kmsKeys ?? []) env[KMS_KEYS[key].envVar] = names.kmsKey(key);
   for (const secret of fn.secrets ?? []) env[SECRETS[secret].envVar] = names.secret(secret);
   for (const setting of fn.settings ?? []) env[SETTINGS[setting].envVar] = names.setting(setting);
+  for (const optional of fn.optional ?? []) {
+    const value = names.optional?.(optional);
+    if (value !== undefined) env[OPTIONAL_ENV[optional]] = value;
+  }
   return env;
 }
 

@@ -1,10 +1,8 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_SCOPE_SERVER, MACHINE_ROLES, ROUTES, type Role } from '../config/system';
 import { DomainError, ForbiddenError, UnauthorizedError, ValidationError, type ErrorKind, type FieldIssue } from '../shared';
-import { describeError, logger, tracer } from './observability';
+import { observed } from './middleware';
+import { describeError, logger } from './observability';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyStructuredResultV2;
@@ -106,17 +104,13 @@ export function authorize(event: HttpEvent): Caller {
   return { subject: String(claims.sub), roles, actor: `${roles[0]}:${String(claims.sub)}` };
 }
 
-/** middy wiring for every HTTP function: Lambda context in logs (never the event), errors mapped. */
-export function httpHandler(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
-  return middy<HttpEvent, HttpResult>()
-    // Responses carry personal data: never into traces.
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(injectLambdaContext(logger, { logEvent: false }))
-    .handler(async (event, context) => {
-      try {
-        return await handle(event, context);
-      } catch (error) {
-        return errorResponse(error);
-      }
-    });
+/** Front door of every HTTP function: errors become their status (a generic 500 for the unexpected). */
+export function httpFunction(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
+  return observed<HttpEvent, HttpResult>(async (event, context) => {
+    try {
+      return await handle(event, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  });
 }

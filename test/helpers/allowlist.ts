@@ -13,7 +13,8 @@ import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { ENV, QUEUES, SECRETS, TABLES } from '../../lambda/config/system';
 import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../../lambda/shared';
 import type { Investor } from '../../lambda/modules/investors';
-import { allowlistHandler, createAllowlistWorker, type AllowlistWorkerOptions } from '../../lambda/functions/allowlist-worker/root';
+import { createHandler } from '../../lambda/functions/allowlist-worker/handler';
+import { compose, type AllowlistWorkerOptions } from '../../lambda/functions/allowlist-worker/root';
 import { provisionFresh } from './local-env';
 
 export { eventually } from './e2e-system';
@@ -30,9 +31,9 @@ export async function allowlistEnv(suites: readonly (DeployedSuite & { rpcUrl: s
 }
 
 /** A worker consuming the allowlist queue through the real handler, as Lambda's event source would. */
-export async function startWorker(env: Record<string, string>, options: Omit<AllowlistWorkerOptions, 'env'> = {}) {
-  const worker = createAllowlistWorker({ retryBaseSeconds: 0.5, ...options, env });
-  const handler = allowlistHandler(worker, env[QUEUES.allowlist.envVar]!);
+export async function startWorker(env: Record<string, string>, options: AllowlistWorkerOptions = {}) {
+  const root = compose(env, { retryBaseSeconds: 0.5, ...options });
+  const handler = createHandler(root);
   const poller = new QueuePoller({
     sqs: sqsClient(),
     queueUrl: env[QUEUES.allowlist.envVar]!,
@@ -41,7 +42,7 @@ export async function startWorker(env: Record<string, string>, options: Omit<All
     context: () => lambdaContext('allowlist-worker-test', 100, 512),
   });
   await poller.start();
-  return { worker: await worker, poller, stop: () => poller.stop() };
+  return { worker: await root.worker, poller, stop: () => poller.stop() };
 }
 
 export function change(suite: DeployedSuite, action: AllowlistChange['action'], wallet: string, investorId: string, version = 1): AllowlistChange {

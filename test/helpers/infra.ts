@@ -45,7 +45,7 @@ export const SYNTHETIC_SYSTEM: SystemDefinition = {
     ...SYSTEM.functions,
     allowlistWorker: { ...SYSTEM.functions.allowlistWorker!, kmsKeys: ['allowlistSigner'], secrets: ['chainRpcUrls'] },
     auditCheckpointer: {
-      entry: 'lambda/functions/investors-api/handler.ts',
+      entry: 'lambda/functions/investors-api/index.ts',
       description: 'synthetic: signs audit checkpoints on a schedule',
       memorySize: 256,
       timeoutSeconds: 60,
@@ -55,7 +55,7 @@ export const SYNTHETIC_SYSTEM: SystemDefinition = {
       schedule: 'rate(1 hour)',
     },
     investorsReport: {
-      entry: 'lambda/functions/investors-api/handler.ts',
+      entry: 'lambda/functions/investors-api/index.ts',
       description: 'synthetic: reads snapshots and investors by wallet',
       memorySize: 256,
       timeoutSeconds: 10,

@@ -17,7 +17,10 @@ import { handleAllowlistMessage } from '../../lambda/modules/allowlist/intake';
 import { reconcileRegistry, type TransactionSlot } from '../../lambda/modules/allowlist';
 import type { RegistryChain } from '../../lambda/modules/allowlist/ports';
 import { AuditLog, type AuditRecord } from '../../lambda/modules/audit';
-import { createAllowlistWorker, createRegistryChains } from '../../lambda/functions/allowlist-worker/root';
+import { compose as composeReconciler } from '../../lambda/functions/allowlist-reconciler/root';
+import { compose as composeWorker, type AllowlistWorkerOptions } from '../../lambda/functions/allowlist-worker/root';
+
+const createWorker = (env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions = {}) => composeWorker(env, options).worker;
 import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
 import { deployedSuite } from '../helpers/local-env';
 import { startTcpProxy } from '../helpers/tcp-proxy';
@@ -126,7 +129,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const add = change(suite, 'add', wallet, investor!.investorId, 3);
     // Ten sends past SQS's de-duplication window (new ids each time) and the same record redelivered ten times.
     await enqueue(env, Array.from({ length: 10 }, () => add), (_c, index) => `redelivery-${index}`);
-    const worker = await createAllowlistWorker({ env, retryBaseSeconds: 0.5 });
+    const worker = await createWorker(env, { retryBaseSeconds: 0.5 });
     const message = { body: JSON.stringify(add), messageId: 'm-1', sequence: '0'.repeat(39) + '1', receiveCount: 1 };
     for (let delivery = 0; delivery < 10; delivery++) await handleAllowlistMessage(worker, { ...message, receiveCount: delivery + 1 }, Date.now() + 60_000);
     const consumer = await startWorker(env);
@@ -147,8 +150,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const group = changeGroupId(suite);
     let crashed!: TransactionSlot;
     // The first worker "dies" right after broadcasting the registration: it never returns.
-    const doomed = await createAllowlistWorker({
-      env,
+    const doomed = await createWorker(env, {
       holder: 'doomed',
       leaseTtlMs: 1_000,
       afterBroadcast: async (slot) => {
@@ -163,7 +165,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const nonceAfterCrash = await chain.agentNonce();
     expect((await slots(env)).find((slot) => slot.nonce === crashed.nonce)?.status).toBe('pending');
 
-    const survivor = await createAllowlistWorker({ env, holder: 'survivor' });
+    const survivor = await createWorker(env, { holder: 'survivor' });
     await new Promise((resolve) => setTimeout(resolve, 1_100)); // the dead worker's lease runs out
     const result = await flushRegistry(survivor.registry(suite)!, { deadline: Date.now() + 60_000 });
 
@@ -285,7 +287,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const wallet = investor!.wallets[0]!;
     const pend = pendingIntents(env);
     await pend(change(suite, 'add', wallet, investor!.investorId, 3), change(suite, 'add', wallet, investor!.investorId, 3));
-    const worker = await createAllowlistWorker({ env });
+    const worker = await createWorker(env);
     const result = await flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
 
     expect(result).toMatchObject({ applied: 2, deadLettered: 0, remaining: 0 });
@@ -300,7 +302,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const [keptWallet, releasedWallet] = holder!.wallets as [string, string];
     const [blockedWallet, clearedWallet] = [blocked!.wallets[0]!, cleared!.wallets[0]!];
     const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
-    const worker = await createAllowlistWorker({ env });
+    const worker = await createWorker(env);
     const flush = () => flushRegistry(worker.registry(suite)!, { deadline: Date.now() + 60_000 });
     const pend = pendingIntents(env);
     await pend(change(suite, 'freeze', blockedWallet, blocked!.investorId, 3), change(suite, 'freeze', clearedWallet, cleared!.investorId, 3));
@@ -331,7 +333,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const [walletA, walletB] = [a!.wallets[0]!, b!.wallets[0]!];
     // Page 1: add A, freeze B; page 2: remove A.
     await pendingIntents(env, raceSuite)(change(raceSuite, 'add', walletA, a!.investorId, 3), change(raceSuite, 'freeze', walletB, b!.investorId, 3), change(raceSuite, 'remove', walletA, a!.investorId, 5));
-    const worker = await createAllowlistWorker({ env });
+    const worker = await createWorker(env);
     const deps = worker.registry(raceSuite)!;
     let raced = false;
     // Another agent registers A between the worker's simulation and its transaction: the worker's registration reverts on chain.
@@ -391,7 +393,7 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const env = await allowlistEnv([suite], { fees: { stuckAfterSeconds: 0.3, bumpPercent: 20 } });
     const [investor] = await eligibleInvestors(env, 1);
     const wallet = investor!.wallets[0]!;
-    const worker = await createAllowlistWorker({ env });
+    const worker = await createWorker(env);
     await journal(env).recordIntent({ group: changeGroupId(suite), key: '0001', change: change(suite, 'add', wallet, investor!.investorId, 3), messageId: 'm-1', receivedAt: new Date().toISOString(), attempts: 0 });
     await chain.provider.send('evm_setAutomine', [false]);
     const miner = setInterval(() => void chain.provider.send('evm_mine', []), 1_000);
@@ -434,7 +436,7 @@ describe('allowlist reconciliation against a Hardhat chain', () => {
     const stranger = Wallet.createRandom().address.toLowerCase();
     await registerByHand(stranger);
 
-    const [chain] = await createRegistryChains(env);
+    const [chain] = await composeReconciler(env).registries;
     const cases = new DynamoCaseRepository(documentClient(), env[TABLES.cases.envVar]!);
     const deps = {
       chain: chain!,

@@ -10,7 +10,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import type { VendorSimulator } from '../../bin/local/vendor-simulator/server';
 import { kycPayload } from '../../bin/local/vendor-simulator/payloads';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
-import { DynamoInvestorRepository, SqsKycEventQueue } from '../../lambda/modules/investors/adapters';
+import { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { ENV, QUEUES, TABLES } from '../../lambda/config/system';
 import type { Investor } from '../../lambda/modules/investors';
@@ -20,8 +20,16 @@ import { httpEvent } from '../helpers/events';
 import { deployedSuite, provisionFresh } from '../helpers/local-env';
 import { drain } from '../helpers/screening-system';
 import { DynamoAuditStore } from '../../lambda/modules/audit/adapters';
-import { DynamoKycEventStore } from '../../lambda/modules/kyc/adapters';
+import { DynamoKycEventStore, SqsKycEventQueue } from '../../lambda/modules/kyc/adapters';
 import { AuditLog } from '../../lambda/modules/audit';
+import * as investorsApiHandler from '../../lambda/functions/investors-api/handler';
+import * as investorsApiRoot from '../../lambda/functions/investors-api/root';
+import * as kycExpiry from '../../lambda/functions/kyc-expiry/handler';
+import * as kycExpiryRoot from '../../lambda/functions/kyc-expiry/root';
+import * as kycWebhook from '../../lambda/functions/kyc-webhook/handler';
+import * as kycWebhookRoot from '../../lambda/functions/kyc-webhook/root';
+import * as kycWorker from '../../lambda/functions/kyc-worker/handler';
+import * as kycWorkerRoot from '../../lambda/functions/kyc-worker/root';
 
 type HttpLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
@@ -37,18 +45,19 @@ beforeAll(async () => {
   env = await provisionFresh();
   simulator = await startVendorSimulator(0);
   const suite = deployedSuite();
-  // The functions read their configuration at load time, exactly as on Lambda.
-  Object.assign(process.env, env, kycLocalEnv(simulator.apiBaseUrls()), {
+  // Each function composed from its own configuration, as its Lambda cold start does.
+  const functionEnv = {
+    ...process.env,
+    ...env,
+    ...kycLocalEnv(simulator.apiBaseUrls()),
     [ENV.chains]: JSON.stringify([suite]),
     BLOCKED_COUNTRIES: 'CU,IR,KP,SY',
     KYC_VALIDITY_DAYS: '365',
-  });
-  /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the environment is set */
-  webhook = (require('../../lambda/functions/kyc-webhook/handler') as typeof import('../../lambda/functions/kyc-webhook/handler')).handler as unknown as HttpLambda;
-  investorsApi = (require('../../lambda/functions/investors-api/handler') as typeof import('../../lambda/functions/investors-api/handler')).handler as unknown as HttpLambda;
-  worker = (require('../../lambda/functions/kyc-worker/handler') as typeof import('../../lambda/functions/kyc-worker/handler')).handler as unknown as typeof worker;
-  expiry = (require('../../lambda/functions/kyc-expiry/handler') as typeof import('../../lambda/functions/kyc-expiry/handler')).handler;
-  /* eslint-enable @typescript-eslint/no-require-imports */
+  };
+  webhook = kycWebhook.createHandler(kycWebhookRoot.compose(functionEnv)) as unknown as HttpLambda;
+  investorsApi = investorsApiHandler.createHandler(investorsApiRoot.compose(functionEnv)) as unknown as HttpLambda;
+  worker = kycWorker.createHandler(kycWorkerRoot.compose(functionEnv)) as unknown as typeof worker;
+  expiry = kycExpiry.createHandler(kycExpiryRoot.compose(functionEnv)) as unknown as typeof expiry;
   investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
 });
 

@@ -1,37 +1,35 @@
-import { readPositiveIntSetting } from '../../config/env';
-import { approveCase, claimCase, claimNextCase, decideCase, listCases, parseCaseList, rejectProposal, releaseCase, showCase } from '../../modules/cases';
+import { type ApprovalDeps, approveCase, claimCase, claimNextCase, decideCase, listCases, parseCaseList, rejectProposal, releaseCase, showCase } from '../../modules/cases';
 import { NotFoundError } from '../../shared';
-import { authorize, httpHandler, json, parseJsonBody, type HttpEvent } from '../../platform/http';
-import { wiring } from '../wiring';
-
-const deps = wiring.caseReview(readPositiveIntSetting('caseSlaHours'));
+import { authorize, httpFunction, json, parseJsonBody, type HttpEvent } from '../../platform/http';
 
 /** Bodies are optional where every field is: no body means `{}`. */
 const optionalBody = (event: HttpEvent) => (event.body ? parseJsonBody(event) : {});
 
 /** Compliance officers work the review queue; auditors may list and read cases (each view is recorded). */
-export const handler = httpHandler(async (event) => {
-  const caller = authorize(event);
-  const officer = { subject: caller.subject, actor: caller.actor };
-  const caseId = event.pathParameters?.caseId ?? '';
-  switch (event.routeKey) {
-    case 'GET /cases':
-      return json(200, { cases: await listCases(deps, parseCaseList(event.queryStringParameters ?? {})) });
-    case 'GET /cases/{caseId}':
-      return json(200, await showCase(deps, caseId, officer));
-    case 'POST /cases/claim-next':
-      return json(200, { case: (await claimNextCase(deps, optionalBody(event), officer)) ?? null });
-    case 'POST /cases/{caseId}/claim':
-      return json(200, await claimCase(deps, caseId, officer));
-    case 'POST /cases/{caseId}/release':
-      return json(200, await releaseCase(deps, caseId, officer));
-    case 'POST /cases/{caseId}/decision':
-      return json(200, await decideCase(deps, caseId, parseJsonBody(event), officer));
-    case 'POST /cases/{caseId}/approve':
-      return json(200, await approveCase(deps, caseId, optionalBody(event), officer));
-    case 'POST /cases/{caseId}/reject':
-      return json(200, await rejectProposal(deps, caseId, parseJsonBody(event), officer));
-    default:
-      throw new NotFoundError(`no route ${event.routeKey}`);
-  }
-});
+export function createHandler(deps: ApprovalDeps) {
+  return httpFunction(async (event) => {
+    const caller = authorize(event);
+    const officer = { subject: caller.subject, actor: caller.actor };
+    const caseId = event.pathParameters?.caseId ?? '';
+    switch (event.routeKey) {
+      case 'GET /cases':
+        return json(200, { cases: await listCases(deps, parseCaseList(event.queryStringParameters ?? {})) });
+      case 'GET /cases/{caseId}':
+        return json(200, await showCase(deps, caseId, officer));
+      case 'POST /cases/claim-next':
+        return json(200, { case: (await claimNextCase(deps, optionalBody(event), officer)) ?? null });
+      case 'POST /cases/{caseId}/claim':
+        return json(200, await claimCase(deps, caseId, officer));
+      case 'POST /cases/{caseId}/release':
+        return json(200, await releaseCase(deps, caseId, officer));
+      case 'POST /cases/{caseId}/decision':
+        return json(200, await decideCase(deps, caseId, parseJsonBody(event), officer));
+      case 'POST /cases/{caseId}/approve':
+        return json(200, await approveCase(deps, caseId, optionalBody(event), officer));
+      case 'POST /cases/{caseId}/reject':
+        return json(200, await rejectProposal(deps, caseId, parseJsonBody(event), officer));
+      default:
+        throw new NotFoundError(`no route ${event.routeKey}`);
+    }
+  });
+}

@@ -1,15 +1,8 @@
-import { readCountrySet } from '../../config/env';
 import { z } from 'zod';
 import { NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared';
-import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor, type Investor } from '../../modules/investors';
-import { screeningStanding } from '../../modules/screening';
-import { authorize, httpHandler, json, parseJsonBody, parseJsonObject, type HttpEvent } from '../../platform/http';
-import { wiring } from '../wiring';
-
-const lifecycle = wiring.lifecycle();
-const blockedCountries = readCountrySet('blockedCountries');
-const standing = screeningStanding({ screenings: wiring.screenings(), cases: wiring.cases() });
-const deps = { ...lifecycle, blockedCountries, screeningStanding: (investor: Investor) => standing.standing(investor) };
+import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor } from '../../modules/investors';
+import { authorize, httpFunction, json, parseJsonBody, parseJsonObject, type HttpEvent } from '../../platform/http';
+import type { InvestorsApiDeps } from './root';
 
 const reasonSchema = z.object({ reason: z.string().trim().max(2000).optional() });
 const reasonOf = (event: HttpEvent) => {
@@ -18,29 +11,32 @@ const reasonOf = (event: HttpEvent) => {
   return parsed.data.reason || 'no reason given';
 };
 
-export const handler = httpHandler(async (event) => {
-  const caller = authorize(event);
-  const investorId = event.pathParameters?.investorId ?? '';
-  switch (event.routeKey) {
-    case 'POST /investors': {
-      const { investor, created } = await registerInvestor(deps, parseJsonBody(event), caller.actor);
-      return json(created ? 201 : 200, investor);
+/** The fund portal registers investors and their wallets; operators suspend, reinstate and offboard. */
+export function createHandler(deps: InvestorsApiDeps) {
+  return httpFunction(async (event) => {
+    const caller = authorize(event);
+    const investorId = event.pathParameters?.investorId ?? '';
+    switch (event.routeKey) {
+      case 'POST /investors': {
+        const { investor, created } = await registerInvestor(deps, parseJsonBody(event), caller.actor);
+        return json(created ? 201 : 200, investor);
+      }
+      case 'GET /investors/{investorId}':
+        return json(200, await loadInvestor(deps.investors, investorId));
+      case 'PUT /investors/{investorId}/kyc':
+        return json(200, await attachKycApplicant(deps, investorId, parseJsonBody(event), caller.actor));
+      case 'POST /investors/{investorId}/wallets':
+        return json(200, await addWallet(deps, investorId, parseJsonObject(event).wallet, caller.actor));
+      case 'DELETE /investors/{investorId}/wallets/{wallet}':
+        return json(200, await removeWallet(deps, investorId, event.pathParameters?.wallet, caller.actor));
+      case 'POST /investors/{investorId}/suspend':
+        return json(200, await suspendInvestor(deps, investorId, reasonOf(event), caller.actor));
+      case 'POST /investors/{investorId}/reinstate':
+        return json(200, await reinstateInvestor(deps, investorId, caller.actor));
+      case 'POST /investors/{investorId}/offboard':
+        return json(200, await offboardInvestor(deps, investorId, reasonOf(event), caller.actor));
+      default:
+        throw new NotFoundError(`no route ${event.routeKey}`);
     }
-    case 'GET /investors/{investorId}':
-      return json(200, await loadInvestor(deps.investors, investorId));
-    case 'PUT /investors/{investorId}/kyc':
-      return json(200, await attachKycApplicant(deps, investorId, parseJsonBody(event), caller.actor));
-    case 'POST /investors/{investorId}/wallets':
-      return json(200, await addWallet(deps, investorId, parseJsonObject(event).wallet, caller.actor));
-    case 'DELETE /investors/{investorId}/wallets/{wallet}':
-      return json(200, await removeWallet(deps, investorId, event.pathParameters?.wallet, caller.actor));
-    case 'POST /investors/{investorId}/suspend':
-      return json(200, await suspendInvestor(deps, investorId, reasonOf(event), caller.actor));
-    case 'POST /investors/{investorId}/reinstate':
-      return json(200, await reinstateInvestor(deps, investorId, caller.actor));
-    case 'POST /investors/{investorId}/offboard':
-      return json(200, await offboardInvestor(deps, investorId, reasonOf(event), caller.actor));
-    default:
-      throw new NotFoundError(`no route ${event.routeKey}`);
-  }
-});
+  });
+}

@@ -1,24 +1,18 @@
-import { z } from 'zod';
-import { vendorApis } from '../../modules/kyc/adapters';
-import { readPositiveIntSetting } from '../../config/env';
 import { applyKycEvent } from '../../modules/kyc';
+import { kycEventMessageSchema } from '../../shared';
 import { logger } from '../../platform/observability';
-import { sqsHandler } from '../../platform/sqs';
-import { wiring } from '../wiring';
+import { parseMessage, sqsFunction } from '../../platform/sqs';
+import type { KycWorkerDeps } from './root';
 
-const messageSchema = z.object({ eventKey: z.string().min(1) });
-const deps = {
-  ...wiring.lifecycle(),
-  events: wiring.kycEvents(),
-  cases: wiring.cases(),
-  kycValidityDays: readPositiveIntSetting('kycValidityDays'),
-  actor: 'system:kyc-worker',
-};
-
-export const handler = sqsHandler('standard', async (record) => {
-  const { eventKey } = messageSchema.parse(JSON.parse(record.body));
-  // Read per record: the secrets adapter caches for 5 minutes, so fixed credentials arrive without a cold start.
-  const outcome = await applyKycEvent({ ...deps, vendorApi: await vendorApis() }, eventKey);
-  logger.info('kyc event handled', { messageId: record.messageId, eventKey, outcome });
-  // Verdicts in one batch are often about the same investor (a vendor's GREEN then RED): in order, not racing.
-}, { inParallel: false });
+/** Applies each stored KYC verdict to the investor lifecycle, in the vendor's order. */
+export function createHandler({ vendorApis, ...deps }: KycWorkerDeps) {
+  return sqsFunction(
+    async (record) => {
+      const { eventKey } = parseMessage(record, kycEventMessageSchema);
+      const outcome = await applyKycEvent({ ...deps, vendorApi: await vendorApis() }, eventKey);
+      logger.info('kyc event handled', { messageId: record.messageId, eventKey, outcome });
+    },
+    // Verdicts in one batch are often about the same investor (a vendor's GREEN then RED): in order, not racing.
+    { inParallel: false },
+  );
+}

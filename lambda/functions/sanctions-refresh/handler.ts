@@ -1,20 +1,9 @@
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { METRICS } from '../../config/system';
 import { refreshSanctionsList } from '../../modules/screening';
 import { logger, metrics } from '../../platform/observability';
-import { wiring } from '../wiring';
-
-const deps = {
-  versions: wiring.listVersions(),
-  snapshots: wiring.listSnapshots(),
-  book: wiring.investorBook(),
-  rescreens: wiring.rescreenRequests(),
-  audit: wiring.audit(),
-  actor: 'system:sanctions-refresh',
-};
-const source = wiring.listSource();
+import { scheduledFunction } from '../../platform/scheduled';
+import type { SanctionsRefreshDeps } from './root';
 
 export interface RefreshSummary {
   readonly changed: boolean;
@@ -26,18 +15,19 @@ export interface RefreshSummary {
 }
 
 /** On a schedule: check OFAC for a new list; the metric proves every successful check, changed or not. */
-export const handler = middy(async (): Promise<RefreshSummary> => {
-  const result = await refreshSanctionsList(deps, source);
-  metrics.addMetric(METRICS.sanctionsListChecked, MetricUnit.Count, 1);
-  metrics.publishStoredMetrics();
-  const summary: RefreshSummary = {
-    changed: result.changed,
-    versionId: result.version.id,
-    added: result.diff?.added.length,
-    removed: result.diff?.removed.length,
-    changedEntries: result.diff?.changed.length,
-    investorsQueued: result.investorsQueued,
-  };
-  logger.info('sanctions list checked', { ...summary });
-  return summary;
-}).use(injectLambdaContext(logger, { logEvent: false }));
+export function createHandler({ source, ...deps }: SanctionsRefreshDeps) {
+  return scheduledFunction(async (): Promise<RefreshSummary> => {
+    const result = await refreshSanctionsList(deps, source);
+    metrics.addMetric(METRICS.sanctionsListChecked, MetricUnit.Count, 1);
+    const summary: RefreshSummary = {
+      changed: result.changed,
+      versionId: result.version.id,
+      added: result.diff?.added.length,
+      removed: result.diff?.removed.length,
+      changedEntries: result.diff?.changed.length,
+      investorsQueued: result.investorsQueued,
+    };
+    logger.info('sanctions list checked', { ...summary });
+    return summary;
+  });
+}

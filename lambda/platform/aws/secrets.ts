@@ -1,6 +1,7 @@
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import type { z } from 'zod';
 import { ConfigurationError } from '../../config/env';
+import type { SecretSource } from '../../config/function-config';
 import { SECRETS, type SecretName } from '../../config/system';
 
 /** Secrets are re-read after this long, so a rotated value reaches warm functions without a deploy. */
@@ -11,26 +12,21 @@ const CACHE_SECONDS = 300;
  * variable; on AWS the function has the secret's ARN and reads it from Secrets Manager through
  * Powertools Parameters, cached. Errors name the secret and the bad fields, never its value.
  */
-export async function readSecretJson<T>(name: SecretName, schema: z.ZodType<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
-  const spec = SECRETS[name];
-  const local = env[spec.localEnvVar];
-  const arn = env[spec.envVar];
+export async function readSecretJson<T>(name: SecretName, source: SecretSource, schema: z.ZodType<T>): Promise<T> {
   let raw: unknown;
-  if (local !== undefined) {
+  if ('localValue' in source) {
     try {
-      raw = JSON.parse(local);
+      raw = JSON.parse(source.localValue);
     } catch {
-      throw new ConfigurationError(`${spec.localEnvVar} is not valid JSON`);
+      throw new ConfigurationError(`${SECRETS[name].localEnvVar} is not valid JSON`);
     }
-  } else if (arn) {
+  } else {
     try {
-      raw = await getSecret(arn, { transform: 'json', maxAge: CACHE_SECONDS });
+      raw = await getSecret(source.arn, { transform: 'json', maxAge: CACHE_SECONDS });
     } catch (cause) {
       throw new ConfigurationError(`secret ${name} could not be read or is not JSON`, { cause });
     }
     if (raw === undefined) throw new ConfigurationError(`secret ${name} has no value yet: put it (README, Deploy)`);
-  } else {
-    throw new ConfigurationError(`Missing environment variable: ${spec.envVar} (or ${spec.localEnvVar} for local runs)`);
   }
   const result = schema.safeParse(raw);
   if (!result.success) throw new ConfigurationError(`secret ${name} is invalid: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);

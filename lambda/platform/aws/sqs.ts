@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 
 let shared: SQSClient | undefined;
 
@@ -10,4 +10,9 @@ let shared: SQSClient | undefined;
 export function sqsClient(env: NodeJS.ProcessEnv = process.env): SQSClient {
   shared ??= new SQSClient({ useQueueUrlAsEndpoint: env.AWS_ENDPOINT_URL_SQS === undefined });
   return shared;
+}
+
+/** Makes a failed message visible again after `seconds`: the retry backoff. */
+export async function retryAfter(client: SQSClient, queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
+  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }

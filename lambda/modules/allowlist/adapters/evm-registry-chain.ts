@@ -1,5 +1,7 @@
 import { Contract, FetchRequest, Interface, JsonRpcProvider, ZeroAddress, keccak256, type Signer } from 'ethers';
 import type { ChainConfig } from '../../../config/chains';
+import { ConfigurationError } from '../../../config/env';
+import type { KeySource } from '../../../config/function-config';
 import { ChainRevertError } from '../errors';
 import type { BroadcastResult, ChainCall, Fees, RegistryChain, SignedTransaction, TransactionReceipt, WalletState } from '../ports';
 import { TransientError } from '../../../shared';
@@ -38,7 +40,8 @@ export class EvmRegistryChain implements RegistryChain {
 
   constructor(
     private readonly chain: ChainWithRpc,
-    options: { signer?: (provider: JsonRpcProvider) => Signer; env?: NodeJS.ProcessEnv } = {},
+    /** The agent key (KMS or local); a chain read without one (the reconciler) cannot sign. */
+    options: { signer?: KeySource } = {},
   ) {
     this.chainId = chain.chainId;
     this.identityRegistry = chain.identityRegistry.toLowerCase();
@@ -54,7 +57,10 @@ export class EvmRegistryChain implements RegistryChain {
     // worker's sequential calls (lease, nonce, fees, receipts) would each pay it.
     this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: chain.pollIntervalMs, batchStallTime: 0 });
     // Made on first use: the reconciler reads the chain and never signs.
-    this.makeSigner = () => (options.signer ? options.signer(this.provider) : createAgentSigner(this.provider, options.env));
+    this.makeSigner = () => {
+      if (!options.signer) throw new ConfigurationError(`chain ${chain.chainId} was configured without a signer: this function only reads chains`);
+      return createAgentSigner(this.provider, options.signer);
+    };
     this.registry = new Contract(chain.identityRegistry, registryAbi, this.provider);
     this.token = new Contract(chain.token, tokenAbi, this.provider);
     this.factory = new Contract(chain.identityFactory, factoryAbi, this.provider);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ChangeMessageVisibilityBatchCommand, ChangeMessageVisibilityCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { changeGroupId, type FlushRequest, type RegistryTarget } from '../../../shared';
 import { flushRequestDeduplicationId } from '../intake';
 import type { DeadLetterReason, DeadLetters } from '../ports';
@@ -60,11 +60,6 @@ export class SqsFlushRequests implements FlushRequests {
     await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(request), MessageGroupId: group, MessageDeduplicationId: flushRequestDeduplicationId(target, token) }));
     this.lastSent.set(group, token);
   }
-}
-
-/** Makes a failed message visible again after `seconds`: the retry backoff. */
-export async function retryAfter(client: SQSClient, queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
-  await client.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }
 
 export interface DeadLetter {

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { ConfigurationError } from '../../../config/env';
+import type { KeySource } from '../../../config/function-config';
 import { KMS_KEYS } from '../../../config/system';
 import { publicKeyFingerprint, sha256Hex, type AuditSigner } from '../signing';
 
@@ -66,10 +67,7 @@ export class KmsAuditSigner implements AuditSigner {
   }
 }
 
-/** The KMS key where one is configured (AWS), else the local key; the error names both variables. */
-export function auditSignerFromEnv(env: NodeJS.ProcessEnv = process.env): AuditSigner {
-  const { envVar, localEnvVar } = KMS_KEYS.auditSigner;
-  if (env[envVar]) return new KmsAuditSigner(new KMSClient({}), env[envVar]);
-  if (env[localEnvVar]) return new LocalKeySigner(env[localEnvVar]);
-  throw new ConfigurationError(`No audit signer configured: set ${envVar} (AWS) or ${localEnvVar} (local runs)`);
+/** The KMS key on AWS, the local key in a local run. */
+export function auditSigner(source: KeySource): AuditSigner {
+  return 'kmsKeyId' in source ? new KmsAuditSigner(new KMSClient({}), source.kmsKeyId) : new LocalKeySigner(source.localKey);
 }

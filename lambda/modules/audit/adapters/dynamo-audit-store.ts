@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { walletsOf } from '../query';
 import type { AuditRecord } from '../record';
-import type { AuditStore } from '../audit-log';
+import { AuditLog, type AuditStore } from '../audit-log';
+import { documentClient } from '../../../platform/aws/dynamo';
 
 /** Items that reserve an idempotency key live under their own partition, never in a record stream. */
 export const IDEMPOTENCY_STREAM_PREFIX = 'idempotency#';
@@ -121,4 +122,9 @@ export class DynamoAuditStore implements AuditStore {
     const refs = walletsOf(record.data).map((wallet) => put({ stream: `${WALLET_REF_PREFIX}${wallet}#${record.stream}`, seq: record.seq, wallet, at: record.at, recordStream: record.stream, recordSeq: record.seq, recordType: record.type }));
     return [put({ ...record, day: dayOf(record.at) }), ...marker, ...refs];
   }
+}
+
+/** The audit log over its DynamoDB table (the process's shared client). */
+export function dynamoAuditLog(tableName: string): AuditLog {
+  return new AuditLog(new DynamoAuditStore(documentClient(), tableName));
 }

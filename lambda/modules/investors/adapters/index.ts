@@ -1,2 +1,2 @@
 export { DynamoInvestorRepository, investorKey } from './dynamo-investor-repository';
-export { SqsAllowlistRequests, SqsKycEventQueue, SqsRescreenRequests, SqsScreeningRequests } from './sqs-requests';
+export { SqsAllowlistRequests, SqsScreeningRequests } from './sqs-requests';

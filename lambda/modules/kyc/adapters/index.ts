@@ -1,3 +1,4 @@
 export { DynamoKycEventStore } from './dynamo-kyc-event-store';
 export { sumsubRequestHeaders } from './sumsub-api';
-export { vendorApis, webhookSecretsFor } from './vendor-config';
+export { vendorApis, webhookSecrets } from './vendor-config';
+export { SqsKycEventQueue } from './sqs-kyc-event-queue';

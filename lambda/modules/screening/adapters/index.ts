@@ -4,3 +4,4 @@ export { DynamoScreeningRepository } from './dynamo-screening-repository';
 export { ListFolderError, readListFolder } from './list-folder';
 export { FolderListSource, HttpListSource, OFAC_SDN_ADVANCED_URL } from './list-sources';
 export { S3SnapshotStore } from './s3-snapshot-store';
+export { SqsRescreenRequests } from './sqs-rescreen-requests';
