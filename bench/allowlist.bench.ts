@@ -68,7 +68,8 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   const { createHandler } = await import('../lambda/functions/allowlist-worker/handler.js');
   const clock = new PhaseClock();
   const root = compose(env);
-  const handler = createHandler({ ...root, worker: root.worker.then((worker) => clock.instrument(worker)) });
+  const instrumented = root.worker().then((worker) => clock.instrument(worker));
+  const handler = createHandler({ ...root, worker: () => instrumented });
   const invoke: SqsLambda = (event, context) => clock.time(event.Records.some((record) => record.body.startsWith('{"flush"')) ? 'flush batches (whole)' : 'intake batches', () => handler(event, context));
   const poller = new QueuePoller({ sqs: sqsClient(), queueUrl: env[QUEUES.allowlist.envVar]!, batchSize: QUEUES.allowlist.batchSize, invoke, context: () => lambdaContext('bench', 100, 512) });
   const journal = new DynamoAllowlistJournal(documentClient(), env[TABLES.allowlistJournal.envVar]!);

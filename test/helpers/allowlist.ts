@@ -42,7 +42,7 @@ export async function startWorker(env: Record<string, string>, options: Allowlis
     context: () => lambdaContext('allowlist-worker-test', 100, 512),
   });
   await poller.start();
-  return { worker: await root.worker, poller, stop: () => poller.stop() };
+  return { worker: await root.worker(), poller, stop: () => poller.stop() };
 }
 
 export function change(suite: DeployedSuite, action: AllowlistChange['action'], wallet: string, investorId: string, version = 1): AllowlistChange {

@@ -20,7 +20,7 @@ import { AuditLog, type AuditRecord } from '../../lambda/modules/audit';
 import { compose as composeReconciler } from '../../lambda/functions/allowlist-reconciler/root';
 import { compose as composeWorker, type AllowlistWorkerOptions } from '../../lambda/functions/allowlist-worker/root';
 
-const createWorker = (env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions = {}) => composeWorker(env, options).worker;
+const createWorker = (env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions = {}) => composeWorker(env, options).worker();
 import { allowlistEnv, change, deadLetterBodies, eligibleInvestors, enqueue, eventually, journal, onChain, startWorker } from '../helpers/allowlist';
 import { deployedSuite } from '../helpers/local-env';
 import { startTcpProxy } from '../helpers/tcp-proxy';
@@ -436,7 +436,7 @@ describe('allowlist reconciliation against a Hardhat chain', () => {
     const stranger = Wallet.createRandom().address.toLowerCase();
     await registerByHand(stranger);
 
-    const [chain] = await composeReconciler(env).registries;
+    const [chain] = await composeReconciler(env).registries();
     const cases = new DynamoCaseRepository(documentClient(), env[TABLES.cases.envVar]!);
     const deps = {
       chain: chain!,

@@ -7,7 +7,7 @@ import type { AllowlistReconcilerDeps } from './root';
 /** Scheduled: each registry against the investors' intended state; drift becomes a chain_drift case. */
 export function createHandler({ registries, ...deps }: AllowlistReconcilerDeps) {
   return scheduledFunction(async () => {
-    const chains = await registries;
+    const chains = await registries();
     const results = await Promise.allSettled(chains.map((chain) => reconcileRegistry({ ...deps, chain })));
     results.forEach((result, index) => {
       const { chainId } = chains[index]!;

@@ -5,15 +5,14 @@ import { DynamoCaseRepository } from '../../modules/cases/adapters';
 import { DynamoInvestorRepository } from '../../modules/investors/adapters';
 import { documentClient } from '../../platform/aws/dynamo';
 import { sqsClient } from '../../platform/aws/sqs';
+import { lazy } from '../../platform/lazy';
 
 /** The reconciler reads the registries (it never signs) and compares them with the investors. */
 export function compose(env: NodeJS.ProcessEnv) {
   const { tables, queues, secrets, chains } = readFunctionConfig('allowlistReconciler', env);
-  const registries = registryChains(chains, secrets.chainRpcUrls);
-  // Awaited by every invocation; a configuration error fails each of them with its message.
-  registries.catch(() => undefined);
   return {
-    registries,
+    /** Read on first use: the RPC URLs live in a secret. */
+    registries: lazy(() => registryChains(chains, secrets.chainRpcUrls)),
     investors: new DynamoInvestorRepository(documentClient(), tables.investors),
     journal: new DynamoAllowlistJournal(documentClient(), tables.allowlistJournal),
     cases: new DynamoCaseRepository(documentClient(), tables.cases),

@@ -21,7 +21,7 @@ export function toAllowlistMessage(record: SQSRecord): AllowlistMessage {
 export function createHandler({ worker, queueUrl }: AllowlistWorkerRoot) {
   return fifoBatchFunction(queueUrl, async (records, context) => {
     const deadline = Date.now() + (context?.getRemainingTimeInMillis() ?? 60_000) - SAFETY_MS;
-    const outcomes = await handleAllowlistBatch(await worker, records.map(toAllowlistMessage), deadline);
+    const outcomes = await handleAllowlistBatch(await worker(), records.map(toAllowlistMessage), deadline);
     return outcomes.map((outcome, index) => {
       const flush = 'flush' in outcome ? outcome.flush : undefined;
       logger.info('allowlist message handled', { messageId: records[index]!.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });

@@ -8,6 +8,7 @@ import { DynamoInvestorRepository } from '../../modules/investors/adapters';
 import { changeGroupId } from '../../shared';
 import { documentClient } from '../../platform/aws/dynamo';
 import { sqsClient } from '../../platform/aws/sqs';
+import { lazy } from '../../platform/lazy';
 
 export interface AllowlistWorkerOptions {
   /** This worker's name as a registry's writer; unique per process by default. */
@@ -24,8 +25,8 @@ export interface AllowlistWorker extends AllowlistWorkerDeps {
 export interface AllowlistWorkerRoot {
   /** The queue whose failed records are made visible again after their backoff. */
   readonly queueUrl: string;
-  /** Ready once the RPC URLs are read from their secret. */
-  readonly worker: Promise<AllowlistWorker>;
+  /** Built on first use, once the RPC URLs are read from their secret. */
+  readonly worker: () => Promise<AllowlistWorker>;
 }
 
 /** First retry after 5 s, then 10, 20, 40: a node restart or an RPC provider's blip passes. */
@@ -34,7 +35,7 @@ const RETRY_BASE_SECONDS = 5;
 /**
  * The allowlist worker: one EvmRegistryChain per configured chain (RPC URLs from the chainRpcUrls
  * secret, the agent key from KMS or locally), the journal, the queue and its DLQ. The configuration
- * is read at once (a missing setting fails the cold start); the chains come when the secret is read.
+ * is read at once (a missing setting fails the cold start); the chains on first use, from the secret.
  * The Lambda handler, the local runner, the tests and the benchmark build the worker here.
  */
 export function compose(env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions = {}): AllowlistWorkerRoot {
@@ -53,7 +54,8 @@ export function compose(env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions 
     maxAttempts: QUEUES.allowlist.maxReceiveCount,
     afterBroadcast: options.afterBroadcast,
   };
-  const worker = registryChains(configured, secrets.chainRpcUrls, kmsKeys.allowlistSigner).then((chains): AllowlistWorker => {
+  const worker = lazy(async (): Promise<AllowlistWorker> => {
+    const chains = await registryChains(configured, secrets.chainRpcUrls, kmsKeys.allowlistSigner);
     const registries = new Map<string, FlushDeps>(chains.map((chain) => [changeGroupId(chain), { ...common, chain }]));
     return {
       journal,
@@ -65,7 +67,5 @@ export function compose(env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions 
       chains,
     };
   });
-  // Awaited by every invocation; a configuration error fails each of them with its message.
-  worker.catch(() => undefined);
   return { queueUrl: queues.allowlist, worker };
 }
