@@ -25,7 +25,7 @@ module.exports = {
     },
     {
       name: 'modules-meet-through-their-contract',
-      comment: "A module reaches another module only through its index.ts (its adapters only through adapters/index.ts).",
+      comment: 'A module reaches another module only through its index.ts (its adapters only through adapters/index.ts).',
       severity: 'error',
       from: { path: '^lambda/modules/([^/]+)/' },
       to: { path: '^lambda/modules/', pathNot: ['^lambda/modules/$1/', '^lambda/modules/[^/]+/index\\.ts$', '^lambda/modules/[^/]+/adapters/index\\.ts$'] },

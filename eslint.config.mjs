@@ -17,7 +17,10 @@ export default tseslint.config(
     // (module boundaries themselves: .dependency-cruiser.cjs).
     files: ['lambda/shared/**/*.ts', 'lambda/modules/*/*.ts'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Domain code takes its settings as arguments; read configuration in lambda/functions/<name>/root.ts.' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Domain code takes its settings as arguments; read configuration in lambda/functions/<name>/root.ts.' },
+      ],
     },
   },
 );

@@ -43,7 +43,13 @@ export class PhaseClock {
       const deps = worker.registry(target);
       if (!deps) return undefined;
       if (!timed.has(deps)) {
-        timed.set(deps, { ...deps, chain: this.wrap('chain', deps.chain), journal: this.wrap('journal', deps.journal), investors: this.wrap('investors', deps.investors), audit: this.wrap('audit', deps.audit) });
+        timed.set(deps, {
+          ...deps,
+          chain: this.wrap('chain', deps.chain),
+          journal: this.wrap('journal', deps.journal),
+          investors: this.wrap('investors', deps.investors),
+          audit: this.wrap('audit', deps.audit),
+        });
       }
       return timed.get(deps);
     };

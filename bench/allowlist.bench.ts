@@ -51,7 +51,13 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   const resources = await provision({ dynamodb: new DynamoDBClient({}), sqs: sqsClient(), s3: new S3Client({ forcePathStyle: true }) }, `bench-${label}`);
   const chainEnv = localChainEnv([suite]);
   const chains = JSON.parse(chainEnv[ENV.chains]!) as Record<string, unknown>[];
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...resources, ...chainEnv, [ENV.chains]: JSON.stringify(chains.map((chain) => ({ ...chain, maxBatchSize }))), [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    ...resources,
+    ...chainEnv,
+    [ENV.chains]: JSON.stringify(chains.map((chain) => ({ ...chain, maxBatchSize }))),
+    [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
+  };
 
   const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
   const at = new Date().toISOString();
@@ -59,7 +65,18 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   for (let index = 0; index < wallets; index++) {
     const wallet = Wallet.createRandom().address.toLowerCase();
     const investorId = `bench-${label}-${index}`;
-    await investors.create({ investorId, externalId: investorId, legalName: 'Bench', type: 'entity', countryOfResidence: 'US', wallets: [wallet], status: 'eligible', version: 3, createdAt: at, updatedAt: at });
+    await investors.create({
+      investorId,
+      externalId: investorId,
+      legalName: 'Bench',
+      type: 'entity',
+      countryOfResidence: 'US',
+      wallets: [wallet],
+      status: 'eligible',
+      version: 3,
+      createdAt: at,
+      updatedAt: at,
+    });
     changes.push({ action: 'add', investorId, wallet, country: 'US', chainId: suite.chainId, identityRegistry: suite.identityRegistry, version: 3 });
   }
 
@@ -70,19 +87,32 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   const root = compose(env);
   const instrumented = root.worker().then((worker) => clock.instrument(worker));
   const handler = createHandler({ ...root, worker: () => instrumented });
-  const invoke: SqsLambda = (event, context) => clock.time(event.Records.some((record) => record.body.startsWith('{"flush"')) ? 'flush batches (whole)' : 'intake batches', () => handler(event, context));
-  const poller = new QueuePoller({ sqs: sqsClient(), queueUrl: env[QUEUES.allowlist.envVar]!, batchSize: QUEUES.allowlist.batchSize, invoke, context: () => lambdaContext('bench', 100, 512) });
+  const invoke: SqsLambda = (event, context) =>
+    clock.time(event.Records.some((record) => record.body.startsWith('{"flush"')) ? 'flush batches (whole)' : 'intake batches', () => handler(event, context));
+  const poller = new QueuePoller({
+    sqs: sqsClient(),
+    queueUrl: env[QUEUES.allowlist.envVar]!,
+    batchSize: QUEUES.allowlist.batchSize,
+    invoke,
+    context: () => lambdaContext('bench', 100, 512),
+  });
   const journal = new DynamoAllowlistJournal(documentClient(), env[TABLES.allowlistJournal.envVar]!);
   const registry = new Contract(suite.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(suite.rpcUrl, suite.chainId, { staticNetwork: true }));
   await poller.start();
   const loadBefore = loadavg()[0]!;
   const started = Date.now();
   for (let start = 0; start < changes.length; start += 10) {
-    const entries = changes.slice(start, start + 10).map((change, index) => ({ Id: String(index), MessageBody: JSON.stringify(change), MessageGroupId: changeGroupId(change), MessageDeduplicationId: changeDeduplicationId(change) }));
+    const entries = changes.slice(start, start + 10).map((change, index) => ({
+      Id: String(index),
+      MessageBody: JSON.stringify(change),
+      MessageGroupId: changeGroupId(change),
+      MessageDeduplicationId: changeDeduplicationId(change),
+    }));
     await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: env[QUEUES.allowlist.envVar], Entries: entries }));
   }
   const group = changeGroupId(suite);
-  const unverified = async () => (await Promise.all(changes.map((change) => registry.getFunction('isVerified')(change.wallet) as Promise<boolean>))).filter((verified) => !verified).length;
+  const unverified = async () =>
+    (await Promise.all(changes.map((change) => registry.getFunction('isVerified')(change.wallet) as Promise<boolean>))).filter((verified) => !verified).length;
   // Done when nothing is pending and every wallet is verified: the journal and audit are written by then.
   // Polled gently: the benchmark must not compete with the worker for the chain and the tables.
   while ((await journal.pendingSummary(group, 1)).count > 0 || (await unverified()) > 0) {
@@ -94,7 +124,16 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
   await poller.stop();
   const slots = await journal.slotsFrom(`${suite.chainId}:${new Wallet(DEV_ACCOUNTS.allowlistAgent).address.toLowerCase()}`, 0);
   const gas = (kinds: string[]) => slots.filter((slot) => kinds.includes(slot.call.kind)).reduce((sum, slot) => sum + Number(slot.receipt?.gasUsed ?? 0), 0);
-  return { wallets, seconds, load, phases: clock.report(), walletsPerSecond: wallets / seconds, gasPerWallet: gas(['createIdentity', 'register']) / wallets, registryGasPerWallet: gas(['register']) / wallets, transactions: slots.length };
+  return {
+    wallets,
+    seconds,
+    load,
+    phases: clock.report(),
+    walletsPerSecond: wallets / seconds,
+    gasPerWallet: gas(['createIdentity', 'register']) / wallets,
+    registryGasPerWallet: gas(['register']) / wallets,
+    transactions: slots.length,
+  };
 }
 
 export const allowlistBenchmark: Benchmark = {
@@ -105,9 +144,23 @@ export const allowlistBenchmark: Benchmark = {
     const logDir = path.join(workDir, 'logs');
     const services: LocalService[] = [];
     try {
-      const [dynamodb, fauxqs, chain] = await Promise.all([startDynamoDbLocal({ logDir }), startFauxqs({ logDir }), startHardhatNode({ logDir, chainId: 31337, workDir: path.join(workDir, 'hardhat') })]);
+      const [dynamodb, fauxqs, chain] = await Promise.all([
+        startDynamoDbLocal({ logDir }),
+        startFauxqs({ logDir }),
+        startHardhatNode({ logDir, chainId: 31337, workDir: path.join(workDir, 'hardhat') }),
+      ]);
       services.push(dynamodb, fauxqs, chain);
-      Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ENDPOINT_URL_S3: fauxqs.endpoint, [ENV.s3ForcePathStyle]: 'true', POWERTOOLS_METRICS_DISABLED: 'true' });
+      Object.assign(process.env, {
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+        AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
+        [ENV.s3ForcePathStyle]: 'true',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      });
       await run(100, { rpcUrl: chain.endpoint }, 'warm-up', WARM_UP_WALLETS);
       const batched = await run(100, { rpcUrl: chain.endpoint }, 'batched');
       const single = await run(1, { rpcUrl: chain.endpoint }, 'single');
@@ -118,7 +171,9 @@ export const allowlistBenchmark: Benchmark = {
       console.log(row('batched (<= 100/tx)', batched));
       console.log(row('one by one', single));
       if (large) console.log(row(`batched, ${LARGE_WALLETS} wallets`, large));
-      console.log(`  ratio batched / one by one: ${(batched.walletsPerSecond / single.walletsPerSecond).toFixed(2)}x wallets/s, ${(single.gasPerWallet / batched.gasPerWallet).toFixed(2)}x less gas per wallet (${(single.registryGasPerWallet / batched.registryGasPerWallet).toFixed(2)}x on the registry call alone)`);
+      console.log(
+        `  ratio batched / one by one: ${(batched.walletsPerSecond / single.walletsPerSecond).toFixed(2)}x wallets/s, ${(single.gasPerWallet / batched.gasPerWallet).toFixed(2)}x less gas per wallet (${(single.registryGasPerWallet / batched.registryGasPerWallet).toFixed(2)}x on the registry call alone)`,
+      );
       console.log(`  target >= ${TARGET_WALLETS_PER_SECOND} wallets/s batched: ${batched.walletsPerSecond >= TARGET_WALLETS_PER_SECOND ? 'met' : 'NOT met'}`);
       console.log(`  where the batched run's ${batched.seconds.toFixed(2)} s went (wall time with a call of the phase in flight; phases overlap):`);
       for (const [phase, ms] of batched.phases) console.log(`    ${phase.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(6)} s`);

@@ -8,7 +8,20 @@ import { tableInput } from '../bin/local/provision';
 import { startDynamoDbLocal } from '../bin/local/services';
 import { DynamoAuditStore, LocalKeySigner } from '../lambda/modules/audit/adapters';
 import { TABLES } from '../lambda/config/system';
-import { AuditLog, AuditVerifier, GENESIS_HASH, buildExport, exportLine, nextRecord, sealCheckpoint, verifyExport, type AuditRecord, type CheckpointBody, type CheckpointRange, type Coverage } from '../lambda/modules/audit';
+import {
+  AuditLog,
+  AuditVerifier,
+  GENESIS_HASH,
+  buildExport,
+  exportLine,
+  nextRecord,
+  sealCheckpoint,
+  verifyExport,
+  type AuditRecord,
+  type CheckpointBody,
+  type CheckpointRange,
+  type Coverage,
+} from '../lambda/modules/audit';
 import type { Benchmark } from './benchmarks';
 
 const APPENDS = 2000;
@@ -59,10 +72,18 @@ async function appendLatency(): Promise<void> {
     const wallet = (index: number) => `0x${index.toString(16).padStart(40, '0')}`;
     await timed(200, 1, (index) => log.append({ stream: `warmup#${index}`, type: 'bench.warmup', actor: 'bench', data: {} }));
 
-    console.log(`  append, plain put, own stream each, 1 writer          ${await timed(APPENDS, 1, (index) => log.append({ stream: `plain#${index}`, type: 'bench.event', actor: 'bench', data: { index } }))}`);
-    console.log(`  append, idempotency key + wallet (transaction), 1 writer ${await timed(APPENDS, 1, (index) => log.append({ stream: `investor#${index}`, type: 'investor.registered', actor: 'bench', investorId: String(index), data: { wallets: [wallet(index)] }, idempotencyKey: `investor#${index}:v1` }))}`);
-    console.log(`  append, idempotency key + wallet, 8 writers, own streams ${await timed(APPENDS, 8, (index) => log.append({ stream: `busy#${index}`, type: 'investor.registered', actor: 'bench', data: { wallet: wallet(index) }, idempotencyKey: `busy#${index}:v1` }))}`);
-    console.log(`  append, 8 writers racing on one stream (retries inside)   ${await timed(APPENDS / 4, 8, (index) => log.append({ stream: 'contended', type: 'bench.event', actor: 'bench', data: { index } }))}`);
+    console.log(
+      `  append, plain put, own stream each, 1 writer          ${await timed(APPENDS, 1, (index) => log.append({ stream: `plain#${index}`, type: 'bench.event', actor: 'bench', data: { index } }))}`,
+    );
+    console.log(
+      `  append, idempotency key + wallet (transaction), 1 writer ${await timed(APPENDS, 1, (index) => log.append({ stream: `investor#${index}`, type: 'investor.registered', actor: 'bench', investorId: String(index), data: { wallets: [wallet(index)] }, idempotencyKey: `investor#${index}:v1` }))}`,
+    );
+    console.log(
+      `  append, idempotency key + wallet, 8 writers, own streams ${await timed(APPENDS, 8, (index) => log.append({ stream: `busy#${index}`, type: 'investor.registered', actor: 'bench', data: { wallet: wallet(index) }, idempotencyKey: `busy#${index}:v1` }))}`,
+    );
+    console.log(
+      `  append, 8 writers racing on one stream (retries inside)   ${await timed(APPENDS / 4, 8, (index) => log.append({ stream: 'contended', type: 'bench.event', actor: 'bench', data: { index } }))}`,
+    );
   } finally {
     await dynamodb.stop();
     rmSync(workDir, { recursive: true, force: true });
@@ -88,7 +109,18 @@ async function generateLog(signer: LocalKeySigner) {
       const hashes: string[] = [];
       for (let i = 0; i < perCheckpoint; i++) {
         const at = new Date(start + ((checkpoint - 1) * perCheckpoint + i) * 60_000 + s).toISOString();
-        const record = nextRecord({ stream, type: 'screening.completed', actor: 'system:screening-worker', investorId: String(s), data: { verdict: 'clear', listVersion: `sdn-${checkpoint}`, wallets: [`0x${s.toString(16).padStart(40, '0')}`] }, idempotencyKey: `${stream}:v${from + i}` }, heads[s], at);
+        const record = nextRecord(
+          {
+            stream,
+            type: 'screening.completed',
+            actor: 'system:screening-worker',
+            investorId: String(s),
+            data: { verdict: 'clear', listVersion: `sdn-${checkpoint}`, wallets: [`0x${s.toString(16).padStart(40, '0')}`] },
+            idempotencyKey: `${stream}:v${from + i}`,
+          },
+          heads[s],
+          at,
+        );
         heads[s] = record;
         hashes.push(record.hash);
         lines.push(exportLine(record));
@@ -98,7 +130,18 @@ async function generateLog(signer: LocalKeySigner) {
     const cutoff = new Date(start + checkpoint * perCheckpoint * 60_000).toISOString();
     const body = await sealCheckpoint(signer, { number: checkpoint, cutoff, previous: previous?.header, ranges, createdAt: cutoff });
     bodies.set(`checkpoints/${checkpoint}`, body);
-    chain.push(nextRecord({ stream: 'audit#checkpoints', type: 'audit.checkpointed', actor: 'bench', data: { header: body.header, signature: body.signature, bodyKey: `checkpoints/${checkpoint}` } }, chain.at(-1), cutoff));
+    chain.push(
+      nextRecord(
+        {
+          stream: 'audit#checkpoints',
+          type: 'audit.checkpointed',
+          actor: 'bench',
+          data: { header: body.header, signature: body.signature, bodyKey: `checkpoints/${checkpoint}` },
+        },
+        chain.at(-1),
+        cutoff,
+      ),
+    );
     previous = body;
   }
   return { lines, bodies, chain };
@@ -109,7 +152,9 @@ async function verifyThroughput(): Promise<void> {
   const publicKey = await signer.publicKeyPem();
   const generating = stopwatch();
   const { lines, bodies, chain } = await generateLog(signer);
-  console.log(`  generated ${lines.length.toLocaleString('en-US')} records in ${VERIFY_STREAMS.toLocaleString('en-US')} streams and ${VERIFY_CHECKPOINTS} checkpoints in ${generating().seconds.toFixed(1)} s (not timed below)`);
+  console.log(
+    `  generated ${lines.length.toLocaleString('en-US')} records in ${VERIFY_STREAMS.toLocaleString('en-US')} streams and ${VERIFY_CHECKPOINTS} checkpoints in ${generating().seconds.toFixed(1)} s (not timed below)`,
+  );
 
   // As `cli audit verify` does after each scan page: parse, hash, keep; then chains, signatures, Merkle roots.
   let elapsed = stopwatch();
@@ -118,12 +163,23 @@ async function verifyThroughput(): Promise<void> {
   for (const record of chain) verifier.addRecord(record);
   const report = verifier.finish(bodies);
   const { seconds, cpuSeconds } = elapsed();
-  if (!report.ok || report.records !== VERIFY_RECORDS) throw new Error(`the generated log did not verify: ${report.breaks[0]?.message ?? `${report.records} records`}`);
+  if (!report.ok || report.records !== VERIFY_RECORDS)
+    throw new Error(`the generated log did not verify: ${report.breaks[0]?.message ?? `${report.records} records`}`);
   const verdict = seconds <= VERIFY_TARGET_SECONDS ? 'meets' : 'MISSES';
-  console.log(`  verify log (parse + rehash + chains + ${VERIFY_CHECKPOINTS} checkpoints): ${report.records.toLocaleString('en-US')} records in ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s) = ${Math.round(report.records / seconds).toLocaleString('en-US')} records/s; target 1,000,000 in <= ${VERIFY_TARGET_SECONDS} s: ${verdict} (${(VERIFY_TARGET_SECONDS / seconds).toFixed(1)}x headroom)`);
+  console.log(
+    `  verify log (parse + rehash + chains + ${VERIFY_CHECKPOINTS} checkpoints): ${report.records.toLocaleString('en-US')} records in ${seconds.toFixed(2)} s (cpu ${cpuSeconds.toFixed(2)} s) = ${Math.round(report.records / seconds).toLocaleString('en-US')} records/s; target 1,000,000 in <= ${VERIFY_TARGET_SECONDS} s: ${verdict} (${(VERIFY_TARGET_SECONDS / seconds).toFixed(1)}x headroom)`,
+  );
 
   // The auditor's offline path: one export of everything, its signed manifest, the public key.
-  const coverage: Coverage[] = [...bodies.values()].flatMap((body) => body.ranges.map((range) => ({ stream: range.stream, checkpoint: body.header.number, from: range.from, to: range.from + range.hashes.length - 1, toHash: range.hashes.at(-1)! })));
+  const coverage: Coverage[] = [...bodies.values()].flatMap((body) =>
+    body.ranges.map((range) => ({
+      stream: range.stream,
+      checkpoint: body.header.number,
+      from: range.from,
+      to: range.from + range.hashes.length - 1,
+      toHash: range.hashes.at(-1)!,
+    })),
+  );
   const byStream = new Map<string, Coverage[]>();
   for (const item of coverage) byStream.set(item.stream, [...(byStream.get(item.stream) ?? []), item]);
   const records = lines.map((line) => JSON.parse(line) as AuditRecord);
@@ -144,7 +200,9 @@ async function verifyThroughput(): Promise<void> {
   const offline = verifyExport(jsonl, manifest, publicKey);
   const { seconds: offlineSeconds, cpuSeconds: offlineCpu } = elapsed();
   if (!offline.ok) throw new Error(`the export did not verify: ${offline.breaks[0]?.message}`);
-  console.log(`  verify export offline (${(jsonl.length / 1e6).toFixed(0)} MB JSON Lines + manifest with ${manifest.payload.streams.length.toLocaleString('en-US')} inclusion proofs): ${offline.records.toLocaleString('en-US')} records in ${offlineSeconds.toFixed(2)} s (cpu ${offlineCpu.toFixed(2)} s) = ${Math.round(offline.records / offlineSeconds).toLocaleString('en-US')} records/s; target 1,000,000 in <= ${VERIFY_TARGET_SECONDS} s: ${offlineSeconds <= VERIFY_TARGET_SECONDS ? 'meets' : 'MISSES'}`);
+  console.log(
+    `  verify export offline (${(jsonl.length / 1e6).toFixed(0)} MB JSON Lines + manifest with ${manifest.payload.streams.length.toLocaleString('en-US')} inclusion proofs): ${offline.records.toLocaleString('en-US')} records in ${offlineSeconds.toFixed(2)} s (cpu ${offlineCpu.toFixed(2)} s) = ${Math.round(offline.records / offlineSeconds).toLocaleString('en-US')} records/s; target 1,000,000 in <= ${VERIFY_TARGET_SECONDS} s: ${offlineSeconds <= VERIFY_TARGET_SECONDS ? 'meets' : 'MISSES'}`,
+  );
 }
 
 export const auditBenchmark: Benchmark = {

@@ -30,11 +30,15 @@ function delivery(index: number): { vendor: KycVendor; body: string; headers: Re
   const at = new Date(Date.now() - index);
   const common = { applicantId: `bench-applicant-${index}`, externalReference: `bench-${index}`, at };
   const payload =
-    vendor === 'sumsub' ? kycPayload.sumsub({ ...common, reviewResult: { reviewAnswer: 'GREEN' } })
-    : vendor === 'onfido' ? kycPayload.onfido({ ...common, status: 'approved', runId: `wfr_bench_${index}` })
-    : vendor === 'persona' ? kycPayload.persona({ ...common, name: 'inquiry.approved', eventId: `evt_bench_${index}` })
-    : vendor === 'veriff' ? kycPayload.veriff({ ...common, status: 'approved' })
-    : kycPayload['standard-webhooks']({ ...common, status: 'approved' });
+    vendor === 'sumsub'
+      ? kycPayload.sumsub({ ...common, reviewResult: { reviewAnswer: 'GREEN' } })
+      : vendor === 'onfido'
+        ? kycPayload.onfido({ ...common, status: 'approved', runId: `wfr_bench_${index}` })
+        : vendor === 'persona'
+          ? kycPayload.persona({ ...common, name: 'inquiry.approved', eventId: `evt_bench_${index}` })
+          : vendor === 'veriff'
+            ? kycPayload.veriff({ ...common, status: 'approved' })
+            : kycPayload['standard-webhooks']({ ...common, status: 'approved' });
   const body = JSON.stringify(payload);
   const headers = signWebhook(vendor, Buffer.from(body), LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor], { now: new Date(), id: `msg_bench_${index}` });
   return { vendor, body, headers: { ...headers, 'content-type': 'application/json' } };
@@ -101,7 +105,17 @@ export const kycWebhookBenchmark: Benchmark = {
     try {
       const [dynamodb, fauxqs] = await Promise.all([startDynamoDbLocal({ logDir }), startFauxqs({ logDir })]);
       services.push(dynamodb, fauxqs);
-      Object.assign(process.env, { POWERTOOLS_LOG_LEVEL: 'SILENT', POWERTOOLS_METRICS_DISABLED: 'true', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint, AWS_ENDPOINT_URL_SQS: fauxqs.endpoint, AWS_ENDPOINT_URL_S3: fauxqs.endpoint, [ENV.s3ForcePathStyle]: 'true' });
+      Object.assign(process.env, {
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'local',
+        AWS_SECRET_ACCESS_KEY: 'local',
+        AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+        AWS_ENDPOINT_URL_SQS: fauxqs.endpoint,
+        AWS_ENDPOINT_URL_S3: fauxqs.endpoint,
+        [ENV.s3ForcePathStyle]: 'true',
+      });
       const resources = await provision({ dynamodb: new DynamoDBClient({}), sqs: sqsClient(), s3: new S3Client({ forcePathStyle: true }) }, 'benchkyc');
       // The edge never calls the vendors' APIs (the worker does): nothing listens there.
       Object.assign(process.env, resources, kycLocalEnv({ sumsub: 'http://127.0.0.1:9/sumsub', onfido: 'http://127.0.0.1:9/onfido' }));

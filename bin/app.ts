@@ -42,9 +42,11 @@ new TreasuryComplianceStack(app, (app.node.tryGetContext('stackName') as string 
   vendors: vendorsFromContext(),
   alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
   authDomainPrefix: app.node.tryGetContext('authDomainPrefix') as string | undefined,
-  settings: Object.fromEntries((Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
-    const value: unknown = app.node.tryGetContext(name);
-    return value === undefined ? [] : [[name, String(value)]];
-  })),
+  settings: Object.fromEntries(
+    (Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
+      const value: unknown = app.node.tryGetContext(name);
+      return value === undefined ? [] : [[name, String(value)]];
+    }),
+  ),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });

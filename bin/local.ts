@@ -24,23 +24,40 @@ function chainCount(value: string): number {
 
 const program = new Command()
   .name('npm start --')
-  .description('Run treasury-compliance locally: DynamoDB Local, fauxqs (SQS + S3), a Hardhat chain with the ERC-3643 contracts, the HTTP API and the queue workers.')
+  .description(
+    'Run treasury-compliance locally: DynamoDB Local, fauxqs (SQS + S3), a Hardhat chain with the ERC-3643 contracts, the HTTP API and the queue workers.',
+  )
   .option('--api-port <port>', 'HTTP API port (taken ports fall back to a free one)', port, 3000)
   .option('--dynamodb-port <port>', 'DynamoDB Local port', port, 8000)
   .option('--sqs-port <port>', 'fauxqs (SQS + S3) port', port, 4566)
   .option('--chain-port <port>', 'first Hardhat JSON-RPC port; the other chains take the next ones', port, 8545)
   .option('--vendors-port <port>', 'KYC vendor simulator port', port, 8700)
-  .option('--chains <count>', 'how many of the fund\'s seven chains to run, 1 to 7', chainCount, 7)
+  .option('--chains <count>', "how many of the fund's seven chains to run, 1 to 7", chainCount, 7)
   .option('--log-level <level>', 'handler log level: DEBUG, INFO, WARN, ERROR', 'WARN')
   .option('--work-dir <dir>', 'where logs and scratch files go', '.local')
   .option('--json', 'print one JSON line with the URLs and credentials when ready (for scripts and tests)', false)
-  .addHelpText('after', '\nOnce it prints its URLs, it also prints a curl to register an investor and the command that makes the\nsimulated KYC vendor approve them.');
+  .addHelpText(
+    'after',
+    '\nOnce it prints its URLs, it also prints a curl to register an investor and the command that makes the\nsimulated KYC vendor approve them.',
+  );
 
 async function main(): Promise<void> {
-  const options = program.parse().opts<{ apiPort: number; dynamodbPort: number; sqsPort: number; chainPort: number; vendorsPort: number; chains: number; logLevel: string; workDir: string; json: boolean }>();
+  const options = program.parse().opts<{
+    apiPort: number;
+    dynamodbPort: number;
+    sqsPort: number;
+    chainPort: number;
+    vendorsPort: number;
+    chains: number;
+    logLevel: string;
+    workDir: string;
+    json: boolean;
+  }>();
   const major = Number(process.versions.node.split('.')[0]);
   if (major < MIN_NODE_MAJOR) {
-    throw new Error(`Node ${process.versions.node} is too old: run through \`npm start\`, which uses the Node 24 that \`npm ci\` installs into node_modules/.bin.`);
+    throw new Error(
+      `Node ${process.versions.node} is too old: run through \`npm start\`, which uses the Node 24 that \`npm ci\` installs into node_modules/.bin.`,
+    );
   }
 
   const startedAt = Date.now();
@@ -54,7 +71,9 @@ async function main(): Promise<void> {
   const readyMs = Date.now() - startedAt;
   // The CLI finds the local API and the dev tokens here (`cli ... --as officer-alice`).
   const sessionFile = path.join(options.workDir, SESSION_FILE);
-  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, vendorSimulatorUrl: system.vendorSimulatorUrl, tokens: system.tokens, env: system.env }), { mode: 0o600 });
+  writeFileSync(sessionFile, JSON.stringify({ apiUrl: system.apiUrl, vendorSimulatorUrl: system.vendorSimulatorUrl, tokens: system.tokens, env: system.env }), {
+    mode: 0o600,
+  });
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -69,7 +88,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM'));
 
   if (options.json) {
-    console.log(JSON.stringify({ ready: true, readyMs, apiUrl: system.apiUrl, vendorSimulatorUrl: system.vendorSimulatorUrl, services: system.services.map(({ name, endpoint }) => ({ name, endpoint })), chains: system.chains, env: system.env, tokens: system.tokens }));
+    console.log(
+      JSON.stringify({
+        ready: true,
+        readyMs,
+        apiUrl: system.apiUrl,
+        vendorSimulatorUrl: system.vendorSimulatorUrl,
+        services: system.services.map(({ name, endpoint }) => ({ name, endpoint })),
+        chains: system.chains,
+        env: system.env,
+        tokens: system.tokens,
+      }),
+    );
   } else {
     printBanner(system, readyMs, options.workDir);
   }
@@ -83,7 +113,9 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     '',
     `  HTTP API                    ${system.apiUrl}`,
     ...system.services.map((service) => `  ${service.name.padEnd(28)}${service.endpoint}`),
-    ...system.chains.map((chain) => `  ${`${chain.name} (${chain.chainId})`.padEnd(28)}${chain.rpcUrl}   registry ${chain.identityRegistry}  token ${chain.token}`),
+    ...system.chains.map(
+      (chain) => `  ${`${chain.name} (${chain.chainId})`.padEnd(28)}${chain.rpcUrl}   registry ${chain.identityRegistry}  token ${chain.token}`,
+    ),
     `  Logs                        ${workDir}/logs`,
     '',
     'Dev credentials (local only; tokens are valid for this run):',

@@ -31,7 +31,14 @@ const INDEX_ACTIONS = new Set(['dynamodb:Query', 'dynamodb:Scan']);
  * also encrypt (the explicit form of CDK's `kms:ReEncrypt*` and `kms:GenerateDataKey*`).
  */
 const TABLE_KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'] as const;
-const TABLE_KEY_WRITE = [...TABLE_KEY_READ, 'kms:Encrypt', 'kms:ReEncryptFrom', 'kms:ReEncryptTo', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'] as const;
+const TABLE_KEY_WRITE = [
+  ...TABLE_KEY_READ,
+  'kms:Encrypt',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+] as const;
 
 export const BUCKET_ACTIONS: Readonly<Record<Access, { objects: readonly string[]; bucket: readonly string[] }>> = {
   read: { objects: ['s3:GetObject'], bucket: ['s3:ListBucket'] },

@@ -10,7 +10,30 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { chainsConfigSchema, type ChainConfig, type ChainConfigInput } from '../lambda/config/chains';
-import { BUCKETS, FUNCTION_SPECS, KMS_KEYS, SECRETS, SETTINGS, QUEUES, ROUTES, SERVICE_NAME, TABLES, type Access, type BucketName, type BucketSpec, type FunctionSpec, type KmsKeyName, type QueueSpec, type RouteSpec, type SecretName, type SettingName, type TableSpec, environmentFor, type QueueName, type TableName } from '../lambda/config/system';
+import {
+  BUCKETS,
+  FUNCTION_SPECS,
+  KMS_KEYS,
+  SECRETS,
+  SETTINGS,
+  QUEUES,
+  ROUTES,
+  SERVICE_NAME,
+  TABLES,
+  type Access,
+  type BucketName,
+  type BucketSpec,
+  type FunctionSpec,
+  type KmsKeyName,
+  type QueueSpec,
+  type RouteSpec,
+  type SecretName,
+  type SettingName,
+  type TableSpec,
+  environmentFor,
+  type QueueName,
+  type TableName,
+} from '../lambda/config/system';
 import { ComplianceApi } from './constructs/compliance-api';
 import { ComplianceFunction } from './constructs/compliance-function';
 import { ComplianceQueue, createDeadLetterQueue } from './constructs/compliance-queue';
@@ -64,29 +87,50 @@ export class TreasuryComplianceStack extends Stack {
     super(scope, id, props);
     const system = props.system ?? SYSTEM;
     const chains = chainsConfigSchema.safeParse(props.chains);
-    if (!chains.success) Annotations.of(this).addWarningV2('treasury-compliance:no-chains', 'No valid chain configuration: pass -c chains=\'[...]\' (see README, Deploy). The allowlist worker will refuse to start.');
+    if (!chains.success)
+      Annotations.of(this).addWarningV2(
+        'treasury-compliance:no-chains',
+        "No valid chain configuration: pass -c chains='[...]' (see README, Deploy). The allowlist worker will refuse to start.",
+      );
     const vendors = props.vendors ?? [];
-    if (vendors.length === 0) Annotations.of(this).addWarningV2('treasury-compliance:no-vendors', 'No KYC vendors: pass -c vendors=\'["<vendor>", ...]\' (see README, Deploy) to alarm on webhook signature rejections.');
+    if (vendors.length === 0)
+      Annotations.of(this).addWarningV2(
+        'treasury-compliance:no-vendors',
+        'No KYC vendors: pass -c vendors=\'["<vendor>", ...]\' (see README, Deploy) to alarm on webhook signature rejections.',
+      );
 
     this.tables = mapValues(system.tables, (spec, name) => new ComplianceTable(this, `${pascal(name)}Table`, { spec }));
     this.queues = mapValues(system.queues, (spec, name) => new ComplianceQueue(this, `${pascal(name)}Queue`, { spec }));
     const accessLogs = accessLogsBucket(this);
-    this.buckets = mapValues(system.buckets, (spec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`, { serverAccessLogsBucket: accessLogs, objectLock: spec.objectLock }));
+    this.buckets = mapValues(
+      system.buckets,
+      (spec, name) => new SnapshotBucket(this, `${pascal(name)}Bucket`, { serverAccessLogsBucket: accessLogs, objectLock: spec.objectLock }),
+    );
 
     // Keys and secrets exist only if some function uses them.
     const keyFor = memo((name: KmsKeyName) => {
       // Asymmetric signing keys cannot rotate; replacing one means a new on-chain agent or checkpoint key.
-      const key = new Key(this, `${pascal(name)}Key`, { keySpec: KeySpec[KMS_KEYS[name].keySpec], keyUsage: KeyUsage.SIGN_VERIFY, description: `${SERVICE_NAME} ${name}`, removalPolicy: RemovalPolicy.RETAIN });
+      const key = new Key(this, `${pascal(name)}Key`, {
+        keySpec: KeySpec[KMS_KEYS[name].keySpec],
+        keyUsage: KeyUsage.SIGN_VERIFY,
+        description: `${SERVICE_NAME} ${name}`,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
       new Alias(this, `${pascal(name)}KeyAlias`, { aliasName: `alias/${this.stackName}/${name}`, targetKey: key });
       return key;
     });
     const secretFor = memo((name: SecretName) => {
       // Created as an empty JSON object, so functions fail closed until an operator puts the value;
       // the template never changes it again, so a deploy cannot overwrite a rotated value.
-      const secret = new Secret(this, `${pascal(name)}Secret`, { description: SECRETS[name].description, secretStringValue: SecretValue.unsafePlainText('{}'), removalPolicy: RemovalPolicy.RETAIN });
+      const secret = new Secret(this, `${pascal(name)}Secret`, {
+        description: SECRETS[name].description,
+        secretStringValue: SecretValue.unsafePlainText('{}'),
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
-        reason: 'Issued by third parties (KYC vendors, RPC providers), so no rotation Lambda can create a new value; operators rotate by hand with several values active at once (README, Deploy: Rotating a secret).',
+        reason:
+          'Issued by third parties (KYC vendors, RPC providers), so no rotation Lambda can create a new value; operators rotate by hand with several values active at once (README, Deploy: Rotating a secret).',
       });
       return secret;
     });
@@ -112,7 +156,8 @@ export class TreasuryComplianceStack extends Stack {
         reservedConcurrency: spec.signsTransactions ? writersNeeded(chains.success ? chains.data : []) : undefined,
         deadLetterQueue,
       });
-      for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, Access][]) grantTableAccess(fn, this.tables[table].table, system.tables[table], access);
+      for (const [table, access] of Object.entries(spec.tables ?? {}) as [TableName, Access][])
+        grantTableAccess(fn, this.tables[table].table, system.tables[table], access);
       for (const queue of spec.sendsTo ?? []) grantActions(fn, QUEUE_SEND_ACTIONS, this.queues[queue].queue.queueArn);
       for (const queue of spec.deadLetters ?? []) grantActions(fn, QUEUE_SEND_ACTIONS, this.queues[queue].deadLetterQueue.queueArn);
       for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) {
@@ -122,10 +167,13 @@ export class TreasuryComplianceStack extends Stack {
       for (const key of spec.kmsKeys ?? []) grantActions(fn, SIGNING_KEY_ACTIONS, keyFor(key).keyArn);
       for (const secret of spec.secrets ?? []) grantActions(fn, SECRET_READ_ACTIONS, secretFor(secret).secretArn);
       if (spec.consumes) {
-        fn.addEventSource(new SqsEventSource(this.queues[spec.consumes].queue, { batchSize: system.queues[spec.consumes].batchSize, reportBatchItemFailures: true }));
+        fn.addEventSource(
+          new SqsEventSource(this.queues[spec.consumes].queue, { batchSize: system.queues[spec.consumes].batchSize, reportBatchItemFailures: true }),
+        );
         Validations.of(fn).acknowledge({
           id: 'Serverless-LambdaEventSourceMappingDestination',
-          reason: 'SQS event sources take no on-failure destination; records that keep failing move to the queue\'s dead-letter queue by its redrive policy, and that DLQ has an alarm.',
+          reason:
+            "SQS event sources take no on-failure destination; records that keep failing move to the queue's dead-letter queue by its redrive policy, and that DLQ has an alarm.",
         });
       }
       if (spec.schedule && deadLetterQueue) {
@@ -188,7 +236,10 @@ function accessLogsBucket(scope: Construct): Bucket {
     lifecycleRules: [{ expiration: Duration.days(400) }],
     removalPolicy: RemovalPolicy.RETAIN,
   });
-  Validations.of(bucket).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket receives the other buckets\' server access logs; logging it into itself would loop.' });
+  Validations.of(bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason: "This bucket receives the other buckets' server access logs; logging it into itself would loop.",
+  });
   return bucket;
 }
 
@@ -200,7 +251,7 @@ function acknowledgeObjectWildcard(role: Role, bucket: Bucket): void {
   const logicalId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/*]`,
-    reason: 'Object-level S3 actions are granted on this one bucket\'s objects, the narrowest resource the spec names.',
+    reason: "Object-level S3 actions are granted on this one bucket's objects, the narrowest resource the spec names.",
   });
 }
 

@@ -43,5 +43,14 @@ export function evaluate(engine: ScreeningEngine, set: LabelledSet): QualityRepo
       falseAlerts.push({ query: negative, top: `${top.sdnId} ${top.evidence?.matchedName ?? top.name} (${top.score}, ${top.matchedOn})` });
     }
   }
-  return { recallAtReview: found / set.positives.length, recallByKind, negatives: set.negatives.length, negativeReviews, negativeBlocks, reviewRateByGroup, misses, falseAlerts };
+  return {
+    recallAtReview: found / set.positives.length,
+    recallByKind,
+    negatives: set.negatives.length,
+    negativeReviews,
+    negativeBlocks,
+    reviewRateByGroup,
+    misses,
+    falseAlerts,
+  };
 }

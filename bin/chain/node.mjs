@@ -26,7 +26,10 @@ const { port: actualPort } = await new Promise((resolve, reject) => {
     const match = /JSON-RPC server at http:\/\/[^:]+:(\d+)/.exec(args.join(' '));
     if (match) resolve({ port: Number(match[1]) });
   };
-  hre.tasks.getTask('node').run({ hostname: '127.0.0.1', port: Number(port) }).catch(reject);
+  hre.tasks
+    .getTask('node')
+    .run({ hostname: '127.0.0.1', port: Number(port) })
+    .catch(reject);
 });
 process.stdout.write(`${JSON.stringify({ ready: true, port: actualPort, chainId: Number(chainId) })}\n`);
 

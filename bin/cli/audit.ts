@@ -1,14 +1,40 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { compose as composeCheckpoint } from '../../lambda/functions/audit-checkpoint/root';
-import { runCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest, type ExportResult, type VerifyReport } from '../../lambda/modules/audit';
+import {
+  runCheckpoint,
+  verifyAuditLog,
+  verifyExport,
+  type AuditRecord,
+  type ExportManifest,
+  type ExportResult,
+  type VerifyReport,
+} from '../../lambda/modules/audit';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
 import { apiTarget, callApi, composeFor, withApiOptions } from './session';
 
-interface ApiOptions { apiUrl?: string; token?: string; as?: string; workDir?: string; json: boolean }
-interface QueryOptions { investorId?: string; wallet?: string; caseId?: string; stream?: string; type?: string; from?: string; to?: string }
-interface DirectOptions { local?: boolean; workDir?: string; json: boolean }
+interface ApiOptions {
+  apiUrl?: string;
+  token?: string;
+  as?: string;
+  workDir?: string;
+  json: boolean;
+}
+interface QueryOptions {
+  investorId?: string;
+  wallet?: string;
+  caseId?: string;
+  stream?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}
+interface DirectOptions {
+  local?: boolean;
+  workDir?: string;
+  json: boolean;
+}
 
 const withApi = (command: Command) => withApiOptions(command, 'auditor');
 
@@ -26,10 +52,21 @@ const withQuery = (command: Command) =>
 const withDirect = (command: Command) =>
   command
     .option('--local', 'use the tables and buckets of the running `npm start`', false)
-    .option('--work-dir <dir>', 'the local run\'s work directory', '.local')
+    .option('--work-dir <dir>', "the local run's work directory", '.local')
     .option('--json', 'print JSON', false);
 
-const queryOf = (options: QueryOptions) => Object.fromEntries(Object.entries({ investorId: options.investorId, wallet: options.wallet, caseId: options.caseId, stream: options.stream, type: options.type, from: options.from, to: options.to }).filter(([, value]) => value !== undefined));
+const queryOf = (options: QueryOptions) =>
+  Object.fromEntries(
+    Object.entries({
+      investorId: options.investorId,
+      wallet: options.wallet,
+      caseId: options.caseId,
+      stream: options.stream,
+      type: options.type,
+      from: options.from,
+      to: options.to,
+    }).filter(([, value]) => value !== undefined),
+  );
 
 /** The audit table, the checkpoint bucket and the signer, as the checkpoint function has them. */
 const direct = (options: DirectOptions) => composeFor(options, composeCheckpoint);
@@ -43,7 +80,9 @@ function readText(file: string, what: string): string {
 }
 
 function renderReport(report: VerifyReport, subject: string): string {
-  const last = report.lastCheckpoint ? `, last #${report.lastCheckpoint.number} at ${report.lastCheckpoint.cutoff}, root ${report.lastCheckpoint.root.slice(0, 16)}…` : '';
+  const last = report.lastCheckpoint
+    ? `, last #${report.lastCheckpoint.number} at ${report.lastCheckpoint.cutoff}, root ${report.lastCheckpoint.root.slice(0, 16)}…`
+    : '';
   return [
     `${subject}: ${report.ok ? 'OK' : `BROKEN (${report.breaks.length} break${report.breaks.length === 1 ? '' : 's'})`}: ${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints${last}`,
     ...report.breaks.map((b) => `  break    ${b.kind}: ${b.message}`),
@@ -74,7 +113,9 @@ export function register(program: Command): void {
         records.push(...page.records);
         cursor = page.cursor;
       } while (options.all && cursor);
-      emit(options.json, { records, ...(cursor ? { cursor } : {}) }, () => [...records.map((r) => `${r.at}  ${r.stream}/${r.seq}  ${r.type}  ${r.actor}`), ...(cursor ? [`(more: --cursor ${cursor})`] : [])].join('\n'));
+      emit(options.json, { records, ...(cursor ? { cursor } : {}) }, () =>
+        [...records.map((r) => `${r.at}  ${r.stream}/${r.seq}  ${r.type}  ${r.actor}`), ...(cursor ? [`(more: --cursor ${cursor})`] : [])].join('\n'),
+      );
     });
 
   withQuery(withApi(audit.command('export').description('Export matching records as JSON Lines with a signed manifest')))
@@ -82,19 +123,30 @@ export function register(program: Command): void {
     .option('--manifest <file>', 'where to write the manifest (default: <out>.manifest.json)')
     .option('--via-link', 'fetch through the presigned S3 links even when the export is small', false)
     .action(async (options: ApiOptions & QueryOptions & { out: string; manifest?: string; viaLink: boolean }) => {
-      const result = await callApi<ExportResult>(apiTarget(options), 'POST', '/audit/exports', { query: queryOf(options), delivery: options.viaLink ? 'link' : 'auto' });
+      const result = await callApi<ExportResult>(apiTarget(options), 'POST', '/audit/exports', {
+        query: queryOf(options),
+        delivery: options.viaLink ? 'link' : 'auto',
+      });
       const manifestFile = options.manifest ?? `${options.out}.manifest.json`;
       if (result.delivery === 'inline') {
         writeFileSync(options.out, result.jsonl);
         writeFileSync(manifestFile, JSON.stringify(result.manifest, null, 2));
       } else {
-        for (const [url, file] of [[result.exportUrl, options.out], [result.manifestUrl, manifestFile]] as const) {
+        for (const [url, file] of [
+          [result.exportUrl, options.out],
+          [result.manifestUrl, manifestFile],
+        ] as const) {
           const response = await fetch(url);
-          if (!response.ok) throw new CliError(`downloading the export failed (${response.status}); the links expire after ${result.expiresInSeconds} s`, EXIT.failure);
+          if (!response.ok)
+            throw new CliError(`downloading the export failed (${response.status}); the links expire after ${result.expiresInSeconds} s`, EXIT.failure);
           writeFileSync(file, Buffer.from(await response.arrayBuffer()));
         }
       }
-      emit(options.json, { rows: result.rowCount, delivery: result.delivery, export: options.out, manifest: manifestFile }, () => `${result.rowCount} records → ${options.out}, manifest → ${manifestFile} (${result.delivery === 'link' ? 'via presigned links' : 'inline'})`);
+      emit(
+        options.json,
+        { rows: result.rowCount, delivery: result.delivery, export: options.out, manifest: manifestFile },
+        () => `${result.rowCount} records → ${options.out}, manifest → ${manifestFile} (${result.delivery === 'link' ? 'via presigned links' : 'inline'})`,
+      );
     });
 
   withApi(audit.command('public-key').description('The public key that checks checkpoint and manifest signatures'))
@@ -124,19 +176,40 @@ export function register(program: Command): void {
     });
 
   withDirect(audit.command('verify').description('Recompute every hash chain and checkpoint of the stored log and report each break'))
-    .option('--stream <stream>', 'verify one stream (and every checkpoint\'s part of it)')
-    .option('--public-key <file>', 'check signatures with this PEM (default: the configured signer\'s public key)')
+    .option('--stream <stream>', "verify one stream (and every checkpoint's part of it)")
+    .option('--public-key <file>', "check signatures with this PEM (default: the configured signer's public key)")
     .action(async (options: DirectOptions & { stream?: string; publicKey?: string }) => {
       const { records, bodies, signer } = direct(options);
       const publicKeyPem = options.publicKey ? readText(options.publicKey, 'public key') : await signer.publicKeyPem();
       const bar = progressBar('verifying', options.stream ? 0 : await records.estimateCount(), { quiet: options.json });
-      const report = await verifyAuditLog({ items: records, bodies, publicKeyPem }, { onlyStream: options.stream, onProgress: (items) => bar.tick(items) }).finally(() => bar.stop());
+      const report = await verifyAuditLog(
+        { items: records, bodies, publicKeyPem },
+        { onlyStream: options.stream, onProgress: (items) => bar.tick(items) },
+      ).finally(() => bar.stop());
       finishWith(report, options.json, options.stream ? `stream ${options.stream}` : 'audit log');
     });
 
-  withDirect(audit.command('checkpoint').description('Seal a checkpoint now (the scheduled function does this every 15 minutes)')).action(async (options: DirectOptions) => {
-    const result = await runCheckpoint({ ...direct(options), actor: 'operator:cli' });
-    const summary = result.status === 'checkpointed' ? { status: result.status, number: result.header.number, leafCount: result.header.leafCount, streams: result.header.streamCount, root: result.header.root, breaks: result.breaks } : result;
-    emit(options.json, summary, () => (result.status === 'checkpointed' ? `checkpoint #${result.header.number}: ${result.header.leafCount} records in ${result.header.streamCount} streams, root ${result.header.root}` : (result.status === 'superseded' ? 'no checkpoint: another run sealed the same records at the same moment' : 'no checkpoint: nothing new since the last one')));
-  });
+  withDirect(audit.command('checkpoint').description('Seal a checkpoint now (the scheduled function does this every 15 minutes)')).action(
+    async (options: DirectOptions) => {
+      const result = await runCheckpoint({ ...direct(options), actor: 'operator:cli' });
+      const summary =
+        result.status === 'checkpointed'
+          ? {
+              status: result.status,
+              number: result.header.number,
+              leafCount: result.header.leafCount,
+              streams: result.header.streamCount,
+              root: result.header.root,
+              breaks: result.breaks,
+            }
+          : result;
+      emit(options.json, summary, () =>
+        result.status === 'checkpointed'
+          ? `checkpoint #${result.header.number}: ${result.header.leafCount} records in ${result.header.streamCount} streams, root ${result.header.root}`
+          : result.status === 'superseded'
+            ? 'no checkpoint: another run sealed the same records at the same moment'
+            : 'no checkpoint: nothing new since the last one',
+      );
+    },
+  );
 }

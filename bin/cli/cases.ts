@@ -3,7 +3,13 @@ import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, DISPOSITIONS, type CaseSummary, 
 import { CliError, emit } from './output';
 import { apiTarget, callApi, withApiOptions } from './session';
 
-interface ApiOptions { apiUrl?: string; token?: string; as?: string; workDir?: string; json: boolean }
+interface ApiOptions {
+  apiUrl?: string;
+  token?: string;
+  as?: string;
+  workDir?: string;
+  json: boolean;
+}
 
 /** Locally `compliance-officer` is officer-alice; `--as officer-bob` is the second officer four-eyes needs. */
 const withApi = (command: Command) => withApiOptions(command, 'compliance-officer');
@@ -12,11 +18,20 @@ const path = (caseId: string, action?: string) => `/cases/${encodeURIComponent(c
 
 function line(view: CaseSummary): string {
   const holder = view.assignee ? `${view.assignee}${view.status === 'claimed' && !view.leaseActive ? ' (lapsed)' : ''}` : '-';
-  return [view.caseId, view.type.padEnd(15), view.status.padEnd(16), view.risk.padEnd(6), `${view.ageHours}h`.padStart(7), view.pastSla ? 'PAST SLA' : '        ', holder].join('  ');
+  return [
+    view.caseId,
+    view.type.padEnd(15),
+    view.status.padEnd(16),
+    view.risk.padEnd(6),
+    `${view.ageHours}h`.padStart(7),
+    view.pastSla ? 'PAST SLA' : '        ',
+    holder,
+  ].join('  ');
 }
 
 function render(view: CaseView): string {
-  const decision = (label: string, d?: { disposition: string; reason: string; by: string; at: string }) => (d ? [`  ${label.padEnd(10)} ${d.disposition} by ${d.by} at ${d.at}: ${d.reason}`] : []);
+  const decision = (label: string, d?: { disposition: string; reason: string; by: string; at: string }) =>
+    d ? [`  ${label.padEnd(10)} ${d.disposition} by ${d.by} at ${d.at}: ${d.reason}`] : [];
   const resolution = view.resolution;
   return [
     `case ${view.caseId}  ${view.type}  ${view.status}  risk ${view.risk}`,
@@ -28,11 +43,19 @@ function render(view: CaseView): string {
     ...decision('info', view.needsInfo),
     ...decision('escalated', view.escalation),
     ...decision('decision', resolution),
-    ...(resolution?.approvedBy ? [`  approved   by ${resolution.approvedBy} at ${resolution.approvedAt}${resolution.approvalNote ? `: ${resolution.approvalNote}` : ''}`] : []),
-    ...(resolution?.effects ? [`  effects    ${resolution.effects.summary}`] : view.effectsPending ? ['  effects    PENDING: approve again to apply them'] : []),
+    ...(resolution?.approvedBy
+      ? [`  approved   by ${resolution.approvedBy} at ${resolution.approvedAt}${resolution.approvalNote ? `: ${resolution.approvalNote}` : ''}`]
+      : []),
+    ...(resolution?.effects
+      ? [`  effects    ${resolution.effects.summary}`]
+      : view.effectsPending
+        ? ['  effects    PENDING: approve again to apply them']
+        : []),
     ...(resolution?.effects?.reportDueBy ? [`  OFAC report due by ${resolution.effects.reportDueBy}`] : []),
     '  evidence',
-    ...JSON.stringify(view.evidence, null, 2).split('\n').map((text) => `    ${text}`),
+    ...JSON.stringify(view.evidence, null, 2)
+      .split('\n')
+      .map((text) => `    ${text}`),
   ].join('\n');
 }
 
@@ -50,17 +73,43 @@ export function register(program: Command): void {
     .option('--max-age-hours <hours>', 'opened at most this long ago')
     .option('--past-sla', 'only cases past their SLA')
     .option('--limit <n>', 'at most this many (1-500)', '100')
-    .action(async (options: ApiOptions & { status?: string; type?: string; risk?: string; assignee?: string; investorId?: string; minAgeHours?: string; maxAgeHours?: string; pastSla?: boolean; limit: string }) => {
-      const filters = { status: options.status, type: options.type, risk: options.risk, assignee: options.assignee, investorId: options.investorId, minAgeHours: options.minAgeHours, maxAgeHours: options.maxAgeHours, pastSla: options.pastSla ? 'true' : undefined, limit: options.limit };
-      const params = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined));
-      const { cases: found } = await callApi<{ cases: CaseSummary[] }>(apiTarget(options), 'GET', `/cases?${params}`);
-      emit(options.json, { cases: found }, () => (found.length === 0 ? 'no cases' : found.map(line).join('\n')));
-    });
+    .action(
+      async (
+        options: ApiOptions & {
+          status?: string;
+          type?: string;
+          risk?: string;
+          assignee?: string;
+          investorId?: string;
+          minAgeHours?: string;
+          maxAgeHours?: string;
+          pastSla?: boolean;
+          limit: string;
+        },
+      ) => {
+        const filters = {
+          status: options.status,
+          type: options.type,
+          risk: options.risk,
+          assignee: options.assignee,
+          investorId: options.investorId,
+          minAgeHours: options.minAgeHours,
+          maxAgeHours: options.maxAgeHours,
+          pastSla: options.pastSla ? 'true' : undefined,
+          limit: options.limit,
+        };
+        const params = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined));
+        const { cases: found } = await callApi<{ cases: CaseSummary[] }>(apiTarget(options), 'GET', `/cases?${params}`);
+        emit(options.json, { cases: found }, () => (found.length === 0 ? 'no cases' : found.map(line).join('\n')));
+      },
+    );
 
-  withApi(cases.command('show').description('A case with its evidence snapshot (the view is recorded in the audit trail)').argument('<caseId>')).action(async (caseId: string, options: ApiOptions) => {
-    const view = await callApi<CaseView>(apiTarget(options), 'GET', path(caseId));
-    emit(options.json, view, () => render(view));
-  });
+  withApi(cases.command('show').description('A case with its evidence snapshot (the view is recorded in the audit trail)').argument('<caseId>')).action(
+    async (caseId: string, options: ApiOptions) => {
+      const view = await callApi<CaseView>(apiTarget(options), 'GET', path(caseId));
+      emit(options.json, view, () => render(view));
+    },
+  );
 
   withApi(cases.command('claim').description('Claim a case for 30 minutes (again to renew), or the next one in the queue with --next').argument('[caseId]'))
     .option('--next', 'claim the first open case in queue order', false)
@@ -69,21 +118,32 @@ export function register(program: Command): void {
     .action(async (caseId: string | undefined, options: ApiOptions & { next: boolean; type?: string; risk?: string }) => {
       if (!caseId && !options.next) throw new CliError('name a case to claim, or pass --next');
       const target = apiTarget(options);
-      const view = caseId ? await callApi<CaseView>(target, 'POST', path(caseId, 'claim')) : (await callApi<{ case: CaseView | null }>(target, 'POST', '/cases/claim-next', { type: options.type, risk: options.risk })).case;
+      const view = caseId
+        ? await callApi<CaseView>(target, 'POST', path(caseId, 'claim'))
+        : (await callApi<{ case: CaseView | null }>(target, 'POST', '/cases/claim-next', { type: options.type, risk: options.risk })).case;
       emit(options.json, { case: view }, () => (view ? render(view) : 'nothing to claim'));
     });
 
-  withApi(cases.command('release').description('Give a claimed case back to the queue').argument('<caseId>')).action(async (caseId: string, options: ApiOptions) => {
-    const view = await callApi<CaseView>(apiTarget(options), 'POST', path(caseId, 'release'));
-    emit(options.json, view, () => `case ${view.caseId} is ${view.status}`);
-  });
+  withApi(cases.command('release').description('Give a claimed case back to the queue').argument('<caseId>')).action(
+    async (caseId: string, options: ApiOptions) => {
+      const view = await callApi<CaseView>(apiTarget(options), 'POST', path(caseId, 'release'));
+      emit(options.json, view, () => `case ${view.caseId} is ${view.status}`);
+    },
+  );
 
-  withApi(cases.command('decide').description('Decide a case you hold; clearing a sanctions hit or confirming a match waits for a second officer').argument('<caseId>'))
+  withApi(
+    cases
+      .command('decide')
+      .description('Decide a case you hold; clearing a sanctions hit or confirming a match waits for a second officer')
+      .argument('<caseId>'),
+  )
     .addOption(new Option('--disposition <disposition>').choices(DISPOSITIONS).makeOptionMandatory())
     .requiredOption('--reason <text>', 'why, in words an auditor can follow')
     .action(async (caseId: string, options: ApiOptions & { disposition: string; reason: string }) => {
       const view = await callApi<CaseView>(apiTarget(options), 'POST', path(caseId, 'decision'), { disposition: options.disposition, reason: options.reason });
-      emit(options.json, view, () => (view.status === 'pending_approval' ? `case ${view.caseId}: ${options.disposition} proposed; a second, different officer must approve it` : render(view)));
+      emit(options.json, view, () =>
+        view.status === 'pending_approval' ? `case ${view.caseId}: ${options.disposition} proposed; a second, different officer must approve it` : render(view),
+      );
     });
 
   withApi(cases.command('approve').description("Approve another officer's pending decision: it takes effect now").argument('<caseId>'))

@@ -19,14 +19,17 @@ function deadLetterQueue(options: QueueOptions): DeadLetterQueue {
   applyLocalEnv(options);
   const deadLetterUrl = options.dlqUrl ?? process.env[QUEUES.allowlist.deadLetterEnvVar];
   const sourceUrl = options.queueUrl ?? process.env[QUEUES.allowlist.envVar];
-  if (!deadLetterUrl || !sourceUrl) throw new CliError(`No queue URLs: pass --dlq-url and --queue-url (or set ${QUEUES.allowlist.deadLetterEnvVar} and ${QUEUES.allowlist.envVar}), or --local with \`npm start\` running.`);
+  if (!deadLetterUrl || !sourceUrl)
+    throw new CliError(
+      `No queue URLs: pass --dlq-url and --queue-url (or set ${QUEUES.allowlist.deadLetterEnvVar} and ${QUEUES.allowlist.envVar}), or --local with \`npm start\` running.`,
+    );
   return new DeadLetterQueue(sqsClient(), deadLetterUrl, sourceUrl);
 }
 
 function queueOptions(command: Command): Command {
   return command
     .option('--local', 'use the queues of the running `npm start`', false)
-    .option('--work-dir <dir>', 'the local session\'s work dir', '.local')
+    .option('--work-dir <dir>', "the local session's work dir", '.local')
     .option('--dlq-url <url>', 'dead-letter queue URL (default: ALLOWLIST_DLQ_URL)')
     .option('--queue-url <url>', 'source queue URL for redrive (default: ALLOWLIST_QUEUE_URL)')
     .option('--json', 'print JSON', false);
@@ -38,7 +41,14 @@ export function register(program: Command): void {
   queueOptions(dlq.command('list').description('List dead letters (nothing is consumed)')).action(async (options: QueueOptions) => {
     const letters = await deadLetterQueue(options).list();
     emit(options.json, letters, () =>
-      letters.length === 0 ? 'no dead letters' : letters.map((letter) => `${letter.messageId}  ${letter.code}  ${letter.group ?? '-'}  attempts ${letter.attempts ?? '-'}  ${letter.failedAt ?? ''}\n    ${letter.reason}`).join('\n'),
+      letters.length === 0
+        ? 'no dead letters'
+        : letters
+            .map(
+              (letter) =>
+                `${letter.messageId}  ${letter.code}  ${letter.group ?? '-'}  attempts ${letter.attempts ?? '-'}  ${letter.failedAt ?? ''}\n    ${letter.reason}`,
+            )
+            .join('\n'),
     );
   });
   queueOptions(dlq.command('redrive').description('Send dead letters back to the allowlist queue (all, or those named with --id)'))
@@ -49,7 +59,8 @@ export function register(program: Command): void {
       const bar = progressBar('redriving', total, { quiet: options.json });
       const moved = await queue.redrive({ messageIds: options.id, onProgress: () => bar.tick() });
       bar.stop();
-      if (options.id && moved.length < options.id.length) throw new CliError(`${options.id.length - moved.length} of the named messages are not in the dead-letter queue`);
+      if (options.id && moved.length < options.id.length)
+        throw new CliError(`${options.id.length - moved.length} of the named messages are not in the dead-letter queue`);
       emit(options.json, { redriven: moved.map((letter) => letter.messageId) }, () => `redrove ${moved.length} message(s) to the allowlist queue`);
     });
 }

@@ -23,6 +23,14 @@ export function register(program: Command): void {
     .option('--json', 'print JSON', false)
     .action(async (investorId: string, options: { apiUrl?: string; token?: string; as?: string; json: boolean }) => {
       const investor = await callApi<InvestorView>(apiTarget(options), 'GET', `/investors/${encodeURIComponent(investorId)}`);
-      emit(options.json, investor, () => [`investor ${investor.investorId}`, `  status   ${investor.status}`, `  country  ${investor.countryOfResidence}`, `  wallets  ${investor.wallets.join(', ')}`, `  updated  ${investor.updatedAt}`].join('\n'));
+      emit(options.json, investor, () =>
+        [
+          `investor ${investor.investorId}`,
+          `  status   ${investor.status}`,
+          `  country  ${investor.countryOfResidence}`,
+          `  wallets  ${investor.wallets.join(', ')}`,
+          `  updated  ${investor.updatedAt}`,
+        ].join('\n'),
+      );
     });
 }

@@ -39,7 +39,12 @@ export function register(program: Command): void {
       if (!vendorSimulatorUrl) throw new CliError('the running npm start has no vendor simulator; restart it');
       const person =
         options.firstName || options.lastName || options.dob || options.country
-          ? { firstName: options.firstName ?? 'Jane', lastName: options.lastName ?? 'Doe', dateOfBirth: options.dob ?? '1980-01-31', country: (options.country ?? 'US').toUpperCase() }
+          ? {
+              firstName: options.firstName ?? 'Jane',
+              lastName: options.lastName ?? 'Doe',
+              dateOfBirth: options.dob ?? '1980-01-31',
+              country: (options.country ?? 'US').toUpperCase(),
+            }
           : undefined;
       if (options.at && Number.isNaN(Date.parse(options.at))) throw new CliError('--at must be an ISO 8601 time');
       let response: Response;
@@ -47,13 +52,24 @@ export function register(program: Command): void {
         response = await fetch(`${vendorSimulatorUrl}/_simulator/decide`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ vendor: options.vendor, applicantId: options.applicant, verdict: options.verdict, externalReference: options.reference, person, at: options.at }),
+          body: JSON.stringify({
+            vendor: options.vendor,
+            applicantId: options.applicant,
+            verdict: options.verdict,
+            externalReference: options.reference,
+            person,
+            at: options.at,
+          }),
         });
       } catch (cause) {
         throw new CliError(`cannot reach the vendor simulator at ${vendorSimulatorUrl}: ${(cause as Error).message}; is npm start running?`, 3);
       }
       const { delivered } = (await response.json()) as { delivered: { status: number; body: string } };
-      emit(options.json, delivered, () => `${options.vendor} decided ${options.verdict} for ${options.applicant}: our webhook answered ${delivered.status} ${delivered.body}`);
+      emit(
+        options.json,
+        delivered,
+        () => `${options.vendor} decided ${options.verdict} for ${options.applicant}: our webhook answered ${delivered.status} ${delivered.body}`,
+      );
       if (delivered.status >= 300) process.exitCode = 1;
     });
 }

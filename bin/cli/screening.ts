@@ -82,7 +82,8 @@ function describe(outcome: ScreeningOutcome): string {
   const lines = [`verdict  ${outcome.verdict}`, `list     ${outcome.listVersion}`];
   if (outcome.matches.length === 0) lines.push('no match at or above the review threshold');
   for (const match of outcome.matches) {
-    const via = match.matchedOn === 'address' ? `listed address ${match.evidence?.matchedName}` : `${match.matchedOn.replace('_', ' ')} "${match.evidence?.matchedName}"`;
+    const via =
+      match.matchedOn === 'address' ? `listed address ${match.evidence?.matchedName}` : `${match.matchedOn.replace('_', ' ')} "${match.evidence?.matchedName}"`;
     lines.push(`  ${match.score.toFixed(4)}  SDN ${match.sdnId}  ${match.name}  [${match.programs.join(', ')}]  via ${via}`);
   }
   return lines.join('\n');
@@ -138,7 +139,13 @@ export function register(program: Command): void {
         return;
       }
       const engine = loadEngine(options.listDir);
-      const outcome = engine.screen({ name: options.name, type: options.type, dateOfBirth: options.dob, country: options.country, wallets: options.wallet ? [options.wallet] : [] });
+      const outcome = engine.screen({
+        name: options.name,
+        type: options.type,
+        dateOfBirth: options.dob,
+        country: options.country,
+        wallets: options.wallet ? [options.wallet] : [],
+      });
       if (options.json) process.stdout.write(`${resultLine('cli', outcome)}\n`);
       else process.stdout.write(`${describe(outcome)}\n`);
       if (outcome.verdict !== 'clear') process.exitCode = EXIT.negative;
@@ -150,7 +157,7 @@ export function register(program: Command): void {
     .description('Load a list folder as a new version: diff against the current one, snapshot, re-screen the whole book')
     .requiredOption('--dir <folder>', 'folder with OFAC files (e.g. ../shared/data/ofac/2023-12-28)')
     .option('--local', 'use the running `npm start` system', false)
-    .option('--work-dir <dir>', 'the local system\'s work dir', '.local')
+    .option('--work-dir <dir>', "the local system's work dir", '.local')
     .option('--json', 'print JSON', false)
     .action(async (options: { dir: string; local: boolean; workDir: string; json: boolean }) => {
       if (!existsSync(options.dir)) throw new CliError(`list folder ${options.dir} does not exist`);
@@ -162,10 +169,22 @@ export function register(program: Command): void {
         if (error instanceof ListFolderError || (error instanceof DomainError && error.code === 'LIST_FORMAT_INVALID')) throw new CliError(error.message);
         throw error;
       }
-      const summary = { changed: result.changed, versionId: result.version.id, entryCount: result.version.entryCount, added: result.diff?.added.length ?? 0, removed: result.diff?.removed.length ?? 0, changedEntries: result.diff?.changed.length ?? 0, investorsQueued: result.investorsQueued };
+      const summary = {
+        changed: result.changed,
+        versionId: result.version.id,
+        entryCount: result.version.entryCount,
+        added: result.diff?.added.length ?? 0,
+        removed: result.diff?.removed.length ?? 0,
+        changedEntries: result.diff?.changed.length ?? 0,
+        investorsQueued: result.investorsQueued,
+      };
       emit(options.json, summary, () =>
         result.changed
-          ? [`loaded ${summary.versionId} (${summary.entryCount} entries)`, `  added ${summary.added}, removed ${summary.removed}, changed ${summary.changedEntries}`, `  ${summary.investorsQueued} investor(s) queued for re-screening`].join('\n')
+          ? [
+              `loaded ${summary.versionId} (${summary.entryCount} entries)`,
+              `  added ${summary.added}, removed ${summary.removed}, changed ${summary.changedEntries}`,
+              `  ${summary.investorsQueued} investor(s) queued for re-screening`,
+            ].join('\n')
           : `unchanged: ${summary.versionId} is already current${summary.investorsQueued ? ` (${summary.investorsQueued} re-screen(s) re-queued)` : ''}`,
       );
     });
@@ -173,13 +192,18 @@ export function register(program: Command): void {
     .command('current')
     .description('Show the list version screening uses now')
     .option('--local', 'use the running `npm start` system', false)
-    .option('--work-dir <dir>', 'the local system\'s work dir', '.local')
+    .option('--work-dir <dir>', "the local system's work dir", '.local')
     .option('--json', 'print JSON', false)
     .action(async (options: { local: boolean; workDir: string; json: boolean }) => {
       const current = await composeFor(options, composeRefresh).versions.current();
       if (!current) throw new CliError('no sanctions list has been loaded yet', EXIT.negative);
       emit(options.json, current, () =>
-        [`${current.id}`, `  ${current.entryCount} entries, ${current.format}, ${current.dateSource.replace('_', ' ')} ${current.listDate}`, `  recorded ${current.recordedAt}; vs previous: +${current.diff.added.length} -${current.diff.removed.length} ~${current.diff.changed.length}`, `  snapshot ${current.snapshotKey}`].join('\n'),
+        [
+          `${current.id}`,
+          `  ${current.entryCount} entries, ${current.format}, ${current.dateSource.replace('_', ' ')} ${current.listDate}`,
+          `  recorded ${current.recordedAt}; vs previous: +${current.diff.added.length} -${current.diff.removed.length} ~${current.diff.changed.length}`,
+          `  snapshot ${current.snapshotKey}`,
+        ].join('\n'),
       );
     });
 }

@@ -43,7 +43,8 @@ export function composeFor<T>(options: { local?: boolean; workDir?: string }, co
   try {
     return compose(process.env);
   } catch (error) {
-    if (error instanceof ConfigurationError) throw new CliError(`${error.message}. Pass --local to use the running \`npm start\`, or set these variables for your deployment.`);
+    if (error instanceof ConfigurationError)
+      throw new CliError(`${error.message}. Pass --local to use the running \`npm start\`, or set these variables for your deployment.`);
     throw error;
   }
 }
@@ -65,7 +66,9 @@ export function apiTarget(options: { apiUrl?: string; token?: string; as?: strin
   try {
     session = readLocalSession(options.workDir);
   } catch {
-    throw new CliError(`No API target: pass --api-url and --token (or set TC_API_URL and TC_TOKEN), or run \`npm start\` first so ${path.join(options.workDir ?? '.local', SESSION_FILE)} exists.`);
+    throw new CliError(
+      `No API target: pass --api-url and --token (or set TC_API_URL and TC_TOKEN), or run \`npm start\` first so ${path.join(options.workDir ?? '.local', SESSION_FILE)} exists.`,
+    );
   }
   if (!options.as) throw new CliError(`Pass --as <user> to act as one of the local dev users: ${session.tokens.map((t) => t.subject).join(', ')}`);
   const match = session.tokens.find((candidate) => candidate.subject === options.as || candidate.role === options.as);
@@ -89,7 +92,10 @@ export async function callApi<T>(target: ApiTarget, method: string, route: strin
   const parsed = text ? (JSON.parse(text) as unknown) : undefined;
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string }; message?: string } | undefined) ?? {};
-    throw new CliError(`${method} ${route} failed (${response.status}${error.error?.code ? ` ${error.error.code}` : ''}): ${error.error?.message ?? error.message ?? 'no details'}`, response.status >= 500 ? 3 : 2);
+    throw new CliError(
+      `${method} ${route} failed (${response.status}${error.error?.code ? ` ${error.error.code}` : ''}): ${error.error?.message ?? error.message ?? 'no details'}`,
+      response.status >= 500 ? 3 : 2,
+    );
   }
   return parsed as T;
 }

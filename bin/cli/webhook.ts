@@ -42,7 +42,11 @@ export function register(program: Command): void {
     .requiredOption('--headers <file>', 'file with a JSON object of header name to value')
     .requiredOption('--body <file>', 'file with the raw body, byte for byte')
     .option('--now <unix seconds>', 'fix the clock for timestamp checks')
-    .addOption(new Option('--sumsub-algorithm <algorithm>', 'Sumsub digest algorithm configured on the vendor side').choices(Object.keys(SUMSUB_ALGORITHMS)).default('HMAC_SHA256_HEX'))
+    .addOption(
+      new Option('--sumsub-algorithm <algorithm>', 'Sumsub digest algorithm configured on the vendor side')
+        .choices(Object.keys(SUMSUB_ALGORITHMS))
+        .default('HMAC_SHA256_HEX'),
+    )
     .action((options: { vendor: KycVendor; secret: string[]; headers: string; body: string; now?: string; sumsubAlgorithm: SumsubAlgorithm }) => {
       const headers = readHeaders(options.headers);
       const rawBody = readFile(options.body, 'body');

@@ -15,9 +15,24 @@ export function auditLocalEnv(): Record<string, string> {
 type ScheduledLambda = (event: ScheduledEvent, context: Context) => Promise<unknown>;
 
 /** Stands in for the EventBridge rule: invokes the checkpoint function on a timer, one run at a time. */
-export function startAuditCheckpoints(invoke: ScheduledLambda, context: () => Context, onError: (error: unknown) => void, intervalMs = LOCAL_CHECKPOINT_INTERVAL_MS): { stop(): Promise<void> } {
+export function startAuditCheckpoints(
+  invoke: ScheduledLambda,
+  context: () => Context,
+  onError: (error: unknown) => void,
+  intervalMs = LOCAL_CHECKPOINT_INTERVAL_MS,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
-  const event = (): ScheduledEvent => ({ version: '0', id: 'local', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} });
+  const event = (): ScheduledEvent => ({
+    version: '0',
+    id: 'local',
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
+  });
   const timer = setInterval(() => {
     running = running.then(() => invoke(event(), context()).catch(onError));
   }, intervalMs);

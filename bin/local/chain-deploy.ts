@@ -33,7 +33,13 @@ export interface DeployedSuite extends ChainConfigInput {
  * IdentityRegistry with its storage, claim-topics and trusted-issuers registries, a modular
  * compliance and a token. No claim topics are required, so a registered wallet is verified.
  */
-export async function deployTrexSuite(options: { rpcUrl: string; chainId: number; name: string; tokenName?: string; tokenSymbol?: string }): Promise<DeployedSuite> {
+export async function deployTrexSuite(options: {
+  rpcUrl: string;
+  chainId: number;
+  name: string;
+  tokenName?: string;
+  tokenSymbol?: string;
+}): Promise<DeployedSuite> {
   const provider = new JsonRpcProvider(options.rpcUrl, options.chainId, { staticNetwork: true, pollingInterval: 50 });
   const issuer = new NonceManager(new Wallet(DEV_ACCOUNTS.issuer, provider));
   const agent = new Wallet(DEV_ACCOUNTS.allowlistAgent).address;
@@ -62,7 +68,16 @@ export async function deployTrexSuite(options: { rpcUrl: string; chainId: number
   await send(registry, 'addAgent', agent);
 
   const token = await deploy(trex.Token);
-  await send(token, 'init', await registry.getAddress(), await compliance.getAddress(), options.tokenName ?? 'Treasury Fund Token', options.tokenSymbol ?? 'TFT', 6, '0x0000000000000000000000000000000000000000');
+  await send(
+    token,
+    'init',
+    await registry.getAddress(),
+    await compliance.getAddress(),
+    options.tokenName ?? 'Treasury Fund Token',
+    options.tokenSymbol ?? 'TFT',
+    6,
+    '0x0000000000000000000000000000000000000000',
+  );
   await send(token, 'addAgent', await issuer.getAddress());
   await send(token, 'addAgent', agent);
   await send(token, 'unpause');
@@ -88,4 +103,3 @@ export async function deployTrexSuite(options: { rpcUrl: string; chainId: number
     agent,
   };
 }
-

@@ -1,4 +1,17 @@
-import { ENV, KMS_KEYS, OPTIONAL_ENV, QUEUES, SECRETS, SETTINGS, TABLES, BUCKETS, environmentFor, type FunctionSpec, type QueueSpec, type ResourceNames } from '../../lambda/config/system';
+import {
+  ENV,
+  KMS_KEYS,
+  OPTIONAL_ENV,
+  QUEUES,
+  SECRETS,
+  SETTINGS,
+  TABLES,
+  BUCKETS,
+  environmentFor,
+  type FunctionSpec,
+  type QueueSpec,
+  type ResourceNames,
+} from '../../lambda/config/system';
 
 /** Variables every Lambda function has from its runtime or its construct (region, endpoints, Powertools), not from its spec. */
 const PLATFORM_VARIABLES = /^(AWS_|POWERTOOLS_|S3_FORCE_PATH_STYLE$|NODE_OPTIONS$)/;

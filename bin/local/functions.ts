@@ -18,6 +18,9 @@ interface HandlerModule {
  */
 export async function loadFunction(name: FunctionName, systemEnv: Readonly<Record<string, string>>): Promise<unknown> {
   const dir = path.join(ROOT, path.dirname(FUNCTION_SPECS[name].entry));
-  const [{ compose }, { createHandler }] = (await Promise.all([import(path.join(dir, 'root')), import(path.join(dir, 'handler'))])) as [FunctionModule, HandlerModule];
+  const [{ compose }, { createHandler }] = (await Promise.all([import(path.join(dir, 'root')), import(path.join(dir, 'handler'))])) as [
+    FunctionModule,
+    HandlerModule,
+  ];
   return createHandler(compose(localEnvironmentFor(FUNCTION_SPECS[name], systemEnv)));
 }

@@ -8,7 +8,10 @@ import { VendorSimulator, type SimulatorCredentials } from './vendor-simulator/s
  */
 export const LOCAL_KYC_CREDENTIALS: SimulatorCredentials = {
   webhookSecrets: Object.fromEntries(
-    KYC_VENDORS.map((vendor) => [vendor, vendor === 'standard-webhooks' ? `whsec_${Buffer.from('local-standard-webhooks-secret!!').toString('base64')}` : `local-${vendor}-webhook-secret`]),
+    KYC_VENDORS.map((vendor) => [
+      vendor,
+      vendor === 'standard-webhooks' ? `whsec_${Buffer.from('local-standard-webhooks-secret!!').toString('base64')}` : `local-${vendor}-webhook-secret`,
+    ]),
   ) as Record<KycVendor, string>,
   sumsub: { appToken: 'local-sumsub-app-token', secretKey: 'local-sumsub-api-secret' },
   onfido: { apiToken: 'local-onfido-api-token' },
@@ -24,7 +27,9 @@ export async function startVendorSimulator(port: number | undefined): Promise<Ve
 /** The KYC secrets as the functions read them locally: webhook secrets and the vendor APIs (the simulator's). */
 export function kycLocalEnv(apis: ReturnType<VendorSimulator['apiBaseUrls']>): Record<string, string> {
   return {
-    [SECRETS.kycWebhookSecrets.localEnvVar]: JSON.stringify(Object.fromEntries(KYC_VENDORS.map((vendor) => [vendor, [LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor]]]))),
+    [SECRETS.kycWebhookSecrets.localEnvVar]: JSON.stringify(
+      Object.fromEntries(KYC_VENDORS.map((vendor) => [vendor, [LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor]]])),
+    ),
     [SECRETS.kycVendorApi.localEnvVar]: JSON.stringify({
       sumsub: { ...LOCAL_KYC_CREDENTIALS.sumsub, baseUrl: apis.sumsub },
       onfido: { ...LOCAL_KYC_CREDENTIALS.onfido, baseUrl: apis.onfido },

@@ -18,7 +18,13 @@ export const LOCAL_CHAINS = [
  * Starts `count` Hardhat nodes in parallel (ports from `firstPort` on, or free ones) and deploys
  * the T-REX suite on each. `track` receives every node as it starts, so a failure stops them all.
  */
-export async function startLocalChains(options: { count: number; port: (index: number) => Promise<number>; logDir: string; workDir: string; track: (service: LocalService) => LocalService }): Promise<DeployedSuite[]> {
+export async function startLocalChains(options: {
+  count: number;
+  port: (index: number) => Promise<number>;
+  logDir: string;
+  workDir: string;
+  track: (service: LocalService) => LocalService;
+}): Promise<DeployedSuite[]> {
   const chains = LOCAL_CHAINS.slice(0, Math.max(1, Math.min(options.count, LOCAL_CHAINS.length)));
   return Promise.all(
     chains.map(async ({ chainId, name }, index) => {
@@ -37,7 +43,17 @@ export async function startLocalChains(options: { count: number; port: (index: n
 export function localChainEnv(suites: readonly DeployedSuite[]): Record<string, string> {
   return {
     [ENV.chains]: JSON.stringify(
-      suites.map(({ chainId, name, identityRegistry, identityFactory, token }) => ({ chainId, name, identityRegistry, identityFactory, token, confirmations: 1, maxBatchSize: 100, pollIntervalMs: 25, fees: { stuckAfterSeconds: 30, bumpPercent: 15 } })),
+      suites.map(({ chainId, name, identityRegistry, identityFactory, token }) => ({
+        chainId,
+        name,
+        identityRegistry,
+        identityFactory,
+        token,
+        confirmations: 1,
+        maxBatchSize: 100,
+        pollIntervalMs: 25,
+        fees: { stuckAfterSeconds: 30, bumpPercent: 15 },
+      })),
     ),
     [SECRETS.chainRpcUrls.localEnvVar]: JSON.stringify(Object.fromEntries(suites.map((suite) => [String(suite.chainId), suite.rpcUrl]))),
   };

@@ -74,8 +74,12 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     progress('starting DynamoDB Local, fauxqs and the Hardhat chains, deploying the ERC-3643 contracts');
     const chainPort = (index: number) => portOrFree(options.ports?.chain ? options.ports.chain + index : 0);
     const [dynamodb, fauxqs, suites] = await Promise.all([
-      portOrFree(options.ports?.dynamodb).then((port) => startDynamoDbLocal({ port, logDir })).then(track),
-      portOrFree(options.ports?.fauxqs).then((port) => startFauxqs({ port, logDir })).then(track),
+      portOrFree(options.ports?.dynamodb)
+        .then((port) => startDynamoDbLocal({ port, logDir }))
+        .then(track),
+      portOrFree(options.ports?.fauxqs)
+        .then((port) => startFauxqs({ port, logDir }))
+        .then(track),
       startLocalChains({ count: options.chains ?? 7, port: chainPort, logDir, workDir, track }),
     ]);
 
@@ -115,12 +119,19 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     };
     // What every function's runtime has (region, endpoints, log level); each function's own
     // configuration it gets from its spec alone, as on Lambda.
-    Object.assign(process.env, { ...awsEnv, [ENV.serviceName]: SERVICE_NAME, POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_TRACE_ENABLED: 'false' });
+    Object.assign(process.env, {
+      ...awsEnv,
+      [ENV.serviceName]: SERVICE_NAME,
+      POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL,
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      POWERTOOLS_TRACE_ENABLED: 'false',
+    });
 
     progress('loading the functions');
     const handlers = new Map<FunctionName, unknown>();
     for (const name of Object.keys(FUNCTION_SPECS) as FunctionName[]) handlers.set(name, await loadFunction(name, env));
-    const contextFor = (name: FunctionName) => () => lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
+    const contextFor = (name: FunctionName) => () =>
+      lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
 
     progress('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');
     await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
@@ -204,5 +215,7 @@ function closeServer(server: Server): Promise<void> {
 
 /** The audit trail's scheduled checkpoints (an EventBridge rule on AWS). */
 function startAudit(handlers: ReadonlyMap<FunctionName, unknown>, contextFor: (name: FunctionName) => () => Context) {
-  return startAuditCheckpoints(handlers.get('auditCheckpoint') as Parameters<typeof startAuditCheckpoints>[0], contextFor('auditCheckpoint'), (error) => console.error(`[local] auditCheckpoint invocation failed: ${(error as Error).message}`));
+  return startAuditCheckpoints(handlers.get('auditCheckpoint') as Parameters<typeof startAuditCheckpoints>[0], contextFor('auditCheckpoint'), (error) =>
+    console.error(`[local] auditCheckpoint invocation failed: ${(error as Error).message}`),
+  );
 }

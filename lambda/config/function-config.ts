@@ -1,6 +1,20 @@
 import { chainsConfigSchema, type ChainConfig } from './chains';
 import { ConfigurationError, parseSetting, type SettingValues } from './env';
-import { BUCKETS, ENV, FUNCTIONS, KMS_KEYS, OPTIONAL_ENV, QUEUES, SECRETS, SETTINGS, TABLES, type FunctionName, type FunctionSpec, type OptionalEnvName, type QueueSpec } from './system';
+import {
+  BUCKETS,
+  ENV,
+  FUNCTIONS,
+  KMS_KEYS,
+  OPTIONAL_ENV,
+  QUEUES,
+  SECRETS,
+  SETTINGS,
+  TABLES,
+  type FunctionName,
+  type FunctionSpec,
+  type OptionalEnvName,
+  type QueueSpec,
+} from './system';
 
 type Spec<N extends FunctionName> = (typeof FUNCTIONS)[N];
 type KeysOf<T> = T extends Readonly<Record<infer K, unknown>> ? K : never;

@@ -213,7 +213,8 @@ export const SECRETS = {
   kycWebhookSecrets: {
     envVar: 'KYC_WEBHOOK_SECRETS_ARN',
     localEnvVar: 'KYC_WEBHOOK_SECRETS',
-    description: 'KYC vendors\' webhook signing secrets: {"<vendor>": ["<secret>", ...]}, several per vendor during rotation; Sumsub may be {"secrets": [...], "algorithm": "HMAC_SHA512_HEX"}',
+    description:
+      'KYC vendors\' webhook signing secrets: {"<vendor>": ["<secret>", ...]}, several per vendor during rotation; Sumsub may be {"secrets": [...], "algorithm": "HMAC_SHA512_HEX"}',
   },
   kycVendorApi: {
     envVar: 'KYC_VENDOR_API_ARN',
@@ -281,7 +282,7 @@ export const FUNCTIONS = {
   },
   kycWebhook: {
     entry: 'lambda/functions/kyc-webhook/index.ts',
-    description: 'KYC vendors\' webhooks: signature on the raw body, replay window, schema, stored once, handed to the KYC worker',
+    description: "KYC vendors' webhooks: signature on the raw body, replay window, schema, stored once, handed to the KYC worker",
     memorySize: 512,
     // Vendors give us five seconds; the webhook only verifies, stores and hands over.
     timeoutSeconds: 5,
@@ -291,7 +292,7 @@ export const FUNCTIONS = {
   },
   kycWorker: {
     entry: 'lambda/functions/kyc-worker/index.ts',
-    description: 'Applies stored KYC verdicts to the investor lifecycle, in the vendor\'s order',
+    description: "Applies stored KYC verdicts to the investor lifecycle, in the vendor's order",
     memorySize: 512,
     timeoutSeconds: 30,
     consumes: 'kyc',
@@ -362,7 +363,7 @@ export const FUNCTIONS = {
   },
   casesApi: {
     entry: 'lambda/functions/cases-api/index.ts',
-    description: 'Compliance officers\' review queue: list, claim, decide and (four-eyes) approve cases; the approved decision\'s effects on the investor',
+    description: "Compliance officers' review queue: list, claim, decide and (four-eyes) approve cases; the approved decision's effects on the investor",
     memorySize: 512,
     timeoutSeconds: 15,
     tables: { cases: 'readWrite', investors: 'readWrite', screenings: 'read', audit: 'append' },

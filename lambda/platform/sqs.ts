@@ -28,7 +28,10 @@ export function parseMessage<T>(record: Pick<SQSRecord, 'body'>, schema: z.ZodTy
 export function sqsFunction(handleRecord: (record: SQSRecord, context: Context) => Promise<void>, options: { inParallel?: boolean } = {}) {
   const logged = loggedRecord(handleRecord);
   return observed<SQSEvent, SQSBatchResponse>((event, context) =>
-    processPartialResponse(event, (record: SQSRecord) => logged(record, context), new BatchProcessor(EventType.SQS), { context, processInParallel: options.inParallel ?? true }),
+    processPartialResponse(event, (record: SQSRecord) => logged(record, context), new BatchProcessor(EventType.SQS), {
+      context,
+      processInParallel: options.inParallel ?? true,
+    }),
   );
 }
 
@@ -48,7 +51,11 @@ export function fifoBatchFunction(queueUrl: string, handleBatch: (records: reado
     const report = async (record: SQSRecord): Promise<void> => {
       const verdict = verdictOf.get(record.messageId)!;
       if ('done' in verdict) return;
-      logger.warn('record failed; it will be retried', { messageId: record.messageId, retryAfterSeconds: verdict.retryAfterSeconds, ...describeError(verdict.error) });
+      logger.warn('record failed; it will be retried', {
+        messageId: record.messageId,
+        retryAfterSeconds: verdict.retryAfterSeconds,
+        ...describeError(verdict.error),
+      });
       await retryAfter(sqsClient(), queueUrl, record.receiptHandle, verdict.retryAfterSeconds);
       throw verdict.error;
     };

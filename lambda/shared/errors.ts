@@ -5,7 +5,17 @@
  * code can silently become a 500. Messages of 4xx errors tell the caller what to fix and never
  * echo submitted values (they may be personal data).
  */
-export const ERROR_KINDS = ['invalid_input', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'too_large', 'unprocessable', 'unavailable', 'internal'] as const;
+export const ERROR_KINDS = [
+  'invalid_input',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'too_large',
+  'unprocessable',
+  'unavailable',
+  'internal',
+] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export abstract class DomainError extends Error {

@@ -38,9 +38,7 @@ export type AllowlistChange = z.output<typeof allowlistChangeSchema>;
  * registry now". It travels in the registry's FIFO group, so it arrives after every change that
  * was queued before it; that is what lets the worker coalesce a burst into large batches.
  */
-export const flushRequestSchema = z
-  .object({ flush: z.object({ chainId: z.number().int().positive(), identityRegistry: evmAddress }).strict() })
-  .strict();
+export const flushRequestSchema = z.object({ flush: z.object({ chainId: z.number().int().positive(), identityRegistry: evmAddress }).strict() }).strict();
 export type FlushRequest = z.output<typeof flushRequestSchema>;
 
 /** One chain's identity registry: where a wallet's allowlist standing lives. */

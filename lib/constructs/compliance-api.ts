@@ -1,9 +1,28 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { type CfnStage, HttpApi, type HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  type CfnStage,
+  HttpApi,
+  type HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+  type ThrottleSettings,
+} from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AccountRecovery, CfnUserPoolGroup, FeaturePlan, Mfa, OAuthScope, ResourceServerScope, StandardThreatProtectionMode, UserPool, UserPoolClient, type UserPoolDomain } from 'aws-cdk-lib/aws-cognito';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  ResourceServerScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClient,
+  type UserPoolDomain,
+} from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -80,7 +99,12 @@ export class ComplianceApi extends Construct {
     });
     for (const role of ROLES) new CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role });
     // People sign in with SRP and MFA; no OAuth flows (the hosted domain exists for machine clients only).
-    this.client = new UserPoolClient(this, 'ApiClient', { userPool: this.userPool, authFlows: { userSrp: true }, preventUserExistenceErrors: true, disableOAuth: true });
+    this.client = new UserPoolClient(this, 'ApiClient', {
+      userPool: this.userPool,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      disableOAuth: true,
+    });
     // Machines (the portal) cannot answer MFA: they use client credentials, their role as a scope.
     const scopes = new Map(MACHINE_ROLES.map((role) => [role, new ResourceServerScope({ scopeName: role, scopeDescription: `the ${role} role` })]));
     const resourceServer = this.userPool.addResourceServer('ApiScopes', { identifier: API_SCOPE_SERVER, scopes: [...scopes.values()] });
@@ -128,9 +152,13 @@ export class ComplianceApi extends Construct {
       if (!isPublic || !created) continue;
       Validations.of(created).acknowledge({
         id: 'AwsSolutions-APIG4',
-        reason: 'A vendor webhook: the caller has no Cognito identity; the function verifies the vendor\'s signature over the raw body and a replay window before anything else, and the route has its own tighter throttle.',
+        reason:
+          "A vendor webhook: the caller has no Cognito identity; the function verifies the vendor's signature over the raw body and a replay window before anything else, and the route has its own tighter throttle.",
       });
-      routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: publicThrottle.rateLimit ?? 0, ThrottlingBurstLimit: publicThrottle.burstLimit ?? 0 };
+      routeSettings[`${route.method} ${route.path}`] = {
+        ThrottlingRateLimit: publicThrottle.rateLimit ?? 0,
+        ThrottlingBurstLimit: publicThrottle.burstLimit ?? 0,
+      };
       // A stage's route settings name routes that must already exist.
       this.stage.node.addDependency(created);
     }

@@ -101,7 +101,8 @@ export class ComplianceFunction extends Construct {
     if (!props.deadLetterQueue) {
       Validations.of(this.fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
-        reason: 'Invoked synchronously only (API Gateway, or an SQS event source whose queue has its own DLQ and alarm); a Lambda DLQ applies to asynchronous invocations.',
+        reason:
+          'Invoked synchronously only (API Gateway, or an SQS event source whose queue has its own DLQ and alarm); a Lambda DLQ applies to asynchronous invocations.',
       });
     }
   }

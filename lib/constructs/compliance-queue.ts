@@ -14,7 +14,8 @@ export function createDeadLetterQueue(scope: Construct, id: string, options: { f
     enforceSSL: true,
     retentionPeriod: Duration.days(14),
   });
-  const reason = 'This is a dead-letter queue: messages stay here until an operator redrives them, and an alarm fires on the first one. A further DLQ would only move failures out of sight.';
+  const reason =
+    'This is a dead-letter queue: messages stay here until an operator redrives them, and an alarm fires on the first one. A further DLQ would only move failures out of sight.';
   Validations.of(queue).acknowledge({ id: 'Serverless-SQSRedrivePolicy', reason });
   // cdk-nag recognises a DLQ only when another queue's redrive policy names it, not a Lambda, EventBridge or SNS one.
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason });

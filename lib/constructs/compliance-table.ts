@@ -38,7 +38,11 @@ export class ComplianceTable extends Construct {
       ...props.overrides,
     });
     for (const index of spec.indexes ?? []) {
-      this.table.addGlobalSecondaryIndex({ indexName: index.name, partitionKey: attribute(index.partitionKey), sortKey: index.sortKey ? attribute(index.sortKey) : undefined });
+      this.table.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: attribute(index.partitionKey),
+        sortKey: index.sortKey ? attribute(index.sortKey) : undefined,
+      });
     }
   }
 }

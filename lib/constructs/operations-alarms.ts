@@ -47,46 +47,103 @@ export class OperationsAlarms extends Construct {
     const thresholds = { ...DEFAULT_THRESHOLDS, ...props.thresholds };
     const key = new Key(this, 'TopicKey', { enableKeyRotation: true, description: `${SERVICE_NAME} alarm topic` });
     // CloudWatch publishes to an encrypted topic only if the key lets it; the AWS-managed SNS key never does.
-    key.addToResourcePolicy(new PolicyStatement({
-      principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
-      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-    }));
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     this.topic = new Topic(this, 'Topic', { displayName: `${SERVICE_NAME} alarms`, masterKey: key, enforceSSL: true });
     if (props.email) {
       const undelivered = createDeadLetterQueue(this, 'UndeliveredNotificationsQueue');
       this.topic.addSubscription(new EmailSubscription(props.email, { deadLetterQueue: undelivered }));
-      this.add('UndeliveredNotificationsAlarm', 'An alarm notification could not be delivered to the subscribed address; check the subscription.', anyMessageIn(undelivered));
+      this.add(
+        'UndeliveredNotificationsAlarm',
+        'An alarm notification could not be delivered to the subscribed address; check the subscription.',
+        anyMessageIn(undelivered),
+      );
     }
 
     for (const [name, queue] of Object.entries(props.deadLetterQueues)) {
-      this.add(`${name}DeadLetters`, `A message reached the ${name} dead-letter queue: it failed every retry. Inspect it, fix the cause, then redrive (README, Deploy: Redriving a DLQ).`, anyMessageIn(queue));
+      this.add(
+        `${name}DeadLetters`,
+        `A message reached the ${name} dead-letter queue: it failed every retry. Inspect it, fix the cause, then redrive (README, Deploy: Redriving a DLQ).`,
+        anyMessageIn(queue),
+      );
     }
     for (const [name, fn] of Object.entries(props.functions)) {
-      this.add(`${name}Errors`, `The ${name} function failed (an invocation ended in an error). Its log group has the error with correlation ids.`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }));
-      this.add(`${name}Throttles`, `The ${name} function was throttled: work is delayed and may reach a DLQ.`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }));
+      this.add(
+        `${name}Errors`,
+        `The ${name} function failed (an invocation ended in an error). Its log group has the error with correlation ids.`,
+        fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
+      this.add(
+        `${name}Throttles`,
+        `The ${name} function was throttled: work is delayed and may reach a DLQ.`,
+        fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      );
     }
     for (const { name, queue, maxAgeSeconds } of props.queueAgeLimits) {
-      this.add(`${name}QueueAge`, `A message has waited more than ${maxAgeSeconds} s in the ${name} queue: its consumer is stuck or failing.`,
-        queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }), { threshold: maxAgeSeconds, comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD });
+      this.add(
+        `${name}QueueAge`,
+        `A message has waited more than ${maxAgeSeconds} s in the ${name} queue: its consumer is stuck or failing.`,
+        queue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        { threshold: maxAgeSeconds, comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD },
+      );
     }
 
     // One datapoint per hour; the alarm fires only when every hour of the window had no check at all.
     const hours = thresholds.listStaleAfterHours;
-    this.add('SanctionsListStale', `No sanctions-list check completed in ${hours} h: screening may run against a stale list.`,
-      new Metric({ namespace: METRICS.namespace, metricName: METRICS.sanctionsListChecked, dimensionsMap: { service: SERVICE_NAME }, statistic: 'Sum', period: Duration.hours(1) }),
-      { threshold: 1, comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD, evaluationPeriods: hours, datapointsToAlarm: hours, treatMissingData: TreatMissingData.BREACHING });
+    this.add(
+      'SanctionsListStale',
+      `No sanctions-list check completed in ${hours} h: screening may run against a stale list.`,
+      new Metric({
+        namespace: METRICS.namespace,
+        metricName: METRICS.sanctionsListChecked,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: 'Sum',
+        period: Duration.hours(1),
+      }),
+      {
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: hours,
+        datapointsToAlarm: hours,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
 
     for (const vendor of props.vendors) {
       const limit = thresholds.signatureRejectionsPerFiveMinutes;
-      this.add(`${vendor}SignatureRejections`, `${limit} or more ${vendor} webhooks failed signature or timestamp checks in 5 minutes: a rotated secret not yet added, or forged requests.`,
-        new Metric({ namespace: METRICS.namespace, metricName: METRICS.webhookSignatureRejected, dimensionsMap: { service: SERVICE_NAME, vendor }, statistic: 'Sum', period: Duration.minutes(5) }),
-        { threshold: limit });
+      this.add(
+        `${vendor}SignatureRejections`,
+        `${limit} or more ${vendor} webhooks failed signature or timestamp checks in 5 minutes: a rotated secret not yet added, or forged requests.`,
+        new Metric({
+          namespace: METRICS.namespace,
+          metricName: METRICS.webhookSignatureRejected,
+          dimensionsMap: { service: SERVICE_NAME, vendor },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        { threshold: limit },
+      );
     }
   }
 
-  private add(id: string, description: string, metric: IMetric, options: Partial<{ threshold: number; comparisonOperator: ComparisonOperator; evaluationPeriods: number; datapointsToAlarm: number; treatMissingData: TreatMissingData }> = {}): void {
+  private add(
+    id: string,
+    description: string,
+    metric: IMetric,
+    options: Partial<{
+      threshold: number;
+      comparisonOperator: ComparisonOperator;
+      evaluationPeriods: number;
+      datapointsToAlarm: number;
+      treatMissingData: TreatMissingData;
+    }> = {},
+  ): void {
     const alarm = new Alarm(this, id, {
       metric,
       alarmDescription: description,

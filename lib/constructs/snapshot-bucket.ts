@@ -32,7 +32,10 @@ export class SnapshotBucket extends Construct {
       serverAccessLogsBucket: props.serverAccessLogsBucket,
       serverAccessLogsPrefix: props.serverAccessLogsBucket ? `${id}/` : undefined,
       ...(lock && retention
-        ? { objectLockEnabled: true, objectLockDefaultRetention: lock.mode === 'compliance' ? ObjectLockRetention.compliance(retention) : ObjectLockRetention.governance(retention) }
+        ? {
+            objectLockEnabled: true,
+            objectLockDefaultRetention: lock.mode === 'compliance' ? ObjectLockRetention.compliance(retention) : ObjectLockRetention.governance(retention),
+          }
         : {}),
       ...props.overrides,
     });

@@ -9,10 +9,20 @@ const RECORDS_PER_INVESTOR = 5 + system.chains.length;
 async function allowlistedInvestor(): Promise<{ investorId: string; wallet: string; registeredAt: string }> {
   const wallet = Wallet.createRandom().address.toLowerCase();
   const registeredAt = new Date().toISOString();
-  const { investorId } = await registerWithKyc(system, { externalId: `audit-${wallet}`, legalName: 'Jane Doe', dateOfBirth: '1980-01-31', countryOfResidence: 'US', wallets: [wallet] });
+  const { investorId } = await registerWithKyc(system, {
+    externalId: `audit-${wallet}`,
+    legalName: 'Jane Doe',
+    dateOfBirth: '1980-01-31',
+    countryOfResidence: 'US',
+    wallets: [wallet],
+  });
   await eventually(async () => (await api(system, 'GET', `/investors/${investorId}`, { role: 'portal' })).body.status === 'allowlisted');
   // Every chain's registration is recorded, not only the first that made the investor allowlisted.
-  await eventually(async () => ((await api(system, 'GET', `/audit/records?investorId=${investorId}&limit=50`, { role: 'auditor' })).body.records as AuditRecord[]).length === RECORDS_PER_INVESTOR);
+  await eventually(
+    async () =>
+      ((await api(system, 'GET', `/audit/records?investorId=${investorId}&limit=50`, { role: 'auditor' })).body.records as AuditRecord[]).length ===
+      RECORDS_PER_INVESTOR,
+  );
   return { investorId, wallet, registeredAt };
 }
 
@@ -38,11 +48,15 @@ describe('auditor API on the local runner', () => {
   it('exports a range with a signed manifest that verifies offline once a checkpoint has sealed it', async () => {
     const { investorId, registeredAt } = await allowlistedInvestor();
     // The local runner seals a checkpoint every 10 s, 2 s after the records' time.
-    const sealed = await eventually(async () => {
-      const result = await api(system, 'POST', '/audit/exports', { role: 'auditor', body: { query: { investorId } } });
-      const manifest = result.body.manifest as ExportManifest;
-      return manifest.payload.streams[0]?.runs[0]?.proof?.seq === RECORDS_PER_INVESTOR ? result.body : undefined;
-    }, 40_000, 1000);
+    const sealed = await eventually(
+      async () => {
+        const result = await api(system, 'POST', '/audit/exports', { role: 'auditor', body: { query: { investorId } } });
+        const manifest = result.body.manifest as ExportManifest;
+        return manifest.payload.streams[0]?.runs[0]?.proof?.seq === RECORDS_PER_INVESTOR ? result.body : undefined;
+      },
+      40_000,
+      1000,
+    );
     const key = await api(system, 'GET', '/audit/public-key', { role: 'auditor' });
     expect(key.body).toMatchObject({ algorithm: 'ECDSA_P256_SHA256', publicKeyPem: expect.stringContaining('BEGIN PUBLIC KEY') });
 
@@ -50,9 +64,15 @@ describe('auditor API on the local runner', () => {
     expect(report).toMatchObject({ ok: true, records: RECORDS_PER_INVESTOR, breaks: [], warnings: [] });
     expect((sealed.manifest as ExportManifest).payload.query).toEqual({ investorId });
 
-    const linked = await api(system, 'POST', '/audit/exports', { role: 'auditor', body: { query: { from: registeredAt, type: 'investor.registered' }, delivery: 'link' } });
+    const linked = await api(system, 'POST', '/audit/exports', {
+      role: 'auditor',
+      body: { query: { from: registeredAt, type: 'investor.registered' }, delivery: 'link' },
+    });
     expect(linked.body).toMatchObject({ delivery: 'link', exportUrl: expect.stringMatching(/^http/), manifestUrl: expect.stringMatching(/^http/) });
-    const [jsonl, manifest] = await Promise.all([fetch(linked.body.exportUrl as string).then((r) => r.text()), fetch(linked.body.manifestUrl as string).then((r) => r.json() as Promise<ExportManifest>)]);
+    const [jsonl, manifest] = await Promise.all([
+      fetch(linked.body.exportUrl as string).then((r) => r.text()),
+      fetch(linked.body.manifestUrl as string).then((r) => r.json() as Promise<ExportManifest>),
+    ]);
     expect(verifyExport(jsonl, manifest, key.body.publicKeyPem as string).breaks).toEqual([]);
     expect(jsonl).toContain(investorId);
   });

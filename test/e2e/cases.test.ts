@@ -27,7 +27,13 @@ const auditor = as('auditor-carol');
 /** A registered, KYC-approved investor whose name is on the list: screening holds them in `screened` with one potential-match case. */
 async function potentialMatch(): Promise<{ investorId: string; wallet: string; caseId: string }> {
   const wallet = Wallet.createRandom().address.toLowerCase();
-  const { investorId } = await registerWithKyc(system, { externalId: `e2e-case-${wallet}`, legalName: 'Nicolás Maduro Moros', dateOfBirth: '1962-11-23', countryOfResidence: 'VE', wallets: [wallet] });
+  const { investorId } = await registerWithKyc(system, {
+    externalId: `e2e-case-${wallet}`,
+    legalName: 'Nicolás Maduro Moros',
+    dateOfBirth: '1962-11-23',
+    countryOfResidence: 'VE',
+    wallets: [wallet],
+  });
   const listed = await eventually(async () => {
     const { body } = await alice('GET', `/cases?investorId=${investorId}&type=potential_match`);
     const found = body.cases as CaseSummary[];
@@ -46,7 +52,13 @@ describe('the review queue over the local API', () => {
     const { investorId, wallet, caseId } = await potentialMatch();
 
     const shown = await alice('GET', `/cases/${caseId}`);
-    expect(shown.body).toMatchObject({ caseId, type: 'potential_match', status: 'open', pastSla: false, evidence: { entry: { sdnId: 22790 }, matchedOn: 'name', screened: { name: 'Nicolás Maduro Moros' }, listVersion: expect.stringMatching(/^ofac-sdn:/) } });
+    expect(shown.body).toMatchObject({
+      caseId,
+      type: 'potential_match',
+      status: 'open',
+      pastSla: false,
+      evidence: { entry: { sdnId: 22790 }, matchedOn: 'name', screened: { name: 'Nicolás Maduro Moros' }, listVersion: expect.stringMatching(/^ofac-sdn:/) },
+    });
     expect((shown.body as unknown as CaseView).evidence.score).toBeGreaterThanOrEqual(0.84);
 
     // Bad input changes nothing: deciding an unclaimed case, no reason, approving one's own decision.
@@ -60,7 +72,9 @@ describe('the review queue over the local API', () => {
     expect(badDisposition.status).toBe(400);
     expect(JSON.stringify(badDisposition.body)).not.toContain('SECRET-DISPOSITION');
 
-    expect((await alice('POST', `/cases/${caseId}/decision`, { disposition: 'false_positive', reason: 'different person: passport seen' })).body).toMatchObject({ status: 'pending_approval' });
+    expect((await alice('POST', `/cases/${caseId}/decision`, { disposition: 'false_positive', reason: 'different person: passport seen' })).body).toMatchObject(
+      { status: 'pending_approval' },
+    );
     const before = (await alice('GET', `/cases/${caseId}`)).body;
     const selfApproval = await alice('POST', `/cases/${caseId}/approve`);
     expect(selfApproval).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
@@ -69,10 +83,16 @@ describe('the review queue over the local API', () => {
     expect((await auditor('POST', `/cases/${caseId}/approve`)).status).toBe(403);
 
     const approved = await bob('POST', `/cases/${caseId}/approve`, { note: 'agreed' });
-    expect(approved.body).toMatchObject({ status: 'closed', resolution: { disposition: 'false_positive', by: 'officer-alice', approvedBy: 'officer-bob', effects: { investorStatus: 'eligible' } } });
+    expect(approved.body).toMatchObject({
+      status: 'closed',
+      resolution: { disposition: 'false_positive', by: 'officer-alice', approvedBy: 'officer-bob', effects: { investorStatus: 'eligible' } },
+    });
     expect((await bob('POST', `/cases/${caseId}/approve`)).status).toBe(409);
 
-    await eventually(async () => (await Promise.all(registries.map((registry) => registry.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean), 30_000);
+    await eventually(
+      async () => (await Promise.all(registries.map((registry) => registry.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean),
+      30_000,
+    );
     expect(await investorStatus(investorId)).toBe('allowlisted');
 
     const trail = await auditor('GET', `/audit/records?caseId=${caseId}&limit=50`);
@@ -101,7 +121,9 @@ describe('the review queue over the local API', () => {
     const listed = (await cli('officer-alice', 'list', '--investor-id', investorId, '--type', 'potential_match')) as { cases: CaseSummary[] };
     expect(listed.cases.map((summary) => summary.caseId)).toEqual([caseId]);
     expect(await cli('officer-alice', 'claim', caseId)).toMatchObject({ case: { caseId, status: 'claimed', assignee: 'officer-alice' } });
-    expect(await cli('officer-alice', 'decide', caseId, '--disposition', 'true_match', '--reason', 'passport and date of birth match the listing')).toMatchObject({ status: 'pending_approval' });
+    expect(
+      await cli('officer-alice', 'decide', caseId, '--disposition', 'true_match', '--reason', 'passport and date of birth match the listing'),
+    ).toMatchObject({ status: 'pending_approval' });
     const selfApproval = await runCliAsync(['cases', 'approve', caseId, '--as', 'officer-alice', '--work-dir', workDir, '--json']);
     expect(selfApproval.status).toBe(2);
     expect(selfApproval.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: POST \/cases\/.+\/approve failed \(403 FORBIDDEN\): four-eyes/)]);

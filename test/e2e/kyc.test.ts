@@ -10,17 +10,28 @@ import { api, eventually, kycDecide, personOf, registerWithKyc, runningSystem } 
 import { E2E_RUNNER_LOG_ENV } from '../helpers/e2e-setup';
 
 const system = runningSystem();
-const registries = system.chains.map((chain) => new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true })));
+const registries = system.chains.map(
+  (chain) => new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true })),
+);
 
 let sequence = 0;
 /** A registration unique to this run; the marker in the name lets the log test find any leak. */
 function registration(overrides: Partial<{ legalName: string; dateOfBirth: string; countryOfResidence: string; nationality: string }> = {}) {
   const externalId = `kyc-e2e-${Date.now()}-${++sequence}`;
-  return { externalId, legalName: `Piimarker Quintessa Ostrowska${sequence}`, dateOfBirth: '1984-03-09', countryOfResidence: 'US', wallets: [Wallet.createRandom().address.toLowerCase()], ...overrides };
+  return {
+    externalId,
+    legalName: `Piimarker Quintessa Ostrowska${sequence}`,
+    dateOfBirth: '1984-03-09',
+    countryOfResidence: 'US',
+    wallets: [Wallet.createRandom().address.toLowerCase()],
+    ...overrides,
+  };
 }
 
-const verifiedEverywhere = async (wallet: string) => (await Promise.all(registries.map((registry) => registry.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean);
-const verifiedNowhere = async (wallet: string) => !(await Promise.all(registries.map((registry) => registry.getFunction('isVerified')(wallet) as Promise<boolean>))).some(Boolean);
+const verifiedEverywhere = async (wallet: string) =>
+  (await Promise.all(registries.map((registry) => registry.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean);
+const verifiedNowhere = async (wallet: string) =>
+  !(await Promise.all(registries.map((registry) => registry.getFunction('isVerified')(wallet) as Promise<boolean>))).some(Boolean);
 
 async function investor(investorId: string) {
   return (await api(system, 'GET', `/investors/${investorId}`, { role: 'operator' })).body;
@@ -45,7 +56,12 @@ const recorded = (investorId: string, type: string) => eventually(async () => (a
 /** Posts a webhook as `vendor` would sign it (or with the given headers), raw bytes as given. */
 async function deliver(vendor: string, rawBody: Buffer | string, headers?: Record<string, string>) {
   const body = Buffer.isBuffer(rawBody) ? rawBody : Buffer.from(rawBody);
-  const signed = headers ?? signWebhook(vendor as KycVendor, body, LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor as KycVendor], { now: new Date(), id: `msg_${Date.now()}_${++sequence}` });
+  const signed =
+    headers ??
+    signWebhook(vendor as KycVendor, body, LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor as KycVendor], {
+      now: new Date(),
+      id: `msg_${Date.now()}_${++sequence}`,
+    });
   const response = await fetch(`${system.apiUrl}/webhooks/kyc/${vendor}`, { method: 'POST', headers: { ...signed, 'content-type': 'application/json' }, body });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }
@@ -73,7 +89,9 @@ describe('KYC webhooks from each vendor through the local API', () => {
     const body = registration();
     const { investorId } = await registered(body, 'onfido');
     const conflicting = { ...personOf(body), dateOfBirth: '1990-12-12' };
-    expect((await kycDecide(system, { vendor: 'onfido', applicantId: `applicant-${body.externalId}`, verdict: 'approved', person: conflicting })).status).toBe(200);
+    expect((await kycDecide(system, { vendor: 'onfido', applicantId: `applicant-${body.externalId}`, verdict: 'approved', person: conflicting })).status).toBe(
+      200,
+    );
     // The person the API returns differs from the registration: a case for an officer, never an approval.
     const opened = await recorded(investorId, 'case.opened');
     expect(opened.data).toMatchObject({ type: 'kyc_conflict', risk: 'high' });
@@ -89,12 +107,24 @@ describe('verdicts that change or arrive out of order', () => {
     await eventually(() => verifiedEverywhere(body.wallets[0]!), 30_000);
     await reaches(investorId, 'allowlisted');
 
-    const red = await kycDecide(system, { vendor: 'sumsub', applicantId, verdict: 'rejected', externalReference: body.externalId, at: new Date(Date.now() + 1_000).toISOString() });
+    const red = await kycDecide(system, {
+      vendor: 'sumsub',
+      applicantId,
+      verdict: 'rejected',
+      externalReference: body.externalId,
+      at: new Date(Date.now() + 1_000).toISOString(),
+    });
     expect(red.status).toBe(200);
     await reaches(investorId, 'kyc_rejected');
     await eventually(() => verifiedNowhere(body.wallets[0]!), 30_000);
 
-    const staleGreen = await kycDecide(system, { vendor: 'sumsub', applicantId, verdict: 'approved', externalReference: body.externalId, at: new Date(Date.now() - 60_000).toISOString() });
+    const staleGreen = await kycDecide(system, {
+      vendor: 'sumsub',
+      applicantId,
+      verdict: 'approved',
+      externalReference: body.externalId,
+      at: new Date(Date.now() - 60_000).toISOString(),
+    });
     expect(staleGreen.status).toBe(200);
     expect((await recorded(investorId, 'kyc.event.stale')).data).toMatchObject({ reason: expect.stringMatching(/newer verdict/) });
     expect(await investor(investorId)).toMatchObject({ status: 'kyc_rejected', kyc: { verdict: 'rejected' } });
@@ -106,9 +136,31 @@ describe('verdicts that change or arrive out of order', () => {
     const { investorId, applicantId } = await registered(body, 'veriff');
     const decidedAt = Date.now();
     const person = personOf(body);
-    expect((await kycDecide(system, { vendor: 'veriff', applicantId, verdict: 'rejected', externalReference: body.externalId, person, at: new Date(decidedAt).toISOString() })).status).toBe(200);
+    expect(
+      (
+        await kycDecide(system, {
+          vendor: 'veriff',
+          applicantId,
+          verdict: 'rejected',
+          externalReference: body.externalId,
+          person,
+          at: new Date(decidedAt).toISOString(),
+        })
+      ).status,
+    ).toBe(200);
     await reaches(investorId, 'kyc_rejected');
-    expect((await kycDecide(system, { vendor: 'veriff', applicantId, verdict: 'approved', externalReference: body.externalId, person, at: new Date(decidedAt - 5_000).toISOString() })).status).toBe(200);
+    expect(
+      (
+        await kycDecide(system, {
+          vendor: 'veriff',
+          applicantId,
+          verdict: 'approved',
+          externalReference: body.externalId,
+          person,
+          at: new Date(decidedAt - 5_000).toISOString(),
+        })
+      ).status,
+    ).toBe(200);
     await recorded(investorId, 'kyc.event.stale');
     expect((await investor(investorId)).status).toBe('kyc_rejected');
     expect(await verifiedNowhere(body.wallets[0]!)).toBe(true);
@@ -120,8 +172,12 @@ describe('duplicate delivery', () => {
     const body = registration();
     const { investorId, applicantId } = await registered(body, 'sumsub');
     // The applicant exists at the vendor (its API serves the person the GREEN verdict is enriched with).
-    expect((await kycDecide(system, { vendor: 'sumsub', applicantId, verdict: 'pending', externalReference: body.externalId, person: personOf(body) })).status).toBe(200);
-    const raw = Buffer.from(JSON.stringify(kycPayload.sumsub({ applicantId, externalReference: body.externalId, at: new Date(), reviewResult: { reviewAnswer: 'GREEN' } })));
+    expect(
+      (await kycDecide(system, { vendor: 'sumsub', applicantId, verdict: 'pending', externalReference: body.externalId, person: personOf(body) })).status,
+    ).toBe(200);
+    const raw = Buffer.from(
+      JSON.stringify(kycPayload.sumsub({ applicantId, externalReference: body.externalId, at: new Date(), reviewResult: { reviewAnswer: 'GREEN' } })),
+    );
     const headers = signWebhook('sumsub', raw, LOCAL_KYC_CREDENTIALS.webhookSecrets.sumsub, { now: new Date() });
     const answers = await Promise.all([deliver('sumsub', raw, headers), deliver('sumsub', raw, headers), deliver('sumsub', raw, headers)]);
     expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200]);
@@ -139,7 +195,18 @@ describe('bad webhooks and registrations change nothing', () => {
     const body = registration();
     const { investorId, applicantId } = await registered(body, 'persona');
     const before = await investor(investorId);
-    const raw = Buffer.from(JSON.stringify(kycPayload.persona({ name: 'inquiry.approved', eventId: `evt_${Date.now()}`, applicantId, externalReference: body.externalId, person: personOf(body), at: new Date() })));
+    const raw = Buffer.from(
+      JSON.stringify(
+        kycPayload.persona({
+          name: 'inquiry.approved',
+          eventId: `evt_${Date.now()}`,
+          applicantId,
+          externalReference: body.externalId,
+          person: personOf(body),
+          at: new Date(),
+        }),
+      ),
+    );
 
     const wrongSecret = signWebhook('persona', raw, 'not-the-secret', { now: new Date() });
     expect((await deliver('persona', raw, wrongSecret)).status).toBe(401);
@@ -149,11 +216,22 @@ describe('bad webhooks and registrations change nothing', () => {
     expect(stale.status).toBe(401);
     expect(JSON.stringify(stale.body)).toMatch(/timestamp/i);
     const tampered = Buffer.from(raw.toString('utf8').replace('inquiry.approved', 'inquiry.approvef'));
-    expect((await deliver('persona', tampered, signWebhook('persona', raw, LOCAL_KYC_CREDENTIALS.webhookSecrets.persona, { now: new Date() }))).status).toBe(401);
+    expect((await deliver('persona', tampered, signWebhook('persona', raw, LOCAL_KYC_CREDENTIALS.webhookSecrets.persona, { now: new Date() }))).status).toBe(
+      401,
+    );
     expect((await deliver('acme-kyc', raw)).status).toBe(404);
     expect((await deliver('persona', Buffer.alloc(300 * 1024, 0x20))).status).toBe(413);
 
-    const schemaFailure = await deliver('persona', JSON.stringify({ data: { type: 'event', id: 'evt_bad', attributes: { name: 'inquiry.approved', payload: { data: { id: 7, attributes: { 'name-first': 'Piimarker' } } } } } }));
+    const schemaFailure = await deliver(
+      'persona',
+      JSON.stringify({
+        data: {
+          type: 'event',
+          id: 'evt_bad',
+          attributes: { name: 'inquiry.approved', payload: { data: { id: 7, attributes: { 'name-first': 'Piimarker' } } } },
+        },
+      }),
+    );
     expect(schemaFailure.status).toBe(400);
     expect(JSON.stringify(schemaFailure.body)).not.toContain('Piimarker');
     expect((schemaFailure.body.error as { issues: { field: string }[] }).issues.length).toBeGreaterThan(0);
@@ -167,7 +245,10 @@ describe('bad webhooks and registrations change nothing', () => {
 
   it('refuses residents or nationals of a blocked country with 422 and stores nothing', async () => {
     const body = registration({ countryOfResidence: 'KP' });
-    const refused = await api(system, 'POST', '/investors', { role: 'portal', body: { ...body, kyc: { vendor: 'sumsub', applicantId: `applicant-${body.externalId}` } } });
+    const refused = await api(system, 'POST', '/investors', {
+      role: 'portal',
+      body: { ...body, kyc: { vendor: 'sumsub', applicantId: `applicant-${body.externalId}` } },
+    });
     expect(refused.status).toBe(422);
     expect((refused.body.error as { code: string }).code).toBe('JURISDICTION_BLOCKED');
     const national = registration({ nationality: 'IR' });
@@ -208,7 +289,9 @@ describe('wallets and the lifecycle after onboarding', () => {
     expect((await api(system, 'POST', `/investors/${investorId}/offboard`, { role: 'operator', body: { reason: 'redeemed and left' } })).status).toBe(200);
     await eventually(() => verifiedNowhere(second), 30_000);
     expect((await investor(investorId)).status).toBe('offboarded');
-    expect((await api(system, 'POST', `/investors/${investorId}/wallets`, { role: 'portal', body: { wallet: Wallet.createRandom().address } })).status).toBe(409);
+    expect((await api(system, 'POST', `/investors/${investorId}/wallets`, { role: 'portal', body: { wallet: Wallet.createRandom().address } })).status).toBe(
+      409,
+    );
   });
 });
 

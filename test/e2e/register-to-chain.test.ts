@@ -8,9 +8,13 @@ import { hashOf } from '../../lambda/modules/audit/record';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
 
 const system = runningSystem();
-const registries = system.chains.map((chain) => new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true })));
+const registries = system.chains.map(
+  (chain) => new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true })),
+);
 const registry = registries[0]!;
-const audit = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: system.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+const audit = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: system.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+);
 
 function registration(wallet: string, externalId = `e2e-${wallet}`) {
   return { externalId, legalName: 'Jane Doe', dateOfBirth: '1980-01-31', countryOfResidence: 'US', wallets: [wallet] };
@@ -30,14 +34,16 @@ async function auditTrail(investorId: string): Promise<AuditRecord[]> {
 }
 
 describe('POST /investors → KYC approval → screening → allowlist → ERC-3643 registry', () => {
-  it('verifies a registered investor\'s wallet on every chain once the KYC vendor approves, with an audit record for each step', async () => {
+  it("verifies a registered investor's wallet on every chain once the KYC vendor approves, with an audit record for each step", async () => {
     const wallet = Wallet.createRandom().address.toLowerCase();
     expect(await registry.getFunction('isVerified')(wallet)).toBe(false);
 
     const { investorId } = await registerWithKyc(system, registration(wallet));
 
     expect(registries).toHaveLength(2);
-    await eventually(async () => (await Promise.all(registries.map((contract) => contract.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean));
+    await eventually(async () =>
+      (await Promise.all(registries.map((contract) => contract.getFunction('isVerified')(wallet) as Promise<boolean>))).every(Boolean),
+    );
     const investor = await eventually(async () => {
       const { body } = await api(system, 'GET', `/investors/${investorId}`, { role: 'portal' });
       return body.status === 'allowlisted' ? body : undefined;
@@ -52,7 +58,9 @@ describe('POST /investors → KYC approval → screening → allowlist → ERC-3
     const types = trail.map((record) => record.type);
     expect(types.slice(0, 5)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed', 'investor.eligible', 'allowlist.registered']);
     expect(types.slice(5).sort()).toEqual(['allowlist.registered', 'investor.allowlisted']);
-    expect(new Set(trail.filter((record) => record.type === 'allowlist.registered').map((record) => record.data.chainId))).toEqual(new Set(system.chains.map((chain) => chain.chainId)));
+    expect(new Set(trail.filter((record) => record.type === 'allowlist.registered').map((record) => record.data.chainId))).toEqual(
+      new Set(system.chains.map((chain) => chain.chainId)),
+    );
     trail.forEach((record, index) => {
       expect(record.prevHash).toBe(index === 0 ? GENESIS_HASH : trail[index - 1]!.hash);
       const { hash, ...unsigned } = record;

@@ -14,7 +14,9 @@ import { realList } from '../helpers/ofac-data';
 const system = runningSystem();
 const chain = system.chains[0]!;
 const registry = new Contract(chain.identityRegistry, IDENTITY_REGISTRY_ABI, new JsonRpcProvider(chain.rpcUrl, chain.chainId, { staticNetwork: true }));
-const tables = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: system.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+const tables = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: system.env.AWS_ENDPOINT_URL_DYNAMODB, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+);
 
 async function caseById(caseId: string) {
   const { Item } = await tables.send(new GetCommand({ TableName: system.env[TABLES.cases.envVar], Key: { caseId }, ConsistentRead: true }));
@@ -23,7 +25,13 @@ async function caseById(caseId: string) {
 
 async function auditTypes(investorId: string): Promise<string[]> {
   const { Items = [] } = await tables.send(
-    new QueryCommand({ TableName: system.env[TABLES.audit.envVar], KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investorId}` }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: system.env[TABLES.audit.envVar],
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': `investor#${investorId}` },
+      ConsistentRead: true,
+    }),
   );
   return Items.map((item) => item.type as string);
 }
@@ -36,9 +44,17 @@ async function register(registration: Parameters<typeof registerWithKyc>[1]): Pr
 
 describe('screening in the running system (the 2024-05-03 list, seeded by `npm start`)', () => {
   it('suspends an investor whose wallet is on the list, opens a high-risk wallet-hit case and never registers the wallet', async () => {
-    const listed = realList().entries.flatMap((entry) => entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address.toLowerCase() })))[1]!;
+    const listed = realList().entries.flatMap((entry) =>
+      entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address.toLowerCase() })),
+    )[1]!;
     const clean = Wallet.createRandom().address.toLowerCase();
-    const investor = await register({ externalId: `e2e-hit-${clean}`, legalName: 'Pat Example', dateOfBirth: '1975-05-05', countryOfResidence: 'GB', wallets: [clean, listed.address] });
+    const investor = await register({
+      externalId: `e2e-hit-${clean}`,
+      legalName: 'Pat Example',
+      dateOfBirth: '1975-05-05',
+      countryOfResidence: 'GB',
+      wallets: [clean, listed.address],
+    });
 
     const suspended = await eventually(async () => {
       const { body } = await api(system, 'GET', `/investors/${investor.investorId}`, { role: 'portal' });
@@ -46,7 +62,9 @@ describe('screening in the running system (the 2024-05-03 list, seeded by `npm s
     });
     expect(suspended.status).toBe('suspended');
     const entry = realList().entries.find((candidate) => candidate.sdnId === listed.sdnId)!;
-    const opened = await eventually(async () => caseById(caseIdFor(`wallet_hit|${investor.investorId}|${listed.sdnId}|${listed.address}|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`)));
+    const opened = await eventually(async () =>
+      caseById(caseIdFor(`wallet_hit|${investor.investorId}|${listed.sdnId}|${listed.address}|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`)),
+    );
     expect(opened).toMatchObject({ type: 'wallet_hit', risk: 'high', status: 'open' });
     expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed', 'investor.suspended']);
     expect(await registry.getFunction('isVerified')(clean)).toBe(false);
@@ -54,7 +72,13 @@ describe('screening in the running system (the 2024-05-03 list, seeded by `npm s
 
   it('holds back an investor whose name matches a listed person and opens a potential-match case', async () => {
     const wallet = Wallet.createRandom().address.toLowerCase();
-    const investor = await register({ externalId: `e2e-name-${wallet}`, legalName: 'Nicolás Maduro Moros', dateOfBirth: '1962-11-23', countryOfResidence: 'VE', wallets: [wallet] });
+    const investor = await register({
+      externalId: `e2e-name-${wallet}`,
+      legalName: 'Nicolás Maduro Moros',
+      dateOfBirth: '1962-11-23',
+      countryOfResidence: 'VE',
+      wallets: [wallet],
+    });
     // The move to `screened` is the last step of the screening; a review stops there.
     await eventually(async () => (await api(system, 'GET', `/investors/${investor.investorId}`, { role: 'portal' })).body.status === 'screened');
     expect(await auditTypes(investor.investorId)).toEqual(['investor.registered', 'investor.kyc_approved', 'screening.completed']);

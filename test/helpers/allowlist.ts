@@ -20,11 +20,24 @@ import { provisionFresh } from './local-env';
 export { eventually } from './e2e-system';
 
 /** Fresh tables and queues, and the worker's environment for the given registries. */
-export async function allowlistEnv(suites: readonly (DeployedSuite & { rpcUrl: string })[], chain: Record<string, unknown> = {}): Promise<Record<string, string>> {
+export async function allowlistEnv(
+  suites: readonly (DeployedSuite & { rpcUrl: string })[],
+  chain: Record<string, unknown> = {},
+): Promise<Record<string, string>> {
   return {
     ...(process.env as Record<string, string>),
     ...(await provisionFresh()),
-    [ENV.chains]: JSON.stringify(suites.map(({ chainId, name, identityRegistry, identityFactory, token }) => ({ chainId, name, identityRegistry, identityFactory, token, pollIntervalMs: 20, ...chain }))),
+    [ENV.chains]: JSON.stringify(
+      suites.map(({ chainId, name, identityRegistry, identityFactory, token }) => ({
+        chainId,
+        name,
+        identityRegistry,
+        identityFactory,
+        token,
+        pollIntervalMs: 20,
+        ...chain,
+      })),
+    ),
     [SECRETS.chainRpcUrls.localEnvVar]: JSON.stringify(Object.fromEntries(suites.map((suite) => [String(suite.chainId), suite.rpcUrl]))),
     [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
   };
@@ -46,13 +59,30 @@ export async function startWorker(env: Record<string, string>, options: Allowlis
 }
 
 export function change(suite: DeployedSuite, action: AllowlistChange['action'], wallet: string, investorId: string, version = 1): AllowlistChange {
-  return { action, investorId, wallet: wallet.toLowerCase(), country: 'US', chainId: suite.chainId, identityRegistry: suite.identityRegistry.toLowerCase(), version };
+  return {
+    action,
+    investorId,
+    wallet: wallet.toLowerCase(),
+    country: 'US',
+    chainId: suite.chainId,
+    identityRegistry: suite.identityRegistry.toLowerCase(),
+    version,
+  };
 }
 
 /** Sends changes as the screening worker does (group and de-duplication ids from the change). */
-export async function enqueue(env: Record<string, string>, changes: readonly AllowlistChange[], dedup: (change: AllowlistChange, index: number) => string = (c) => changeDeduplicationId(c)): Promise<void> {
+export async function enqueue(
+  env: Record<string, string>,
+  changes: readonly AllowlistChange[],
+  dedup: (change: AllowlistChange, index: number) => string = (c) => changeDeduplicationId(c),
+): Promise<void> {
   for (let start = 0; start < changes.length; start += 10) {
-    const entries = changes.slice(start, start + 10).map((c, index) => ({ Id: String(index), MessageBody: JSON.stringify(c), MessageGroupId: changeGroupId(c), MessageDeduplicationId: dedup(c, start + index) }));
+    const entries = changes.slice(start, start + 10).map((c, index) => ({
+      Id: String(index),
+      MessageBody: JSON.stringify(c),
+      MessageGroupId: changeGroupId(c),
+      MessageDeduplicationId: dedup(c, start + index),
+    }));
     await sqsClient().send(new SendMessageBatchCommand({ QueueUrl: env[QUEUES.allowlist.envVar], Entries: entries }));
   }
 }
@@ -100,6 +130,16 @@ export function journal(env: Record<string, string>) {
 }
 
 export async function deadLetterBodies(env: Record<string, string>): Promise<{ body: string; attributes: Record<string, string | undefined> }[]> {
-  const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: env[QUEUES.allowlist.deadLetterEnvVar], MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 0 }));
-  return Messages.map((message) => ({ body: message.Body ?? '', attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue])) }));
+  const { Messages = [] } = await sqsClient().send(
+    new ReceiveMessageCommand({
+      QueueUrl: env[QUEUES.allowlist.deadLetterEnvVar],
+      MaxNumberOfMessages: 10,
+      MessageAttributeNames: ['All'],
+      VisibilityTimeout: 0,
+    }),
+  );
+  return Messages.map((message) => ({
+    body: message.Body ?? '',
+    attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue])),
+  }));
 }

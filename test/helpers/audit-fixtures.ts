@@ -8,7 +8,17 @@ export function chains(streams: number, perStream: number, start = Date.parse('2
     let previous: AuditRecord | undefined;
     for (let i = 0; i < perStream; i++) {
       const wallet = `0x${(s + 1).toString(16).padStart(40, '0')}`;
-      previous = nextRecord({ stream: `investor#i${s}`, type: i === 0 ? 'investor.registered' : 'screening.completed', actor: 'system:test', investorId: `i${s}`, data: { wallets: [wallet], index: i } }, previous, new Date(start + (i * streams + s) * 1000).toISOString());
+      previous = nextRecord(
+        {
+          stream: `investor#i${s}`,
+          type: i === 0 ? 'investor.registered' : 'screening.completed',
+          actor: 'system:test',
+          investorId: `i${s}`,
+          data: { wallets: [wallet], index: i },
+        },
+        previous,
+        new Date(start + (i * streams + s) * 1000).toISOString(),
+      );
       records.push(previous);
     }
   }
@@ -32,7 +42,10 @@ export function rangesOf(records: readonly AuditRecord[], coveredTo: Map<string,
 export const testSigner = () => new LocalKeySigner(LocalKeySigner.generatePem());
 
 /** Seals consecutive checkpoints, one per batch of records; returns their chain records and bodies. */
-export async function checkpointsFor(signer: LocalKeySigner, batches: readonly (readonly AuditRecord[])[]): Promise<{ chain: AuditRecord[]; bodies: Map<string, CheckpointBody> }> {
+export async function checkpointsFor(
+  signer: LocalKeySigner,
+  batches: readonly (readonly AuditRecord[])[],
+): Promise<{ chain: AuditRecord[]; bodies: Map<string, CheckpointBody> }> {
   const coveredTo = new Map<string, AuditRecord>();
   const chain: AuditRecord[] = [];
   const bodies = new Map<string, CheckpointBody>();
@@ -42,7 +55,13 @@ export async function checkpointsFor(signer: LocalKeySigner, batches: readonly (
     const body = await sealCheckpoint(signer, { number: index + 1, cutoff, previous: previous?.header, ranges: rangesOf(batch, coveredTo), createdAt: cutoff });
     const bodyKey = `checkpoints/${index + 1}.json`;
     bodies.set(bodyKey, body);
-    chain.push(nextRecord({ stream: 'audit#checkpoints', type: 'audit.checkpointed', actor: 'system:test', data: { header: body.header, signature: body.signature, bodyKey } }, chain.at(-1), cutoff));
+    chain.push(
+      nextRecord(
+        { stream: 'audit#checkpoints', type: 'audit.checkpointed', actor: 'system:test', data: { header: body.header, signature: body.signature, bodyKey } },
+        chain.at(-1),
+        cutoff,
+      ),
+    );
     previous = body;
   }
   return { chain, bodies };

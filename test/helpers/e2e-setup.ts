@@ -15,7 +15,26 @@ export const E2E_RUNNER_LOG_ENV = 'E2E_RUNNER_LOG';
  */
 export default async function e2eSetup(): Promise<void> {
   const workDir = mkdtempSync(path.join(tmpdir(), 'tc-e2e-'));
-  const args = ['bin/local.ts', '--json', '--api-port', '0', '--dynamodb-port', '0', '--sqs-port', '0', '--chain-port', '0', '--vendors-port', '0', '--chains', '2', '--log-level', 'DEBUG', '--work-dir', workDir];
+  const args = [
+    'bin/local.ts',
+    '--json',
+    '--api-port',
+    '0',
+    '--dynamodb-port',
+    '0',
+    '--sqs-port',
+    '0',
+    '--chain-port',
+    '0',
+    '--vendors-port',
+    '0',
+    '--chains',
+    '2',
+    '--log-level',
+    'DEBUG',
+    '--work-dir',
+    workDir,
+  ];
   const child = spawn(path.join(ROOT, 'node_modules/.bin/tsx'), args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const logFile = path.join(workDir, 'runner-output.log');
   const log = createWriteStream(logFile);

@@ -22,11 +22,20 @@ export function tokenFor(system: RunningSystem, role: string): string {
   return token;
 }
 
-export async function api(system: RunningSystem, method: string, path: string, options: { role?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+export async function api(
+  system: RunningSystem,
+  method: string,
+  path: string,
+  options: { role?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...options.headers };
   if (options.role) headers.authorization = `Bearer ${tokenFor(system, options.role)}`;
   if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${system.apiUrl}${path}`, { method, headers, body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
+  const response = await fetch(`${system.apiUrl}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
@@ -52,14 +61,23 @@ export interface Decision {
 
 /** The simulated KYC vendor decides and delivers its signed webhook to the running API. */
 export async function kycDecide(system: RunningSystem, decision: Decision): Promise<{ status: number; body: string }> {
-  const response = await fetch(`${system.vendorSimulatorUrl}/_simulator/decide`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(decision) });
+  const response = await fetch(`${system.vendorSimulatorUrl}/_simulator/decide`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(decision),
+  });
   return ((await response.json()) as { delivered: { status: number; body: string } }).delivered;
 }
 
 /** The person a vendor verifies, as the portal registered them: an approval without a conflict. */
 export function personOf(registration: { legalName: string; dateOfBirth?: string; countryOfResidence: string }) {
   const parts = registration.legalName.trim().split(/\s+/);
-  return { firstName: parts[0]!, lastName: parts.slice(1).join(' ') || parts[0]!, dateOfBirth: registration.dateOfBirth ?? '1970-01-01', country: registration.countryOfResidence };
+  return {
+    firstName: parts[0]!,
+    lastName: parts.slice(1).join(' ') || parts[0]!,
+    dateOfBirth: registration.dateOfBirth ?? '1970-01-01',
+    country: registration.countryOfResidence,
+  };
 }
 
 /**
@@ -75,7 +93,13 @@ export async function registerWithKyc(
   const applicantId = `applicant-${registration.externalId}`;
   const created = await api(system, 'POST', '/investors', { role: 'portal', body: { ...registration, kyc: { vendor, applicantId } } });
   if (created.status !== 201) throw new Error(`registration answered ${created.status}: ${JSON.stringify(created.body)}`);
-  const delivered = await kycDecide(system, { vendor, applicantId, verdict: options.verdict ?? 'approved', externalReference: registration.externalId, person: personOf(registration) });
+  const delivered = await kycDecide(system, {
+    vendor,
+    applicantId,
+    verdict: options.verdict ?? 'approved',
+    externalReference: registration.externalId,
+    person: personOf(registration),
+  });
   if (delivered.status !== 200) throw new Error(`the KYC webhook answered ${delivered.status}: ${delivered.body}`);
   return { investorId: created.body.investorId as string, applicantId };
 }

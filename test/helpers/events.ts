@@ -1,7 +1,10 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 
 /** An API Gateway HTTP API (payload 2.0) event as the JWT authorizer passes it on. */
-export function httpEvent(routeKey: string, options: { body?: string; base64?: boolean; groups?: string[]; scope?: string; subject?: string; pathParameters?: Record<string, string> } = {}): APIGatewayProxyEventV2WithJWTAuthorizer {
+export function httpEvent(
+  routeKey: string,
+  options: { body?: string; base64?: boolean; groups?: string[]; scope?: string; subject?: string; pathParameters?: Record<string, string> } = {},
+): APIGatewayProxyEventV2WithJWTAuthorizer {
   const [method = 'GET', path = '/'] = routeKey.split(' ');
   const claims: Record<string, string> = {};
   if (options.subject) claims.sub = options.subject;

@@ -11,7 +11,8 @@ import type { SanctionsEntry } from '../../lambda/modules/screening';
 const NAMES = english.countries as Record<string, string | string[]>;
 const countryName = (code: string) => ([] as string[]).concat(NAMES[code] ?? code)[0]!;
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const el = (name: string, content: string | number | undefined, attributes = '') => (content === undefined ? '' : `<${name}${attributes}>${typeof content === 'number' ? content : escape(content)}</${name}>`);
+const el = (name: string, content: string | number | undefined, attributes = '') =>
+  content === undefined ? '' : `<${name}${attributes}>${typeof content === 'number' ? content : escape(content)}</${name}>`;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** `LAST, Given` → { last, first } as the XML formats split individuals' names. */
@@ -44,8 +45,12 @@ export function toSdnXml(entries: readonly SanctionsEntry[], publishDate: string
         const parts = split(alias.name, individual);
         return `<aka>${el('uid', uid++)}${el('type', `${alias.kind[0]}.k.a.`)}${el('category', alias.strength)}${el('lastName', parts.last)}${el('firstName', parts.first)}</aka>`;
       });
-      const ids = entry.wallets.map((wallet) => `<id>${el('uid', uid++)}${el('idType', `Digital Currency Address - ${wallet.currency}`)}${el('idNumber', wallet.address)}</id>`);
-      const dobs = entry.datesOfBirth.map((date) => `<dateOfBirthItem>${el('uid', uid++)}${el('dateOfBirth', sdnXmlDate(date))}<mainEntry>true</mainEntry></dateOfBirthItem>`);
+      const ids = entry.wallets.map(
+        (wallet) => `<id>${el('uid', uid++)}${el('idType', `Digital Currency Address - ${wallet.currency}`)}${el('idNumber', wallet.address)}</id>`,
+      );
+      const dobs = entry.datesOfBirth.map(
+        (date) => `<dateOfBirthItem>${el('uid', uid++)}${el('dateOfBirth', sdnXmlDate(date))}<mainEntry>true</mainEntry></dateOfBirthItem>`,
+      );
       const addresses = entry.countries.map((code) => `<address>${el('uid', uid++)}${el('country', countryName(code))}</address>`);
       return [
         '<sdnEntry>',
@@ -94,7 +99,13 @@ export function toSdnAdvancedXml(entries: readonly SanctionsEntry[], publishDate
     const groups: string[] = [];
     const documentedName = (name: string) => {
       const { last, first } = split(name, individual);
-      const parts: [string, number][] = individual && first ? [[first, 1521], [last, 1520]] : [[last, entry.type === 'vessel' ? 1526 : entry.type === 'aircraft' ? 1524 : 1525]];
+      const parts: [string, number][] =
+        individual && first
+          ? [
+              [first, 1521],
+              [last, 1520],
+            ]
+          : [[last, entry.type === 'vessel' ? 1526 : entry.type === 'aircraft' ? 1524 : 1525]];
       return `<DocumentedName ID="${id++}" FixedRef="${entry.sdnId}" DocNameStatusID="1">${parts
         .map(([value, type]) => {
           const group = id++;
@@ -106,17 +117,30 @@ export function toSdnAdvancedXml(entries: readonly SanctionsEntry[], publishDate
     const aliasType = { aka: 1400, fka: 1401, nka: 1402 } as const;
     const aliases = [
       `<Alias FixedRef="${entry.sdnId}" AliasTypeID="1403" Primary="true" LowQuality="false">${documentedName(entry.name)}</Alias>`,
-      ...entry.aliases.map((alias) => `<Alias FixedRef="${entry.sdnId}" AliasTypeID="${aliasType[alias.kind]}" Primary="false" LowQuality="${alias.strength === 'weak'}">${documentedName(alias.name)}</Alias>`),
+      ...entry.aliases.map(
+        (alias) =>
+          `<Alias FixedRef="${entry.sdnId}" AliasTypeID="${aliasType[alias.kind]}" Primary="false" LowQuality="${alias.strength === 'weak'}">${documentedName(alias.name)}</Alias>`,
+      ),
     ];
     const features = [
-      ...entry.datesOfBirth.map((date) => `<Feature ID="${id++}" FeatureTypeID="${FEATURE_BIRTHDATE}"><FeatureVersion ID="${id++}" ReliabilityID="1">${period(date)}</FeatureVersion></Feature>`),
-      ...entry.countries.map((code) => `<Feature ID="${id++}" FeatureTypeID="${FEATURE_LOCATION}"><FeatureVersion ID="${id++}" ReliabilityID="1"><VersionLocation LocationID="${countryId.get(code)! + 50000}" /></FeatureVersion></Feature>`),
-      ...entry.wallets.map((wallet) => `<Feature ID="${id++}" FeatureTypeID="${currencyFeature.get(wallet.currency)}"><FeatureVersion ID="${id++}" ReliabilityID="1"><VersionDetail DetailTypeID="1432">${escape(wallet.address)}</VersionDetail></FeatureVersion></Feature>`),
+      ...entry.datesOfBirth.map(
+        (date) =>
+          `<Feature ID="${id++}" FeatureTypeID="${FEATURE_BIRTHDATE}"><FeatureVersion ID="${id++}" ReliabilityID="1">${period(date)}</FeatureVersion></Feature>`,
+      ),
+      ...entry.countries.map(
+        (code) =>
+          `<Feature ID="${id++}" FeatureTypeID="${FEATURE_LOCATION}"><FeatureVersion ID="${id++}" ReliabilityID="1"><VersionLocation LocationID="${countryId.get(code)! + 50000}" /></FeatureVersion></Feature>`,
+      ),
+      ...entry.wallets.map(
+        (wallet) =>
+          `<Feature ID="${id++}" FeatureTypeID="${currencyFeature.get(wallet.currency)}"><FeatureVersion ID="${id++}" ReliabilityID="1"><VersionDetail DetailTypeID="1432">${escape(wallet.address)}</VersionDetail></FeatureVersion></Feature>`,
+      ),
     ];
     return `<DistinctParty FixedRef="${entry.sdnId}"><Profile ID="${entry.sdnId}" PartySubTypeID="${PARTY_SUBTYPE[entry.type]}"><Identity ID="${id++}" FixedRef="${entry.sdnId}" Primary="true" False="false">${aliases.join('')}<NamePartGroups>${groups.join('')}</NamePartGroups></Identity>${features.join('')}</Profile></DistinctParty>`;
   });
   const sanctionsEntries = entries.map(
-    (entry) => `<SanctionsEntry ID="${id++}" ProfileID="${entry.sdnId}" ListID="1550">${entry.programs.map((program) => `<SanctionsMeasure ID="${id++}" SanctionsTypeID="1"><Comment>${escape(program)}</Comment></SanctionsMeasure>`).join('')}</SanctionsEntry>`,
+    (entry) =>
+      `<SanctionsEntry ID="${id++}" ProfileID="${entry.sdnId}" ListID="1550">${entry.programs.map((program) => `<SanctionsMeasure ID="${id++}" SanctionsTypeID="1"><Comment>${escape(program)}</Comment></SanctionsMeasure>`).join('')}</SanctionsEntry>`,
   );
   return `<?xml version="1.0" encoding="utf-8"?>
 <Sanctions xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns="https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/ADVANCED_XML">

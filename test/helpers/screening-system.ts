@@ -4,7 +4,13 @@ import { ulid } from 'ulid';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
 import { DynamoAuditStore } from '../../lambda/modules/audit/adapters';
 import { DynamoCaseRepository } from '../../lambda/modules/cases/adapters';
-import { DynamoInvestorBook, DynamoListVersionRepository, DynamoScreeningRepository, S3SnapshotStore, SqsRescreenRequests } from '../../lambda/modules/screening/adapters';
+import {
+  DynamoInvestorBook,
+  DynamoListVersionRepository,
+  DynamoScreeningRepository,
+  S3SnapshotStore,
+  SqsRescreenRequests,
+} from '../../lambda/modules/screening/adapters';
 import { DynamoInvestorRepository, SqsAllowlistRequests } from '../../lambda/modules/investors/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { BUCKETS, QUEUES, TABLES } from '../../lambda/config/system';
@@ -43,7 +49,9 @@ export async function screeningSystem() {
 export async function drain(queueUrl: string): Promise<Record<string, unknown>[]> {
   const bodies: Record<string, unknown>[] = [];
   for (;;) {
-    const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }));
+    const { Messages = [] } = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, VisibilityTimeout: 30 }),
+    );
     if (Messages.length === 0) return bodies;
     for (const message of Messages) {
       bodies.push(JSON.parse(message.Body!) as Record<string, unknown>);

@@ -4,7 +4,6 @@ import { DEFAULT_THRESHOLDS } from '../../lib/constructs/operations-alarms';
 import { SYSTEM } from '../../lib/treasury-compliance-stack';
 import { SYNTHETIC_SYSTEM, TEST_VENDORS, logicalId, pascal, synthesize } from '../helpers/infra';
 
-
 describe.each([
   ['system.ts', SYSTEM],
   ['synthetic', SYNTHETIC_SYSTEM],
@@ -41,15 +40,24 @@ describe.each([
   it('alarms on the first message in every dead-letter queue: of queues, schedules and the alarm subscription', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     const deadLetterIds = new Set<string>();
-    for (const queue of Object.values(queues)) if (queue.Properties.RedrivePolicy) deadLetterIds.add(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
-    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) if (fn.Properties.DeadLetterConfig) deadLetterIds.add(fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]);
-    for (const subscription of Object.values(template.findResources('AWS::SNS::Subscription'))) deadLetterIds.add(subscription.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
+    for (const queue of Object.values(queues))
+      if (queue.Properties.RedrivePolicy) deadLetterIds.add(queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function')))
+      if (fn.Properties.DeadLetterConfig) deadLetterIds.add(fn.Properties.DeadLetterConfig.TargetArn['Fn::GetAtt'][0]);
+    for (const subscription of Object.values(template.findResources('AWS::SNS::Subscription')))
+      deadLetterIds.add(subscription.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]);
     const scheduled = Object.values(system.functions).filter((spec) => spec.schedule).length;
     expect(deadLetterIds.size).toBe(Object.keys(system.queues).length + scheduled + 1);
     for (const id of deadLetterIds) {
       const [alarm, ...more] = alarmsOn('ApproximateNumberOfMessagesVisible', { Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } });
       expect(more).toEqual([]);
-      expect(alarm?.Properties).toMatchObject({ Statistic: 'Maximum', Period: 60, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold', TreatMissingData: 'notBreaching' });
+      expect(alarm?.Properties).toMatchObject({
+        Statistic: 'Maximum',
+        Period: 60,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+      });
     }
   });
 
@@ -59,7 +67,13 @@ describe.each([
       for (const metric of ['Errors', 'Throttles']) {
         const [alarm, ...more] = alarmsOn(metric, fn);
         expect(more).toEqual([]);
-        expect(alarm?.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Statistic: 'Sum', Period: 300, Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+        expect(alarm?.Properties).toMatchObject({
+          Namespace: 'AWS/Lambda',
+          Statistic: 'Sum',
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
       }
     }
   });
@@ -69,7 +83,10 @@ describe.each([
     expect(limited.map(([name]) => name)).toContain('allowlist');
     expect(alarms.filter((alarm) => alarm.Properties.MetricName === 'ApproximateAgeOfOldestMessage')).toHaveLength(limited.length);
     for (const [name, spec] of limited) {
-      const [alarm] = alarmsOn('ApproximateAgeOfOldestMessage', { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', `${pascal(name)}Queue`), 'QueueName'] } });
+      const [alarm] = alarmsOn('ApproximateAgeOfOldestMessage', {
+        Name: 'QueueName',
+        Value: { 'Fn::GetAtt': [logicalId(template, 'AWS::SQS::Queue', `${pascal(name)}Queue`), 'QueueName'] },
+      });
       expect(alarm?.Properties).toMatchObject({ Threshold: spec.oldestMessageAlarmSeconds, ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum' });
     }
   });
@@ -98,7 +115,10 @@ describe.each([
       const [alarm] = alarmsOn(METRICS.webhookSignatureRejected, { Name: 'vendor', Value: vendor });
       expect(alarm?.Properties).toMatchObject({
         Namespace: METRICS.namespace,
-        Dimensions: expect.arrayContaining([{ Name: 'service', Value: SERVICE_NAME }, { Name: 'vendor', Value: vendor }]),
+        Dimensions: expect.arrayContaining([
+          { Name: 'service', Value: SERVICE_NAME },
+          { Name: 'vendor', Value: vendor },
+        ]),
         Statistic: 'Sum',
         Period: 300,
         Threshold: DEFAULT_THRESHOLDS.signatureRejectionsPerFiveMinutes,
@@ -108,7 +128,12 @@ describe.each([
   });
 
   it('subscribes the alarm address with undeliverable notifications kept in a DLQ', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: topic }, RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: topic },
+      RedrivePolicy: Match.anyValue(),
+    });
   });
 });
 

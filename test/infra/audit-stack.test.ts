@@ -35,13 +35,27 @@ describe('audit trail on AWS', () => {
     new SnapshotBucket(stack, 'Governed', { objectLock: { mode: 'governance', retentionYears: 1 } });
     const buckets = Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket'));
     expect(buckets.find(([id]) => id.startsWith('Plain'))![1].Properties.ObjectLockEnabled).toBeUndefined();
-    expect(buckets.find(([id]) => id.startsWith('Governed'))![1].Properties.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({ Mode: 'GOVERNANCE', Days: 366 });
+    expect(buckets.find(([id]) => id.startsWith('Governed'))![1].Properties.ObjectLockConfiguration.Rule.DefaultRetention).toEqual({
+      Mode: 'GOVERNANCE',
+      Days: 366,
+    });
   });
 
   it("gives the audit table its auditors' indexes", () => {
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      KeySchema: [{ AttributeName: 'stream', KeyType: 'HASH' }, { AttributeName: 'seq', KeyType: 'RANGE' }],
-      GlobalSecondaryIndexes: TABLES.audit.indexes.map((index) => Match.objectLike({ IndexName: index.name, KeySchema: [{ AttributeName: index.partitionKey.name, KeyType: 'HASH' }, { AttributeName: 'at', KeyType: 'RANGE' }] })),
+      KeySchema: [
+        { AttributeName: 'stream', KeyType: 'HASH' },
+        { AttributeName: 'seq', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: TABLES.audit.indexes.map((index) =>
+        Match.objectLike({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+            { AttributeName: 'at', KeyType: 'RANGE' },
+          ],
+        }),
+      ),
     });
   });
 
@@ -51,7 +65,9 @@ describe('audit trail on AWS', () => {
     expect(new Set(actionsOn('AuditCheckpointFunction', table))).toEqual(new Set(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem']));
     const objectActions = actionsOn('AuditCheckpointFunction', bucket);
     expect(objectActions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:GetObject']));
-    expect(objectActions.filter((action) => action.startsWith('s3:Put') || /Delete|Retention|LegalHold|Governance|Abort/.test(action))).toEqual(['s3:PutObject']);
+    expect(objectActions.filter((action) => action.startsWith('s3:Put') || /Delete|Retention|LegalHold|Governance|Abort/.test(action))).toEqual([
+      's3:PutObject',
+    ]);
     expect(actionsOn('AuditCheckpointFunction', logicalId('AWS::KMS::Key', 'AuditSignerKey')).sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
   });
 

@@ -18,7 +18,11 @@ describe('authorization matrix of the synthesized stack', () => {
   const userPoolId = logicalId(template, 'AWS::Cognito::UserPool', 'HttpUsers');
 
   it('has exactly the routes of system.ts, no more', () => {
-    expect(Object.values(routes).map((route) => route.Properties.RouteKey).sort()).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
+    expect(
+      Object.values(routes)
+        .map((route) => route.Properties.RouteKey)
+        .sort(),
+    ).toEqual(ROUTES.map((route) => `${route.method} ${route.path}`).sort());
   });
 
   it("authenticates with the user pool's tokens only: people's app client and each machine role's client", () => {
@@ -33,24 +37,40 @@ describe('authorization matrix of the synthesized stack', () => {
     const machines = clients.filter((client) => client.AllowedOAuthFlows);
     expect(machines).toHaveLength(MACHINE_ROLES.length);
     const [serverId, server] = Object.entries(template.findResources('AWS::Cognito::UserPoolResourceServer'))[0]!;
-    expect(server.Properties).toMatchObject({ Identifier: API_SCOPE_SERVER, Scopes: MACHINE_ROLES.map((role) => expect.objectContaining({ ScopeName: role })) });
+    expect(server.Properties).toMatchObject({
+      Identifier: API_SCOPE_SERVER,
+      Scopes: MACHINE_ROLES.map((role) => expect.objectContaining({ ScopeName: role })),
+    });
     for (const role of MACHINE_ROLES) {
       // `Ref` of the resource server is its identifier: the scope reads `<API_SCOPE_SERVER>/<role>`.
-      expect(machines).toContainEqual(expect.objectContaining({ AllowedOAuthFlows: ['client_credentials'], GenerateSecret: true, AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: serverId }, `/${role}`]] }] }));
+      expect(machines).toContainEqual(
+        expect.objectContaining({
+          AllowedOAuthFlows: ['client_credentials'],
+          GenerateSecret: true,
+          AllowedOAuthScopes: [{ 'Fn::Join': ['', [{ Ref: serverId }, `/${role}`]] }],
+        }),
+      );
     }
     // The people's client has no OAuth flow at all: SRP with MFA only.
-    expect(clients.filter((client) => !client.AllowedOAuthFlows)).toEqual([expect.objectContaining({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] })]);
+    expect(clients.filter((client) => !client.AllowedOAuthFlows)).toEqual([
+      expect.objectContaining({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
+    ]);
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
   });
 
-  it.each(ROLES.map((role) => [role, MACHINE_ROLES.includes(role)] as const))('a client-credentials token with the scope of %s carries that role: %s', (role: Role, machine: boolean) => {
-    const event = httpEvent('GET /investors/{investorId}', { subject: 'client-id', scope: `${API_SCOPE_SERVER}/${role}` });
-    if (machine) expect(authorize(event).actor).toBe(`${role}:client-id`);
-    else expect(() => authorize(event)).toThrow(ForbiddenError);
-  });
+  it.each(ROLES.map((role) => [role, MACHINE_ROLES.includes(role)] as const))(
+    'a client-credentials token with the scope of %s carries that role: %s',
+    (role: Role, machine: boolean) => {
+      const event = httpEvent('GET /investors/{investorId}', { subject: 'client-id', scope: `${API_SCOPE_SERVER}/${role}` });
+      if (machine) expect(authorize(event).actor).toBe(`${role}:client-id`);
+      else expect(() => authorize(event)).toThrow(ForbiddenError);
+    },
+  );
 
   it('ignores scopes of other resource servers', () => {
-    expect(() => authorize(httpEvent('POST /investors', { subject: 'client-id', scope: 'other-server/portal aws.cognito.signin.user.admin' }))).toThrow(ForbiddenError);
+    expect(() => authorize(httpEvent('POST /investors', { subject: 'client-id', scope: 'other-server/portal aws.cognito.signin.user.admin' }))).toThrow(
+      ForbiddenError,
+    );
   });
 
   describe.each(ROUTES.map((route) => [`${route.method} ${route.path}`, route] as const))('%s', (routeKey, route) => {

@@ -13,15 +13,24 @@ interface Acknowledgement {
 }
 
 function acknowledgements(root: IConstruct): Acknowledgement[] {
-  return root.node.findAll().flatMap((node) =>
-    node.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: node.node.path, id: id.replace(/^annotation::/i, ''), reason }))));
+  return root.node
+    .findAll()
+    .flatMap((node) =>
+      node.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) =>
+          Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: node.node.path, id: id.replace(/^annotation::/i, ''), reason })),
+        ),
+    );
 }
 
 /** Findings of both packs, errors and warnings alike, as `rule at construct path`. */
 function findings({ app, packs }: Pick<Synthesized, 'app' | 'packs'>): string[] {
-  return packs.flatMap((pack) => pack.validateScope(app).violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`)));
+  return packs.flatMap((pack) =>
+    pack
+      .validateScope(app)
+      .violations.flatMap((violation) => violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`)),
+  );
 }
 
 // Synthesis with the packs registered fails on any unacknowledged error, as `npx cdk synth` does;
@@ -47,7 +56,7 @@ describe.each([
     for (const ack of acks) expect(ack.reason.length).toBeGreaterThanOrEqual(60);
   });
 
-  it('never acknowledges a wildcard action, and a wildcard resource only for X-Ray or one bucket\'s objects', () => {
+  it("never acknowledges a wildcard action, and a wildcard resource only for X-Ray or one bucket's objects", () => {
     const wildcards = acknowledgements(synthesized.app).filter((ack) => ack.id.startsWith('AwsSolutions-IAM5'));
     expect(wildcards.filter((ack) => ack.id.includes('[Action::'))).toEqual([]);
     for (const ack of wildcards) {

@@ -17,16 +17,26 @@ const asArray = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [val
 
 const VIA_DYNAMODB = { StringEquals: { 'kms:ViaService': join('dynamodb.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }) } };
 const TABLE_KEY_READ = ['kms:Decrypt', 'kms:DescribeKey'];
-const TABLE_KEY_WRITE = [...TABLE_KEY_READ, 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
+const TABLE_KEY_WRITE = [
+  ...TABLE_KEY_READ,
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+];
 const CONSUME_ACTIONS = ['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:ReceiveMessage'];
 const XRAY_ACTIONS = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
 
 /** Every Allow statement of every policy and role in the template. */
 function allStatements(template: Template): Statement[] {
   const fromPolicies = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
-  const fromManaged = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+  const fromManaged = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement as Statement[],
+  );
   const fromRoles = Object.values(template.findResources('AWS::IAM::Role')).flatMap((role) =>
-    ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement));
+    ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((policy) => policy.PolicyDocument.Statement),
+  );
   return [...fromPolicies, ...fromManaged, ...fromRoles].filter((statement) => statement.Effect === 'Allow');
 }
 
@@ -35,7 +45,9 @@ const grantKey = (resource: unknown, condition?: unknown) => `${JSON.stringify(r
 /** What a role may do, as `resource (when condition)` to sorted actions. */
 function grantsOfRole(template: Template, roleId: string): Record<string, string[]> {
   const grants = new Map<string, Set<string>>();
-  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`));
+  const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+    JSON.stringify(policy.Properties.Roles).includes(`"${roleId}"`),
+  );
   for (const statement of policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[])) {
     for (const resource of asArray(statement.Resource)) {
       const key = grantKey(resource, statement.Condition);
@@ -86,7 +98,13 @@ function expectedGrants(template: Template, system: SystemDefinition, name: stri
 
 describe('the access-level mapping (documented in docs/ARCHITECTURE.md)', () => {
   it('spells out every action: no wildcard in any level', () => {
-    const everyAction = [...Object.values(TABLE_ACTIONS).flat(), ...Object.values(BUCKET_ACTIONS).flatMap((level) => [...level.objects, ...level.bucket]), ...QUEUE_SEND_ACTIONS, ...SECRET_READ_ACTIONS, ...SIGNING_KEY_ACTIONS];
+    const everyAction = [
+      ...Object.values(TABLE_ACTIONS).flat(),
+      ...Object.values(BUCKET_ACTIONS).flatMap((level) => [...level.objects, ...level.bucket]),
+      ...QUEUE_SEND_ACTIONS,
+      ...SECRET_READ_ACTIONS,
+      ...SIGNING_KEY_ACTIONS,
+    ];
     expect(everyAction.filter((action) => action.includes('*'))).toEqual([]);
   });
 
@@ -101,7 +119,9 @@ describe('the access-level mapping (documented in docs/ARCHITECTURE.md)', () => 
     expect(BUCKET_ACTIONS.read.objects).toEqual(['s3:GetObject']);
     // append reads back what it wrote (checkpoints chain to the previous one) but never deletes.
     expect([...BUCKET_ACTIONS.append.objects].sort()).toEqual(['s3:GetObject', 's3:PutObject']);
-    expect([...BUCKET_ACTIONS.append.objects, ...BUCKET_ACTIONS.append.bucket].filter((action) => /Delete|Retention|LegalHold|Lifecycle/.test(action))).toEqual([]);
+    expect([...BUCKET_ACTIONS.append.objects, ...BUCKET_ACTIONS.append.bucket].filter((action) => /Delete|Retention|LegalHold|Lifecycle/.test(action))).toEqual(
+      [],
+    );
   });
 });
 
@@ -148,13 +168,25 @@ describe.each([
 describe('the least-privilege checks catch a broken stack', () => {
   it('notices one action more than the spec asks for', () => {
     const { template } = synthesize({
-      tamper: (stack) => stack.functions.investorsApi!.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [stack.tables.audit.table.tableArn] })),
+      tamper: (stack) =>
+        stack.functions.investorsApi!.addToRolePolicy(
+          new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [stack.tables.audit.table.tableArn] }),
+        ),
     });
-    expect(grantsOfRole(template, roleOf(template, 'investorsApi'))).not.toEqual(expectedGrants(template, SYSTEM, 'investorsApi', SYSTEM.functions.investorsApi!));
+    expect(grantsOfRole(template, roleOf(template, 'investorsApi'))).not.toEqual(
+      expectedGrants(template, SYSTEM, 'investorsApi', SYSTEM.functions.investorsApi!),
+    );
   });
 
   it('notices a wildcard action', () => {
-    const { template } = synthesize({ tamper: (stack) => stack.functions.screeningWorker!.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.tables.cases.table.tableArn] })) });
-    expect(allStatements(template).flatMap((statement) => asArray(statement.Action)).filter((action) => action.includes('*'))).toEqual(['dynamodb:*']);
+    const { template } = synthesize({
+      tamper: (stack) =>
+        stack.functions.screeningWorker!.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:*'], resources: [stack.tables.cases.table.tableArn] })),
+    });
+    expect(
+      allStatements(template)
+        .flatMap((statement) => asArray(statement.Action))
+        .filter((action) => action.includes('*')),
+    ).toEqual(['dynamodb:*']);
   });
 });

@@ -1,5 +1,19 @@
 import { Match } from 'aws-cdk-lib/assertions';
-import { ENV, FUNCTIONS, KMS_KEYS, QUEUES, ROLES, TABLES, environmentFor, type BucketName, type FunctionSpec, type KmsKeyName, type QueueName, type SecretName, type TableName } from '../../lambda/config/system';
+import {
+  ENV,
+  FUNCTIONS,
+  KMS_KEYS,
+  QUEUES,
+  ROLES,
+  TABLES,
+  environmentFor,
+  type BucketName,
+  type FunctionSpec,
+  type KmsKeyName,
+  type QueueName,
+  type SecretName,
+  type TableName,
+} from '../../lambda/config/system';
 import { ACCESS_LOG_FIELDS, DEFAULT_THROTTLE, PUBLIC_ROUTE_THROTTLE } from '../../lib/constructs/compliance-api';
 import { OBSERVABILITY_ENVIRONMENT } from '../../lib/constructs/compliance-function';
 import { chainsConfigSchema } from '../../lambda/config/chains';
@@ -8,7 +22,6 @@ import { SYNTHETIC_SYSTEM, TEST_CHAINS, getAtt, logicalId, pascal, synthesize, t
 
 /** A template resource as aws-cdk-lib/assertions returns it. */
 type Resource = ReturnType<Synthesized['template']['findResources']>[string];
-
 
 /** The real system definition and one with what other issues are adding (see SYNTHETIC_SYSTEM). */
 const cases: [string, SystemDefinition, Synthesized][] = [
@@ -60,7 +73,7 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
   });
 
   describe('queues', () => {
-    it('gives every queue a dead-letter queue of the same FIFO-ness with the spec\'s maxReceiveCount', () => {
+    it("gives every queue a dead-letter queue of the same FIFO-ness with the spec's maxReceiveCount", () => {
       const queues = resources('AWS::SQS::Queue');
       for (const [name, spec] of Object.entries(system.queues) as [QueueName, SystemDefinition['queues'][QueueName]][]) {
         const main = queues[logicalId(template, 'AWS::SQS::Queue', `${pascal(name)}Queue`)]!;
@@ -81,11 +94,14 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
       }
       const tlsOnly = Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
       for (const id of Object.keys(queues)) {
-        template.hasResourceProperties('AWS::SQS::QueuePolicy', { Queues: Match.arrayWith([{ Ref: id }]), PolicyDocument: { Statement: Match.arrayWith([tlsOnly]) } });
+        template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+          Queues: Match.arrayWith([{ Ref: id }]),
+          PolicyDocument: { Statement: Match.arrayWith([tlsOnly]) },
+        });
       }
     });
 
-    it('reports batch item failures on each consumed queue\'s event source', () => {
+    it("reports batch item failures on each consumed queue's event source", () => {
       const consumers = functions.filter(([, spec]) => spec.consumes);
       expect(Object.keys(resources('AWS::Lambda::EventSourceMapping'))).toHaveLength(consumers.length);
       for (const [name, spec] of consumers) {
@@ -105,14 +121,21 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
       for (const name of Object.keys(system.buckets) as BucketName[]) {
         const id = logicalId(template, 'AWS::S3::Bucket', `${pascal(name)}Bucket`);
         const bucket = resources('AWS::S3::Bucket')[id]!;
-        expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+        expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        });
         expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
         expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBeDefined();
         expect(bucket.Properties.LoggingConfiguration.DestinationBucketName).toEqual({ Ref: accessLogs });
         expect(bucket.DeletionPolicy).toBe('Retain');
         template.hasResourceProperties('AWS::S3::BucketPolicy', {
           Bucket: { Ref: id },
-          PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+          PolicyDocument: {
+            Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+          },
         });
       }
     });
@@ -131,7 +154,16 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
     });
 
     it('gives each function exactly the variables of what its spec uses, plus the Powertools switches', () => {
-      const names = { table: () => 't', queue: () => 'q', bucket: () => 'b', chains: () => 'c', kmsKey: () => 'k', secret: () => 's', deadLetterQueue: () => 'd', setting: () => 'v' };
+      const names = {
+        table: () => 't',
+        queue: () => 'q',
+        bucket: () => 'b',
+        chains: () => 'c',
+        kmsKey: () => 'k',
+        secret: () => 's',
+        deadLetterQueue: () => 'd',
+        setting: () => 'v',
+      };
       for (const [name, spec] of functions) {
         const [, fn] = functionResource(synthesized, name);
         const expected = [...Object.keys(OBSERVABILITY_ENVIRONMENT), 'NODE_OPTIONS', ...Object.keys(environmentFor(spec, names))];
@@ -193,7 +225,13 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
         expect(deadLetterQueue).toEqual(getAtt(logicalId(template, 'AWS::SQS::Queue', `${pascal(name)}DeadLetterQueue`)));
         template.hasResourceProperties('AWS::Events::Rule', {
           ScheduleExpression: spec.schedule,
-          Targets: [Match.objectLike({ Arn: getAtt(id), DeadLetterConfig: { Arn: deadLetterQueue }, RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
+          Targets: [
+            Match.objectLike({
+              Arn: getAtt(id),
+              DeadLetterConfig: { Arn: deadLetterQueue },
+              RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 },
+            }),
+          ],
         });
       }
     });
@@ -251,11 +289,17 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
 
     it('throttles the stage, and public routes tighter still', () => {
       const [stage] = Object.values(resources('AWS::ApiGatewayV2::Stage'));
-      expect(stage!.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit, ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit });
+      expect(stage!.Properties.DefaultRouteSettings).toEqual({
+        ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      });
       const publicRoutes = system.routes.filter((route) => route.auth === 'public').map((route) => `${route.method} ${route.path}`);
       expect(Object.keys(stage!.Properties.RouteSettings ?? {})).toEqual(publicRoutes);
       for (const routeKey of publicRoutes) {
-        expect(stage!.Properties.RouteSettings[routeKey]).toEqual({ ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit, ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit });
+        expect(stage!.Properties.RouteSettings[routeKey]).toEqual({
+          ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit,
+          ThrottlingBurstLimit: PUBLIC_ROUTE_THROTTLE.burstLimit,
+        });
       }
     });
 
@@ -289,7 +333,9 @@ describe('outputs for operators', () => {
       ].sort(),
     );
     expect(outputs).toEqual(expect.arrayContaining(['AuditCheckpointerInvocationsDeadLetterQueueArn', 'KycWebhookSecretsSecretArn', 'ChainRpcUrlsSecretArn']));
-    expect(template.findOutputs('AllowlistDeadLetterQueueArn').AllowlistDeadLetterQueueArn!.Value).toEqual(getAtt(logicalId(template, 'AWS::SQS::Queue', 'AllowlistQueueDeadLetterQueue')));
+    expect(template.findOutputs('AllowlistDeadLetterQueueArn').AllowlistDeadLetterQueueArn!.Value).toEqual(
+      getAtt(logicalId(template, 'AWS::SQS::Queue', 'AllowlistQueueDeadLetterQueue')),
+    );
   });
 });
 
@@ -319,10 +365,16 @@ describe('TreasuryComplianceStack: scheduled and signing functions', () => {
     const env = worker.Properties.Environment.Variables as Record<string, unknown>;
     expect(JSON.stringify(env[QUEUES.allowlist.deadLetterEnvVar])).toContain('AllowlistQueueDeadLetterQueue');
     expect(Object.keys(env)).toEqual(expect.arrayContaining([TABLES.allowlistJournal.envVar, 'ALLOWLIST_SIGNER_KMS_KEY_ID', 'CHAIN_RPC_URLS_ARN']));
-    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+    );
     const onDeadLetter = statements.filter((statement) => JSON.stringify(statement.Resource).includes('AllowlistQueueDeadLetterQueue'));
     expect(onDeadLetter.flatMap((statement) => ([] as string[]).concat(statement.Action))).toEqual(expect.arrayContaining(['sqs:SendMessage']));
-    expect(statements.some((statement) => ([] as string[]).concat(statement.Action).includes('kms:Sign') && JSON.stringify(statement.Resource).includes('AllowlistSignerKey'))).toBe(true);
+    expect(
+      statements.some(
+        (statement) => ([] as string[]).concat(statement.Action).includes('kms:Sign') && JSON.stringify(statement.Resource).includes('AllowlistSignerKey'),
+      ),
+    ).toBe(true);
   });
 
   it('runs the reconciler on its schedule', () => {

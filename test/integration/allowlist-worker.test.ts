@@ -33,7 +33,13 @@ const agent = new Wallet(DEV_ACCOUNTS.allowlistAgent).address.toLowerCase();
 
 async function auditTrail(env: Record<string, string>, investorId: string): Promise<AuditRecord[]> {
   const { Items = [] } = await documentClient().send(
-    new QueryCommand({ TableName: env[TABLES.audit.envVar], KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investorId}` }, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: env[TABLES.audit.envVar],
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': `investor#${investorId}` },
+      ConsistentRead: true,
+    }),
   );
   return Items as AuditRecord[];
 }
@@ -48,12 +54,20 @@ function pendingIntents(env: Record<string, string>, target: DeployedSuite = sui
   return async (...changes: AllowlistChange[]) => {
     for (const pending of changes) {
       const key = String(++sequence).padStart(6, '0');
-      await journal(env).recordIntent({ group: changeGroupId(target), key, change: pending, messageId: `m-${key}`, receivedAt: new Date().toISOString(), attempts: 0 });
+      await journal(env).recordIntent({
+        group: changeGroupId(target),
+        key,
+        change: pending,
+        messageId: `m-${key}`,
+        receivedAt: new Date().toISOString(),
+        attempts: 0,
+      });
     }
   };
 }
 
-const registerSlotsOf = (all: readonly TransactionSlot[], wallet: string) => all.filter((slot) => slot.call.kind === 'register' && slot.call.entries.some((entry) => entry.wallet === wallet));
+const registerSlotsOf = (all: readonly TransactionSlot[], wallet: string) =>
+  all.filter((slot) => slot.call.kind === 'register' && slot.call.entries.some((entry) => entry.wallet === wallet));
 
 describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB Local and fauxqs', () => {
   it('registers, freezes then removes (a sanctions hit), unfreezes, with one audit record per change and the investor allowlisted', async () => {
@@ -72,7 +86,13 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
         const records = await auditTrail(env, investor!.investorId);
         return records.length >= 5 ? records : undefined;
       });
-      expect(trail.map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.frozen', 'allowlist.removed', 'allowlist.unfrozen']);
+      expect(trail.map((record) => record.type)).toEqual([
+        'allowlist.registered',
+        'investor.allowlisted',
+        'allowlist.frozen',
+        'allowlist.removed',
+        'allowlist.unfrozen',
+      ]);
       expect(trail[0]!.data).toMatchObject({ chainId: suite.chainId, wallet, batchSize: 1, transactionHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
       await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 100)).count === 0);
     } finally {
@@ -83,7 +103,10 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
   it('coalesces a burst of 120 adds into batchRegisterIdentity transactions of at most 100 wallets', async () => {
     const env = await allowlistEnv([suite], { maxBatchSize: 100 });
     const investors = await eligibleInvestors(env, 120);
-    await enqueue(env, investors.map((investor) => change(suite, 'add', investor.wallets[0]!, investor.investorId, 3)));
+    await enqueue(
+      env,
+      investors.map((investor) => change(suite, 'add', investor.wallets[0]!, investor.investorId, 3)),
+    );
     const worker = await startWorker(env);
     try {
       await eventually(async () => (await Promise.all(investors.map((investor) => chain.verified(investor.wallets[0]!)))).every(Boolean), 90_000, 500);
@@ -112,12 +135,26 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     ]);
     const worker = await startWorker(env);
     try {
-      await eventually(async () => (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0 && (await auditTrail(env, a!.investorId)).length >= 4, 60_000, 200);
+      await eventually(
+        async () => (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0 && (await auditTrail(env, a!.investorId)).length >= 4,
+        60_000,
+        200,
+      );
     } finally {
       await worker.stop();
     }
-    expect([await chain.verified(walletA), await chain.verified(walletB), await chain.frozen(walletB), await chain.verified(walletC)]).toEqual([true, true, true, true]);
-    expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed', 'allowlist.registered']);
+    expect([await chain.verified(walletA), await chain.verified(walletB), await chain.frozen(walletB), await chain.verified(walletC)]).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual([
+      'allowlist.registered',
+      'investor.allowlisted',
+      'allowlist.removed',
+      'allowlist.registered',
+    ]);
     expect((await auditTrail(env, b!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.frozen']);
     expect((await auditTrail(env, c!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted']);
   });
@@ -128,7 +165,11 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const wallet = investor!.wallets[0]!;
     const add = change(suite, 'add', wallet, investor!.investorId, 3);
     // Ten sends past SQS's de-duplication window (new ids each time) and the same record redelivered ten times.
-    await enqueue(env, Array.from({ length: 10 }, () => add), (_c, index) => `redelivery-${index}`);
+    await enqueue(
+      env,
+      Array.from({ length: 10 }, () => add),
+      (_c, index) => `redelivery-${index}`,
+    );
     const worker = await createWorker(env, { retryBaseSeconds: 0.5 });
     const message = { body: JSON.stringify(add), messageId: 'm-1', sequence: '0'.repeat(39) + '1', receiveCount: 1 };
     for (let delivery = 0; delivery < 10; delivery++) await handleAllowlistMessage(worker, { ...message, receiveCount: delivery + 1 }, Date.now() + 60_000);
@@ -159,7 +200,14 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
         await new Promise(() => undefined);
       },
     });
-    await journal(env).recordIntent({ group, key: '0001', change: change(suite, 'add', wallet, investor!.investorId, 3), messageId: 'm-1', receivedAt: new Date().toISOString(), attempts: 0 });
+    await journal(env).recordIntent({
+      group,
+      key: '0001',
+      change: change(suite, 'add', wallet, investor!.investorId, 3),
+      messageId: 'm-1',
+      receivedAt: new Date().toISOString(),
+      attempts: 0,
+    });
     void flushRegistry(doomed.registry(suite)!, { deadline: Date.now() + 60_000 });
     await eventually(() => chain.verified(wallet));
     const nonceAfterCrash = await chain.agentNonce();
@@ -207,7 +255,11 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const investors = await eligibleInvestors(env, 3);
     // A wallet the registry refuses; the investor's own, or the worker would skip the add before the chain sees it.
     const zeroAddress = '0x0000000000000000000000000000000000000000';
-    await new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!).save({ ...investors[0]!, wallets: [...investors[0]!.wallets, zeroAddress], version: investors[0]!.version + 1 });
+    await new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!).save({
+      ...investors[0]!,
+      wallets: [...investors[0]!.wallets, zeroAddress],
+      version: investors[0]!.version + 1,
+    });
     const worker = await startWorker(env);
     try {
       await enqueue(env, [
@@ -255,7 +307,11 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
       });
       // A sanctions hit suspends the investor and queues freeze + remove; an add queued before it arrives late.
       await investors.save({ ...current, status: 'suspended', version: current.version + 1 });
-      await enqueue(env, [change(suite, 'add', lateWallet!, suspended!.investorId, 3), change(suite, 'freeze', onChainWallet!, suspended!.investorId, 5), change(suite, 'remove', onChainWallet!, suspended!.investorId, 5)]);
+      await enqueue(env, [
+        change(suite, 'add', lateWallet!, suspended!.investorId, 3),
+        change(suite, 'freeze', onChainWallet!, suspended!.investorId, 5),
+        change(suite, 'remove', onChainWallet!, suspended!.investorId, 5),
+      ]);
       // An add that failed earlier waits in the DLQ; the investor is offboarded before an operator redrives it.
       await new SqsDeadLetters(sqsClient(), env[QUEUES.allowlist.deadLetterEnvVar]!).send(
         { body: JSON.stringify(change(suite, 'add', offboarded!.wallets[0]!, offboarded!.investorId, 3)), group: changeGroupId(suite), key: 'old-add' },
@@ -264,19 +320,35 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
       await investors.save({ ...offboarded!, status: 'offboarded', version: offboarded!.version + 1 });
       expect(await new DeadLetterQueue(sqsClient(), env[QUEUES.allowlist.deadLetterEnvVar]!, env[QUEUES.allowlist.envVar]!).redrive()).toHaveLength(1);
 
-      await eventually(async () => (await chain.frozen(onChainWallet!)) && !(await chain.contains(onChainWallet!)) && (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0);
+      await eventually(
+        async () =>
+          (await chain.frozen(onChainWallet!)) &&
+          !(await chain.contains(onChainWallet!)) &&
+          (await journal(env).pendingSummary(changeGroupId(suite), 10)).count === 0,
+      );
     } finally {
       await worker.stop();
     }
     expect(await chain.contains(lateWallet!)).toBe(false);
     expect(await chain.contains(offboarded!.wallets[0]!)).toBe(false);
-    const sent = (await slots(env)).flatMap((slot) => (slot.call.kind === 'register' ? slot.call.entries.map((entry) => entry.wallet) : slot.call.kind === 'createIdentity' ? [slot.call.wallet] : []));
+    const sent = (await slots(env)).flatMap((slot) =>
+      slot.call.kind === 'register' ? slot.call.entries.map((entry) => entry.wallet) : slot.call.kind === 'createIdentity' ? [slot.call.wallet] : [],
+    );
     expect(sent).not.toContain(lateWallet);
     expect(sent).not.toContain(offboarded!.wallets[0]);
-    const skipped = async (investorId: string) => (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
+    const skipped = async (investorId: string) =>
+      (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
     expect(await skipped(suspended!.investorId)).toEqual([expect.objectContaining({ wallet: lateWallet, action: 'add', reason: 'the investor is suspended' })]);
-    expect(await skipped(offboarded!.investorId)).toEqual([expect.objectContaining({ wallet: offboarded!.wallets[0], action: 'add', reason: 'the investor is offboarded' })]);
-    expect((await auditTrail(env, suspended!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.skipped', 'allowlist.frozen', 'allowlist.removed']);
+    expect(await skipped(offboarded!.investorId)).toEqual([
+      expect.objectContaining({ wallet: offboarded!.wallets[0], action: 'add', reason: 'the investor is offboarded' }),
+    ]);
+    expect((await auditTrail(env, suspended!.investorId)).map((record) => record.type)).toEqual([
+      'allowlist.registered',
+      'investor.allowlisted',
+      'allowlist.skipped',
+      'allowlist.frozen',
+      'allowlist.removed',
+    ]);
     expect((await investors.get(offboarded!.investorId))?.status).toBe('offboarded');
     expect(await deadLetterBodies(env)).toEqual([]);
   });
@@ -311,15 +383,29 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
 
     // Since the changes below were queued: the holder released a wallet, a wallet hit suspended `blocked`.
     await investors.save({ ...holder!, wallets: [keptWallet], version: holder!.version + 1 });
-    await investors.save({ ...blocked!, status: 'suspended', suspension: { kind: 'sanctions', reason: 'wallet hit', at: new Date().toISOString() }, version: blocked!.version + 1 });
-    await pend(change(suite, 'add', releasedWallet, holder!.investorId, 3), change(suite, 'unfreeze', blockedWallet, blocked!.investorId, 4), change(suite, 'unfreeze', clearedWallet, cleared!.investorId, 4));
+    await investors.save({
+      ...blocked!,
+      status: 'suspended',
+      suspension: { kind: 'sanctions', reason: 'wallet hit', at: new Date().toISOString() },
+      version: blocked!.version + 1,
+    });
+    await pend(
+      change(suite, 'add', releasedWallet, holder!.investorId, 3),
+      change(suite, 'unfreeze', blockedWallet, blocked!.investorId, 4),
+      change(suite, 'unfreeze', clearedWallet, cleared!.investorId, 4),
+    );
     const result = await flush();
 
     expect(result).toMatchObject({ applied: 1, skipped: 2, deadLettered: 0, remaining: 0 });
     expect([await chain.contains(releasedWallet), await chain.frozen(blockedWallet), await chain.frozen(clearedWallet)]).toEqual([false, true, false]);
-    const skipped = async (investorId: string) => (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
-    expect(await skipped(holder!.investorId)).toEqual([expect.objectContaining({ wallet: releasedWallet, action: 'add', reason: "the wallet is no longer one of the investor's" })]);
-    expect(await skipped(blocked!.investorId)).toEqual([expect.objectContaining({ wallet: blockedWallet, action: 'unfreeze', reason: 'the investor is suspended' })]);
+    const skipped = async (investorId: string) =>
+      (await auditTrail(env, investorId)).filter((record) => record.type === 'allowlist.skipped').map((record) => record.data);
+    expect(await skipped(holder!.investorId)).toEqual([
+      expect.objectContaining({ wallet: releasedWallet, action: 'add', reason: "the wallet is no longer one of the investor's" }),
+    ]);
+    expect(await skipped(blocked!.investorId)).toEqual([
+      expect.objectContaining({ wallet: blockedWallet, action: 'unfreeze', reason: 'the investor is suspended' }),
+    ]);
     expect((await auditTrail(env, cleared!.investorId)).map((record) => record.type)).toEqual(['allowlist.frozen', 'allowlist.unfrozen']);
   });
 
@@ -332,7 +418,11 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const [a, b] = await eligibleInvestors(env, 2);
     const [walletA, walletB] = [a!.wallets[0]!, b!.wallets[0]!];
     // Page 1: add A, freeze B; page 2: remove A.
-    await pendingIntents(env, raceSuite)(change(raceSuite, 'add', walletA, a!.investorId, 3), change(raceSuite, 'freeze', walletB, b!.investorId, 3), change(raceSuite, 'remove', walletA, a!.investorId, 5));
+    await pendingIntents(env, raceSuite)(
+      change(raceSuite, 'add', walletA, a!.investorId, 3),
+      change(raceSuite, 'freeze', walletB, b!.investorId, 3),
+      change(raceSuite, 'remove', walletA, a!.investorId, 5),
+    );
     const worker = await createWorker(env);
     const deps = worker.registry(raceSuite)!;
     let raced = false;
@@ -343,7 +433,9 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
           return async (...[call, options]: Parameters<RegistryChain['sign']>) => {
             if (call.kind === 'register' && !raced) {
               raced = true;
-              const identity = (await new Contract(raceSuite.identityFactory, IDENTITY_FACTORY_ABI, chain.provider).getFunction('getIdentity')(walletA)) as string;
+              const identity = (await new Contract(raceSuite.identityFactory, IDENTITY_FACTORY_ABI, chain.provider).getFunction('getIdentity')(
+                walletA,
+              )) as string;
               await (await registry.getFunction('registerIdentity')(walletA, identity, 840)).wait();
             }
             return target.sign(call, options);
@@ -365,7 +457,11 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     }
 
     expect(raced).toBe(true);
-    expect((await slots(env, raceSuite.chainId)).filter((slot) => slot.group === changeGroupId(raceSuite) && slot.call.kind === 'register').map((slot) => slot.status)).toEqual(['reverted']);
+    expect(
+      (await slots(env, raceSuite.chainId))
+        .filter((slot) => slot.group === changeGroupId(raceSuite) && slot.call.kind === 'register')
+        .map((slot) => slot.status),
+    ).toEqual(['reverted']);
     expect(result).toMatchObject({ deadLettered: 0, remaining: 0 });
     expect([await onChain(raceSuite).contains(walletA), await onChain(raceSuite).frozen(walletB)]).toEqual([false, true]);
     expect((await auditTrail(env, a!.investorId)).map((record) => record.type)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed']);
@@ -375,10 +471,17 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const second = (await deployTrexSuite({ rpcUrl: suite.rpcUrl, chainId: suite.chainId, name: 'second' })) as DeployedSuite & { rpcUrl: string };
     const env = await allowlistEnv([suite, second], { maxBatchSize: 10 });
     const investors = await eligibleInvestors(env, 40);
-    await enqueue(env, investors.map((investor, index) => change(index % 2 ? second : suite, 'add', investor.wallets[0]!, investor.investorId, 3)));
+    await enqueue(
+      env,
+      investors.map((investor, index) => change(index % 2 ? second : suite, 'add', investor.wallets[0]!, investor.investorId, 3)),
+    );
     const workers = await Promise.all([startWorker(env, { holder: 'worker-a' }), startWorker(env, { holder: 'worker-b' })]);
     try {
-      await eventually(async () => (await Promise.all(investors.map((investor, index) => onChain(index % 2 ? second : suite).verified(investor.wallets[0]!)))).every(Boolean), 90_000, 300);
+      await eventually(
+        async () => (await Promise.all(investors.map((investor, index) => onChain(index % 2 ? second : suite).verified(investor.wallets[0]!)))).every(Boolean),
+        90_000,
+        300,
+      );
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
@@ -394,7 +497,14 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
     const [investor] = await eligibleInvestors(env, 1);
     const wallet = investor!.wallets[0]!;
     const worker = await createWorker(env);
-    await journal(env).recordIntent({ group: changeGroupId(suite), key: '0001', change: change(suite, 'add', wallet, investor!.investorId, 3), messageId: 'm-1', receivedAt: new Date().toISOString(), attempts: 0 });
+    await journal(env).recordIntent({
+      group: changeGroupId(suite),
+      key: '0001',
+      change: change(suite, 'add', wallet, investor!.investorId, 3),
+      messageId: 'm-1',
+      receivedAt: new Date().toISOString(),
+      attempts: 0,
+    });
     await chain.provider.send('evm_setAutomine', [false]);
     const miner = setInterval(() => void chain.provider.send('evm_mine', []), 1_000);
     try {
@@ -450,7 +560,12 @@ describe('allowlist reconciliation against a Hardhat chain', () => {
     const first = await reconcileRegistry(deps);
     const group = `${suite.chainId}:${suite.identityRegistry.toLowerCase()}`;
     const caseOf = (wallet: string, kind: string) => cases.get(caseIdFor(`chain_drift|${group}|${wallet}|${kind}`));
-    expect(await caseOf(missing!.wallets[0]!, 'not_verified')).toMatchObject({ type: 'chain_drift', investorId: missing!.investorId, risk: 'medium', evidence: { drift: 'not_verified', investorStatus: 'allowlisted' } });
+    expect(await caseOf(missing!.wallets[0]!, 'not_verified')).toMatchObject({
+      type: 'chain_drift',
+      investorId: missing!.investorId,
+      risk: 'medium',
+      evidence: { drift: 'not_verified', investorStatus: 'allowlisted' },
+    });
     expect(await caseOf(notAllowed!.wallets[0]!, 'should_not_be_registered')).toMatchObject({ investorId: notAllowed!.investorId, risk: 'high' });
     expect(await caseOf(stranger, 'unknown_wallet')).toMatchObject({ risk: 'high', evidence: { observed: { contains: true } } });
     expect(first.casesOpened).toBeGreaterThanOrEqual(3);
@@ -464,7 +579,10 @@ describe('allowlist reconciliation against a Hardhat chain', () => {
     await cases.save({ ...closed, status: 'closed', version: closed.version + 1 });
     const third = await reconcileRegistry(deps);
     expect(third.casesOpened).toBe(1);
-    expect(await cases.get(caseIdFor(`chain_drift|${group}|${missing!.wallets[0]!}|not_verified|after:${closed.caseId}`))).toMatchObject({ status: 'open', investorId: missing!.investorId });
+    expect(await cases.get(caseIdFor(`chain_drift|${group}|${missing!.wallets[0]!}|not_verified|after:${closed.caseId}`))).toMatchObject({
+      status: 'open',
+      investorId: missing!.investorId,
+    });
     expect((await reconcileRegistry(deps)).casesOpened).toBe(0);
   });
 });

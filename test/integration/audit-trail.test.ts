@@ -6,7 +6,17 @@ import { DynamoAuditRecords, DynamoAuditStore, S3CheckpointBodies, S3ExportDeliv
 import { documentClient } from '../../lambda/platform/aws/dynamo';
 import { s3Client } from '../../lambda/platform/aws/s3';
 import { BUCKETS, TABLES } from '../../lambda/config/system';
-import { AuditLog, buildExport, exportAudit, runCheckpoint, sealCheckpoint, verifyAuditLog, verifyExport, type AuditRecord, type ExportManifest } from '../../lambda/modules/audit';
+import {
+  AuditLog,
+  buildExport,
+  exportAudit,
+  runCheckpoint,
+  sealCheckpoint,
+  verifyAuditLog,
+  verifyExport,
+  type AuditRecord,
+  type ExportManifest,
+} from '../../lambda/modules/audit';
 import { CHECKPOINT_STREAM, hashOf } from '../../lambda/modules/audit/record';
 import type { CheckpointEntry } from '../../lambda/modules/audit/checkpoint-body';
 import { ValidationError } from '../../lambda/shared';
@@ -29,7 +39,19 @@ async function freshLog() {
   const checkpoint = (extraMs = 0) => runCheckpoint({ ...deps, now: () => new Date(Date.now() + SETTLE_MS + extraMs) });
   const verify = async (onlyStream?: string) => verifyAuditLog({ items: records, bodies, publicKeyPem: await signer.publicKeyPem() }, { onlyStream });
   const log = new AuditLog(store);
-  return { env, table, bucket, store, records, bodies, deps, checkpoint, verify, log, append: (streams: readonly string[], perStream: number) => appendMany(log, store, streams, perStream) };
+  return {
+    env,
+    table,
+    bucket,
+    store,
+    records,
+    bodies,
+    deps,
+    checkpoint,
+    verify,
+    log,
+    append: (streams: readonly string[], perStream: number) => appendMany(log, store, streams, perStream),
+  };
 }
 
 /** Appends `perStream` records to each stream (streams side by side), keyed by the version they record, as the use cases do. */
@@ -38,7 +60,14 @@ async function appendMany(log: AuditLog, store: DynamoAuditStore, streams: reado
     await Promise.all(
       streams.map(async (stream) => {
         const seq = ((await store.head(stream))?.seq ?? 0) + 1;
-        await log.append({ stream, type: seq === 1 ? 'investor.registered' : 'screening.completed', actor: 'system:test', investorId: stream.split('#')[1], data: { seq, wallets: [walletOf(stream)] }, idempotencyKey: `${stream}:v${seq}` });
+        await log.append({
+          stream,
+          type: seq === 1 ? 'investor.registered' : 'screening.completed',
+          actor: 'system:test',
+          investorId: stream.split('#')[1],
+          data: { seq, wallets: [walletOf(stream)] },
+          idempotencyKey: `${stream}:v${seq}`,
+        });
       }),
     );
   }
@@ -78,10 +107,20 @@ describe('checkpoints on DynamoDB Local and fauxqs S3', () => {
 
     // A writer whose record carries a time before the cutoff but lands after the checkpoint ran.
     const late = `investor#${ulid()}`;
-    await new AuditLog(store, () => new Date(cutoff - SETTLE_MS / 2)).append({ stream: late, type: 'investor.registered', actor: 'system:slow-writer', data: {} });
+    await new AuditLog(store, () => new Date(cutoff - SETTLE_MS / 2)).append({
+      stream: late,
+      type: 'investor.registered',
+      actor: 'system:slow-writer',
+      data: {},
+    });
     // One so late that it falls outside the look-back: reported as uncovered until its stream moves on.
     const veryLate = `investor#${ulid()}`;
-    await new AuditLog(store, () => new Date(cutoff - 3 * SETTLE_MS)).append({ stream: veryLate, type: 'investor.registered', actor: 'system:slow-writer', data: {} });
+    await new AuditLog(store, () => new Date(cutoff - 3 * SETTLE_MS)).append({
+      stream: veryLate,
+      type: 'investor.registered',
+      actor: 'system:slow-writer',
+      data: {},
+    });
 
     const second = await checkpoint(1000);
     expect(second).toMatchObject({ status: 'checkpointed', header: { number: 2, leafCount: 1, streamCount: 1 } });
@@ -109,13 +148,26 @@ describe('checkpoints on DynamoDB Local and fauxqs S3', () => {
     const stream = `investor#${ulid()}`;
     await append([stream], 2);
     // A run that stops right after its claim: the coverage index is never written.
-    const stopped = await runCheckpoint({ ...deps, coverage: { ...records, last: records.last.bind(records), isComplete: records.isComplete.bind(records), all: records.all.bind(records), record: async () => undefined }, now: () => new Date(Date.now() + SETTLE_MS) });
+    const stopped = await runCheckpoint({
+      ...deps,
+      coverage: {
+        ...records,
+        last: records.last.bind(records),
+        isComplete: records.isComplete.bind(records),
+        all: records.all.bind(records),
+        record: async () => undefined,
+      },
+      now: () => new Date(Date.now() + SETTLE_MS),
+    });
     expect(stopped.status).toBe('checkpointed');
     expect(await records.last(stream)).toBeUndefined();
 
     await append([stream], 1);
     expect(await checkpoint(1000)).toMatchObject({ status: 'checkpointed', header: { number: 2, leafCount: 1 } });
-    expect((await records.all(stream)).map((c) => [c.checkpoint, c.from, c.to])).toEqual([[1, 1, 2], [2, 3, 3]]);
+    expect((await records.all(stream)).map((c) => [c.checkpoint, c.from, c.to])).toEqual([
+      [1, 1, 2],
+      [2, 3, 3],
+    ]);
   });
 });
 
@@ -132,7 +184,14 @@ describe('tampering with the stored log is detected and located', () => {
 
   it('a modified record', async () => {
     const { table, streams, verify } = await sealedLog();
-    await awsClients().dynamodb.send(new UpdateItemCommand({ TableName: table, Key: key(streams[1]!, 2), UpdateExpression: 'SET actor = :a', ExpressionAttributeValues: { ':a': { S: 'officer:mallory' } } }));
+    await awsClients().dynamodb.send(
+      new UpdateItemCommand({
+        TableName: table,
+        Key: key(streams[1]!, 2),
+        UpdateExpression: 'SET actor = :a',
+        ExpressionAttributeValues: { ':a': { S: 'officer:mallory' } },
+      }),
+    );
     expect((await verify()).breaks.map((b) => [b.kind, b.stream, b.seq])).toEqual([['hash_mismatch', streams[1], 2]]);
   });
 
@@ -163,7 +222,14 @@ describe('tampering with the stored log is detected and located', () => {
     await documentClient().send(new PutCommand({ TableName: table, Item: { ...third, seq: 2 } }));
     await documentClient().send(new PutCommand({ TableName: table, Item: { ...second, seq: 3 } }));
     const breaks = (await verify()).breaks.map((b) => [b.kind, b.stream, b.seq]);
-    expect(breaks).toEqual(expect.arrayContaining([['hash_mismatch', streams[0], 2], ['hash_mismatch', streams[0], 3], ['checkpoint_leaf_mismatch', streams[0], 2], ['checkpoint_leaf_mismatch', streams[0], 3]]));
+    expect(breaks).toEqual(
+      expect.arrayContaining([
+        ['hash_mismatch', streams[0], 2],
+        ['hash_mismatch', streams[0], 3],
+        ['checkpoint_leaf_mismatch', streams[0], 2],
+        ['checkpoint_leaf_mismatch', streams[0], 3],
+      ]),
+    );
     expect(breaks.every(([, stream]) => stream === streams[0])).toBe(true);
   });
 
@@ -188,7 +254,13 @@ describe('tampering with the stored log is detected and located', () => {
     const entry = chainRecord.data as unknown as CheckpointEntry;
     const genuine = (await new S3CheckpointBodies(s3Client(), bucket).get(entry.bodyKey))!;
     // Someone drops a stream from the checkpoint and re-signs with a key of their own.
-    const forged = await sealCheckpoint(testSigner(), { number: 1, cutoff: genuine.header.cutoff, previous: undefined, ranges: genuine.ranges.slice(1), createdAt: genuine.header.createdAt });
+    const forged = await sealCheckpoint(testSigner(), {
+      number: 1,
+      cutoff: genuine.header.cutoff,
+      previous: undefined,
+      ranges: genuine.ranges.slice(1),
+      createdAt: genuine.header.createdAt,
+    });
     await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: entry.bodyKey, Body: JSON.stringify(forged) }));
     const data = { header: forged.header, signature: forged.signature, bodyKey: entry.bodyKey };
     await documentClient().send(new PutCommand({ TableName: table, Item: { ...chainRecord, data, hash: hashOf({ ...chainRecord, data } as AuditRecord) } }));
@@ -235,10 +307,20 @@ describe('auditor queries and exports on DynamoDB Local', () => {
     expect((await checkpoint()).status).toBe('checkpointed');
     await append(streams, 1);
 
-    const deps = { queries: records, records, coverage: records, bodies, signer, delivery: new S3ExportDelivery(s3Client(), env[BUCKETS.auditExports.envVar]!) };
+    const deps = {
+      queries: records,
+      records,
+      coverage: records,
+      bodies,
+      signer,
+      delivery: new S3ExportDelivery(s3Client(), env[BUCKETS.auditExports.envVar]!),
+    };
     const result = await exportAudit(deps, { from: started }, { forceLink: true });
     if (result.delivery !== 'link') throw new Error('expected links');
-    const [jsonl, manifest] = await Promise.all([fetch(result.exportUrl).then((r) => r.text()), fetch(result.manifestUrl).then((r) => r.json() as Promise<ExportManifest>)]);
+    const [jsonl, manifest] = await Promise.all([
+      fetch(result.exportUrl).then((r) => r.text()),
+      fetch(result.manifestUrl).then((r) => r.json() as Promise<ExportManifest>),
+    ]);
     expect(result.rowCount).toBe(8);
 
     const report = verifyExport(jsonl, manifest, await signer.publicKeyPem());

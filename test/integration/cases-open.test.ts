@@ -19,13 +19,24 @@ describe('openCase on DynamoDB Local', () => {
       cases: new DynamoCaseRepository(documentClient(), env[TABLES.cases.envVar]!),
       audit: new AuditLog(new DynamoAuditStore(documentClient(), env[TABLES.audit.envVar]!)),
     };
-    const request: OpenCaseRequest = { type: 'potential_match', key: `potential_match|${ulid()}|1234`, investorId: 'i-1', risk: 'medium', evidence: { sdnId: 1234, score: 0.91 } };
+    const request: OpenCaseRequest = {
+      type: 'potential_match',
+      key: `potential_match|${ulid()}|1234`,
+      investorId: 'i-1',
+      risk: 'medium',
+      evidence: { sdnId: 1234, score: 0.91 },
+    };
     const results = await Promise.all(Array.from({ length: 8 }, () => openCase(deps, request, 'system:test')));
 
     expect(results.filter((result) => result.opened)).toHaveLength(1);
     expect(new Set(results.map((result) => result.case.caseId)).size).toBe(1);
     const { Items = [] } = await documentClient().send(
-      new QueryCommand({ TableName: env[TABLES.audit.envVar]!, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `case#${results[0]!.case.caseId}` } }),
+      new QueryCommand({
+        TableName: env[TABLES.audit.envVar]!,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':s': `case#${results[0]!.case.caseId}` },
+      }),
     );
     expect(Items.map((item) => item.type)).toEqual(['case.opened']);
   });

@@ -6,7 +6,21 @@ import { FolderListSource } from '../../lambda/modules/screening/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { SqsScreeningRequests } from '../../lambda/modules/investors/adapters';
 import type { AuditRecord } from '../../lambda/modules/audit';
-import { UnprocessableDecisionError, approveCase, claimCase, claimNextCase, decideCase, listCases, openCase, parseCaseList, rejectProposal, releaseCase, showCase, type ApprovalDeps, type Case } from '../../lambda/modules/cases';
+import {
+  UnprocessableDecisionError,
+  approveCase,
+  claimCase,
+  claimNextCase,
+  decideCase,
+  listCases,
+  openCase,
+  parseCaseList,
+  rejectProposal,
+  releaseCase,
+  showCase,
+  type ApprovalDeps,
+  type Case,
+} from '../../lambda/modules/cases';
 import { applyCaseEffects } from '../../lambda/modules/cases/effects';
 import { blockedPropertyReportDueBy } from '../../lambda/modules/cases/business-days';
 import type { Officer } from '../../lambda/modules/cases/review';
@@ -24,7 +38,9 @@ const REGISTRIES = [
 const officer = (name: string): Officer => ({ subject: `officer-${name}`, actor: `compliance-officer:officer-${name}` });
 const alice = officer('alice');
 const bob = officer('bob');
-const listedEth = realList().entries.flatMap((entry) => entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address.toLowerCase() })))[0]!;
+const listedEth = realList().entries.flatMap((entry) =>
+  entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address.toLowerCase() })),
+)[0]!;
 
 type System = Awaited<ReturnType<typeof screeningSystem>>;
 
@@ -44,24 +60,42 @@ async function setup(options: { listDir?: string; withList?: boolean; now?: () =
 }
 
 async function records(system: System, stream: string): Promise<AuditRecord[]> {
-  const { Items = [] } = await documentClient().send(new QueryCommand({ TableName: system.auditTable, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream }, ConsistentRead: true }));
+  const { Items = [] } = await documentClient().send(
+    new QueryCommand({
+      TableName: system.auditTable,
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': stream },
+      ConsistentRead: true,
+    }),
+  );
   return Items as AuditRecord[];
 }
 
 async function openTestCase(system: System, overrides: Partial<Parameters<typeof openCase>[1]> = {}): Promise<Case> {
-  const { case: opened } = await openCase({ cases: system.cases, audit: system.audit }, { type: 'chain_drift', key: `chain_drift|test|${ulid()}`, risk: 'medium', evidence: { wallet: '0xabc' }, ...overrides }, 'system:test');
+  const { case: opened } = await openCase(
+    { cases: system.cases, audit: system.audit },
+    { type: 'chain_drift', key: `chain_drift|test|${ulid()}`, risk: 'medium', evidence: { wallet: '0xabc' }, ...overrides },
+    'system:test',
+  );
   return opened;
 }
 
 /** An investor approved by KYC (valid for a year), screened by the real engine against the loaded list. */
 async function screenedInvestor(system: System, screening: ScreenInvestorDeps, overrides: Partial<Investor>): Promise<Investor> {
-  const kyc = { vendor: 'sumsub' as const, applicantId: `app-${ulid()}`, verdict: 'approved' as const, approvedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString() };
+  const kyc = {
+    vendor: 'sumsub' as const,
+    applicantId: `app-${ulid()}`,
+    verdict: 'approved' as const,
+    approvedAt: new Date().toISOString(),
+    expiresAt: new Date(Date.now() + 365 * 86_400_000).toISOString(),
+  };
   const stored = await storedInvestor(system.investors, { status: 'kyc_approved', kyc, wallets: [`0x${randomBytes(20).toString('hex')}`], ...overrides });
   return screenInvestor(screening, stored.investorId);
 }
 
 async function onlyCaseOf(system: System, investorId: string, type: Case['type']): Promise<Case> {
-  const [found, ...more] = (await system.cases.find({ statuses: ['open'], investorId, type }, 10));
+  const [found, ...more] = await system.cases.find({ statuses: ['open'], investorId, type }, 10);
   expect(more).toEqual([]);
   return found!;
 }
@@ -69,7 +103,12 @@ async function onlyCaseOf(system: System, investorId: string, type: Case['type']
 const maduro = { legalName: 'Nicolás Maduro Moros', dateOfBirth: '1962-11-23', countryOfResidence: 'VE' };
 
 /** A screened investor with one potential-match case, claimed by alice, who proposes `disposition`. */
-async function proposed(context: Awaited<ReturnType<typeof setup>>, disposition: 'false_positive' | 'true_match', reason: string, overrides: Partial<Investor> = maduro) {
+async function proposed(
+  context: Awaited<ReturnType<typeof setup>>,
+  disposition: 'false_positive' | 'true_match',
+  reason: string,
+  overrides: Partial<Investor> = maduro,
+) {
   const investor = await screenedInvestor(context.system, context.screening, overrides);
   const potential = await onlyCaseOf(context.system, investor.investorId, 'potential_match');
   await claimCase(context.review, potential.caseId, alice);
@@ -102,7 +141,11 @@ describe('the review queue on DynamoDB Local', () => {
     const opened: Case[] = [];
     for (const hoursAgo of [30, 2, 1]) {
       now = new Date(start - hoursAgo * 3_600_000);
-      const { case: created } = await openCase({ cases: system.cases, audit: system.audit, now: () => now }, { type: 'kyc_conflict', key: `kyc_conflict|${riskTag}|${hoursAgo}`, investorId: riskTag, risk: 'low', evidence: {} }, 'system:test');
+      const { case: created } = await openCase(
+        { cases: system.cases, audit: system.audit, now: () => now },
+        { type: 'kyc_conflict', key: `kyc_conflict|${riskTag}|${hoursAgo}`, investorId: riskTag, risk: 'low', evidence: {} },
+        'system:test',
+      );
       opened.push(created);
     }
     now = new Date(start);
@@ -138,7 +181,12 @@ describe('the review queue on DynamoDB Local', () => {
     expect(released).toMatchObject({ status: 'open', version: 4 });
     expect(released).not.toHaveProperty('assignee');
     const types = (await records(system, `case#${opened.caseId}`)).map((record) => `${record.type} ${record.actor}`);
-    expect(types).toEqual(['case.opened system:test', 'case.claimed compliance-officer:officer-alice', 'case.claimed compliance-officer:officer-bob', 'case.released compliance-officer:officer-bob']);
+    expect(types).toEqual([
+      'case.opened system:test',
+      'case.claimed compliance-officer:officer-alice',
+      'case.claimed compliance-officer:officer-bob',
+      'case.released compliance-officer:officer-bob',
+    ]);
     expect((await records(system, `case#${opened.caseId}`))[2]!.data).toMatchObject({ lapsedClaimOf: 'officer-alice' });
   });
 
@@ -155,14 +203,19 @@ describe('the review queue on DynamoDB Local', () => {
       await expect(refused).rejects.toBeInstanceOf(UnprocessableDecisionError);
       await expect(refused).rejects.toMatchObject({ issues: [{ field: 'reason' }] });
     }
-    await expect(decideCase(review, opened.caseId, { disposition: 'true_match', reason: 'a drift is not a sanctions match' }, alice)).rejects.toMatchObject({ issues: [{ field: 'disposition' }] });
+    await expect(decideCase(review, opened.caseId, { disposition: 'true_match', reason: 'a drift is not a sanctions match' }, alice)).rejects.toMatchObject({
+      issues: [{ field: 'disposition' }],
+    });
     await expect(decideCase(review, opened.caseId, { disposition: 'dismiss', reason: 'x' }, alice)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
     expect(await system.cases.get(opened.caseId)).toEqual(claimed);
     expect(await records(system, `case#${opened.caseId}`)).toHaveLength(before + 1);
 
     // A drift needs no second officer: it closes at once, and a second decision is refused.
     const closed = await decideCase(review, opened.caseId, { disposition: 'false_positive', reason: 'the worker re-sent the registration' }, alice);
-    expect(closed).toMatchObject({ status: 'closed', resolution: { disposition: 'false_positive', by: 'officer-alice', reason: 'the worker re-sent the registration' } });
+    expect(closed).toMatchObject({
+      status: 'closed',
+      resolution: { disposition: 'false_positive', by: 'officer-alice', reason: 'the worker re-sent the registration' },
+    });
     await expect(decideCase(review, opened.caseId, { disposition: 'escalate', reason: 'again' }, alice)).rejects.toThrow(/already decided/);
   });
 
@@ -185,28 +238,52 @@ describe('the review queue on DynamoDB Local', () => {
     const { system, review } = await setup({ withList: false });
     const parked = await openTestCase(system, { risk: 'low' });
     await claimCase(review, parked.caseId, alice);
-    expect(await decideCase(review, parked.caseId, { disposition: 'needs_info', reason: 'waiting for the registry owner' }, alice)).toMatchObject({ status: 'needs_info', needsInfo: { by: 'officer-alice' }, pastSla: false });
+    expect(await decideCase(review, parked.caseId, { disposition: 'needs_info', reason: 'waiting for the registry owner' }, alice)).toMatchObject({
+      status: 'needs_info',
+      needsInfo: { by: 'officer-alice' },
+      pastSla: false,
+    });
     expect(await claimCase(review, parked.caseId, bob)).toMatchObject({ status: 'claimed', assignee: 'officer-bob' });
 
     const escalated = await openTestCase(system, { risk: 'low' });
     await claimCase(review, escalated.caseId, alice);
-    expect(await decideCase(review, escalated.caseId, { disposition: 'escalate', reason: 'beyond my mandate' }, alice)).toMatchObject({ status: 'open', risk: 'high', escalation: { by: 'officer-alice', reason: 'beyond my mandate' } });
-    expect((await records(system, `case#${escalated.caseId}`)).at(-1)).toMatchObject({ type: 'case.escalated', data: { fromRisk: 'low', reason: 'beyond my mandate' } });
+    expect(await decideCase(review, escalated.caseId, { disposition: 'escalate', reason: 'beyond my mandate' }, alice)).toMatchObject({
+      status: 'open',
+      risk: 'high',
+      escalation: { by: 'officer-alice', reason: 'beyond my mandate' },
+    });
+    expect((await records(system, `case#${escalated.caseId}`)).at(-1)).toMatchObject({
+      type: 'case.escalated',
+      data: { fromRisk: 'low', reason: 'beyond my mandate' },
+    });
   });
 
   it('records every view of a case with the officer, and the change a crash left unrecorded before anything else', async () => {
     const { system, review } = await setup({ withList: false });
     const opened = await openTestCase(system);
     // As if the officer's claim was saved and the process died before appending its record.
-    const pendingAudit = { stream: `case#${opened.caseId}`, type: 'case.claimed', actor: alice.actor, data: { caseId: opened.caseId }, idempotencyKey: `case#${opened.caseId}:v2` };
-    await documentClient().send(new PutCommand({ TableName: system.env.CASES_TABLE, Item: { ...opened, status: 'claimed', assignee: alice.subject, version: 2, pendingAudit } }));
+    const pendingAudit = {
+      stream: `case#${opened.caseId}`,
+      type: 'case.claimed',
+      actor: alice.actor,
+      data: { caseId: opened.caseId },
+      idempotencyKey: `case#${opened.caseId}:v2`,
+    };
+    await documentClient().send(
+      new PutCommand({ TableName: system.env.CASES_TABLE, Item: { ...opened, status: 'claimed', assignee: alice.subject, version: 2, pendingAudit } }),
+    );
 
     const shown = await showCase(review, opened.caseId, bob);
     expect(shown.evidence).toEqual({ wallet: '0xabc' });
     expect(shown).not.toHaveProperty('pendingAudit');
     await showCase(review, opened.caseId, alice);
     const types = (await records(system, `case#${opened.caseId}`)).map((record) => `${record.type} ${record.actor}`);
-    expect(types).toEqual(['case.opened system:test', 'case.claimed compliance-officer:officer-alice', 'case.viewed compliance-officer:officer-bob', 'case.viewed compliance-officer:officer-alice']);
+    expect(types).toEqual([
+      'case.opened system:test',
+      'case.claimed compliance-officer:officer-alice',
+      'case.viewed compliance-officer:officer-bob',
+      'case.viewed compliance-officer:officer-alice',
+    ]);
   });
 });
 
@@ -230,10 +307,22 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     expect((await system.investors.get(investor.investorId))!.status).toBe('screened');
 
     const approved = await approveCase(review, potential.caseId, { note: 'agree' }, bob);
-    expect(approved).toMatchObject({ status: 'closed', effectsPending: false, resolution: { disposition: 'false_positive', by: 'officer-alice', approvedBy: 'officer-bob', approvalNote: 'agree', effects: { investorStatus: 'eligible' } } });
+    expect(approved).toMatchObject({
+      status: 'closed',
+      effectsPending: false,
+      resolution: {
+        disposition: 'false_positive',
+        by: 'officer-alice',
+        approvedBy: 'officer-bob',
+        approvalNote: 'agree',
+        effects: { investorStatus: 'eligible' },
+      },
+    });
     expect((await system.investors.get(investor.investorId))!.status).toBe('eligible');
     const requests = await drain(system.allowlistQueue);
-    expect(requests.map((request) => `${request.action} ${request.chainId} ${request.wallet}`).sort()).toEqual(REGISTRIES.map((registry) => `add ${registry.chainId} ${investor.wallets[0]}`).sort());
+    expect(requests.map((request) => `${request.action} ${request.chainId} ${request.wallet}`).sort()).toEqual(
+      REGISTRIES.map((registry) => `add ${registry.chainId} ${investor.wallets[0]}`).sort(),
+    );
 
     const caseTrail = (await records(system, `case#${potential.caseId}`)).map((record) => `${record.type} ${record.actor}`);
     expect(caseTrail).toEqual([
@@ -244,7 +333,11 @@ describe('four-eyes decisions and their effects, with the real engine and list',
       'case.effects_applied compliance-officer:officer-bob',
     ]);
     const investorTrail = await records(system, `investor#${investor.investorId}`);
-    expect(investorTrail.at(-1)).toMatchObject({ type: 'investor.eligible', actor: 'compliance-officer:officer-bob', data: { caseId: potential.caseId, from: 'screened', to: 'eligible' } });
+    expect(investorTrail.at(-1)).toMatchObject({
+      type: 'investor.eligible',
+      actor: 'compliance-officer:officer-bob',
+      data: { caseId: potential.caseId, from: 'screened', to: 'eligible' },
+    });
     expect(JSON.stringify(caseTrail) + JSON.stringify(investorTrail.map((record) => record.data))).not.toMatch(/Maduro|1962-11-23/);
   });
 
@@ -253,7 +346,11 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     const { system } = context;
     const { investor, potential } = await proposed(context, 'false_positive', 'different person: passport seen');
     await approveCase(context.review, potential.caseId, {}, bob);
-    const lifecycle = { ...context.review.effects, screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue), screeningStanding: (subject: Investor) => screeningStanding(system).standing(subject) };
+    const lifecycle = {
+      ...context.review.effects,
+      screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue),
+      screeningStanding: (subject: Investor) => screeningStanding(system).standing(subject),
+    };
     await suspendInvestor(lifecycle, investor.investorId, 'dispute', 'operator:ops');
     // The latest screening's raw verdict is still `review`: only the cleared view lets the operator lift the suspension.
     expect((await system.screenings.latest(investor.investorId))!.verdict).toBe('review');
@@ -265,7 +362,12 @@ describe('four-eyes decisions and their effects, with the real engine and list',
 
     const uncleared = await screenedInvestor(system, context.screening, { ...maduro, externalId: `ext-${ulid()}` });
     await expect(reinstateInvestor(lifecycle, uncleared.investorId, 'operator:ops')).rejects.toBeInstanceOf(ConflictError);
-    const kycApproved = { ...uncleared, status: 'suspended' as const, version: uncleared.version + 1, suspension: { kind: 'operator' as const, reason: 'dispute', at: new Date().toISOString() } };
+    const kycApproved = {
+      ...uncleared,
+      status: 'suspended' as const,
+      version: uncleared.version + 1,
+      suspension: { kind: 'operator' as const, reason: 'dispute', at: new Date().toISOString() },
+    };
     await system.investors.save(kycApproved);
     await expect(reinstateInvestor(lifecycle, uncleared.investorId, 'operator:ops')).rejects.toThrow(/screening is not clear/);
   });
@@ -274,7 +376,11 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     const context = await setup();
     const { investor, potential } = await proposed(context, 'false_positive', 'different person');
     const current = (await context.system.investors.get(investor.investorId))!;
-    await context.system.investors.save({ ...current, version: current.version + 1, kyc: { ...current.kyc!, expiresAt: new Date(Date.now() - 60_000).toISOString() } });
+    await context.system.investors.save({
+      ...current,
+      version: current.version + 1,
+      kyc: { ...current.kyc!, expiresAt: new Date(Date.now() - 60_000).toISOString() },
+    });
     const approved = await approveCase(context.review, potential.caseId, {}, bob);
     expect(approved.resolution?.effects).toMatchObject({ investorStatus: 'screened', summary: expect.stringMatching(/expired/) });
     expect((await context.system.investors.get(investor.investorId))!.status).toBe('screened');
@@ -332,9 +438,15 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     expect(blocked).toMatchObject({ status: 'suspended', suspension: { kind: 'sanctions', confirmedMatchCaseId: potential.caseId } });
     const requests = await drain(system.allowlistQueue);
     expect(requests.map((request) => `${request.action} ${request.chainId} ${request.wallet}`).sort()).toEqual(
-      REGISTRIES.flatMap((registry) => investor.wallets.flatMap((wallet) => [`freeze ${registry.chainId} ${wallet}`, `remove ${registry.chainId} ${wallet}`])).sort(),
+      REGISTRIES.flatMap((registry) =>
+        investor.wallets.flatMap((wallet) => [`freeze ${registry.chainId} ${wallet}`, `remove ${registry.chainId} ${wallet}`]),
+      ).sort(),
     );
-    expect((await records(system, `investor#${investor.investorId}`)).at(-1)).toMatchObject({ type: 'investor.blocked', actor: bob.actor, data: { caseId: potential.caseId, sdnId: 22790, reportDueBy, wallets: investor.wallets } });
+    expect((await records(system, `investor#${investor.investorId}`)).at(-1)).toMatchObject({
+      type: 'investor.blocked',
+      actor: bob.actor,
+      data: { caseId: potential.caseId, sdnId: 22790, reportDueBy, wallets: investor.wallets },
+    });
 
     // A later re-screen raises nothing new and lifts nothing.
     await screenInvestor(screening, investor.investorId, { reason: 'list changed' });
@@ -350,7 +462,12 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     await drain(system.allowlistQueue);
 
     await claimCase(review, hit.caseId, alice);
-    await decideCase(review, hit.caseId, { disposition: 'false_positive', reason: 'the listing names a deposit address of an exchange, not the investor' }, alice);
+    await decideCase(
+      review,
+      hit.caseId,
+      { disposition: 'false_positive', reason: 'the listing names a deposit address of an exchange, not the investor' },
+      alice,
+    );
     expect((await system.investors.get(investor.investorId))!.status).toBe('suspended');
     await approveCase(review, hit.caseId, {}, bob);
 
@@ -358,8 +475,14 @@ describe('four-eyes decisions and their effects, with the real engine and list',
     expect(lifted.status).toBe('eligible');
     expect(lifted).not.toHaveProperty('suspension');
     const requests = await drain(system.allowlistQueue);
-    expect(requests.map((request) => `${request.action} ${request.chainId}`).sort()).toEqual(REGISTRIES.flatMap((registry) => [`add ${registry.chainId}`, `unfreeze ${registry.chainId}`]).sort());
-    expect((await records(system, `investor#${investor.investorId}`)).at(-1)).toMatchObject({ type: 'investor.sanctions_suspension_lifted', actor: bob.actor, data: { caseId: hit.caseId } });
+    expect(requests.map((request) => `${request.action} ${request.chainId}`).sort()).toEqual(
+      REGISTRIES.flatMap((registry) => [`add ${registry.chainId}`, `unfreeze ${registry.chainId}`]).sort(),
+    );
+    expect((await records(system, `investor#${investor.investorId}`)).at(-1)).toMatchObject({
+      type: 'investor.sanctions_suspension_lifted',
+      actor: bob.actor,
+      data: { caseId: hit.caseId },
+    });
 
     const after = await screenInvestor(screening, investor.investorId, { reason: 'list changed' });
     expect(after.status).toBe('eligible');
@@ -372,7 +495,11 @@ describe('suppression of cleared false positives, with the real engine', () => {
     const context = await setup({ listDir: LIST_2023_12_28 });
     const { system, review } = context;
     // Listed on both lists under the same name and date of birth; the entry changed between them.
-    const { investor, potential: first } = await proposed(context, 'false_positive', 'a namesake', { legalName: 'Armando VALENCIA CORNELIO', dateOfBirth: '1954-06-15', countryOfResidence: 'MX' });
+    const { investor, potential: first } = await proposed(context, 'false_positive', 'a namesake', {
+      legalName: 'Armando VALENCIA CORNELIO',
+      dateOfBirth: '1954-06-15',
+      countryOfResidence: 'MX',
+    });
     await approveCase(review, first.caseId, {}, bob);
     expect((await system.investors.get(investor.investorId))!.status).toBe('eligible');
     return { ...context, investor, first };
@@ -403,7 +530,11 @@ describe('suppression of cleared false positives, with the real engine', () => {
       await system.investors.save(current);
     }
     expect((await screenInvestor(screening, investor.investorId, { reason: 'kyc approved' })).status).toBe('eligible');
-    expect((await records(system, `investor#${investor.investorId}`)).at(-1)).toMatchObject({ type: 'investor.eligible', actor: 'system:screening-worker', data: { clearedCaseIds: [first.caseId] } });
+    expect((await records(system, `investor#${investor.investorId}`)).at(-1)).toMatchObject({
+      type: 'investor.eligible',
+      actor: 'system:screening-worker',
+      data: { clearedCaseIds: [first.caseId] },
+    });
   });
 
   it('raises it again, as a new case, when the list entry changes', async () => {
@@ -418,7 +549,12 @@ describe('suppression of cleared false positives, with the real engine', () => {
 
   it('raises it again when the investor data changes', async () => {
     const { system, screening, review, investor, first } = await clearedOnOldList();
-    await addWallet({ ...review.effects, screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue) }, investor.investorId, '0x00000000000000000000000000000000000000b7', 'portal:test');
+    await addWallet(
+      { ...review.effects, screening: new SqsScreeningRequests(sqsClient(), system.screeningQueue) },
+      investor.investorId,
+      '0x00000000000000000000000000000000000000b7',
+      'portal:test',
+    );
     await screenInvestor(screening, investor.investorId, { reason: 'wallet added' });
     const raised = await onlyCaseOf(system, investor.investorId, 'potential_match');
     expect(raised.caseId).not.toBe(first.caseId);

@@ -42,7 +42,12 @@ describe('cli screen (the acceptance-check contract)', () => {
     expect(Object.keys(maduro!)).toEqual(['id', 'verdict', 'listVersion', 'matches']);
     expect(maduro).toMatchObject({ id: 'maduro', verdict: 'review', listVersion: expect.stringMatching(version) });
     expect((maduro!.matches as object[])[0]).toEqual({ sdnId: 22790, name: 'MADURO MOROS, Nicolas', score: 1, matchedOn: 'name' });
-    expect(wallet).toEqual({ id: 'wallet', verdict: 'block', listVersion: maduro!.listVersion, matches: [{ sdnId: 25308, name: 'YAN, Xiaobing', score: 1, matchedOn: 'address' }] });
+    expect(wallet).toEqual({
+      id: 'wallet',
+      verdict: 'block',
+      listVersion: maduro!.listVersion,
+      matches: [{ sdnId: 25308, name: 'YAN, Xiaobing', score: 1, matchedOn: 'address' }],
+    });
     expect(clean).toEqual({ id: 'clean', verdict: 'clear', listVersion: maduro!.listVersion, matches: [] });
   });
 
@@ -66,12 +71,18 @@ describe('cli screen (the acceptance-check contract)', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(() => readFileSync(out)).toThrow();
     expect(cli('screen', '--list-dir', LIST_2024_05_03, '--in', input('bad2.jsonl', ['not json'])).stderr).toMatch(/line 1: not valid JSON/);
-    expect(cli('screen', '--list-dir', LIST_2024_05_03, '--in', input('bad3.jsonl', ['{"id":"only"}'])).stderr).toMatch(/line 1: needs a name or a walletAddress/);
+    expect(cli('screen', '--list-dir', LIST_2024_05_03, '--in', input('bad3.jsonl', ['{"id":"only"}'])).stderr).toMatch(
+      /line 1: needs a name or a walletAddress/,
+    );
   });
 
   it('exits 2 with a one-line error for a missing list folder, a folder without a list, or a missing input file', () => {
     const file = input('fine.jsonl', [JSON.stringify({ id: 'a', name: 'x' })]);
-    for (const args of [['--list-dir', path.join(work, 'nope'), '--in', file], ['--list-dir', work, '--in', file], ['--list-dir', LIST_2024_05_03, '--in', path.join(work, 'missing.jsonl')]]) {
+    for (const args of [
+      ['--list-dir', path.join(work, 'nope'), '--in', file],
+      ['--list-dir', work, '--in', file],
+      ['--list-dir', LIST_2024_05_03, '--in', path.join(work, 'missing.jsonl')],
+    ]) {
       const { status, stderr } = cli('screen', ...args);
       expect(status).toBe(2);
       expect(stderr).toMatch(/^error: /);

@@ -67,10 +67,17 @@ describe('AuditLog on DynamoDB Local', () => {
     const wallet = `0x${randomBytes(20).toString('hex')}`;
     const log = new AuditLog(store());
     // Odd appends name a wallet (record and wallet reference in one transaction), even ones are single puts.
-    await Promise.all(Array.from({ length: 25 }, (_, index) => log.append({ stream, type: 'test.event', actor: 'test', data: index % 2 ? { index, wallet } : { index } })));
+    await Promise.all(
+      Array.from({ length: 25 }, (_, index) => log.append({ stream, type: 'test.event', actor: 'test', data: index % 2 ? { index, wallet } : { index } })),
+    );
 
     const { Items = [] } = await documentClient().send(
-      new QueryCommand({ TableName: env[TABLES.audit.envVar]!, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream } }),
+      new QueryCommand({
+        TableName: env[TABLES.audit.envVar]!,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':s': stream },
+      }),
     );
     const chain = Items as AuditRecord[];
     expect(chain.map((record) => record.seq)).toEqual(Array.from({ length: 25 }, (_, index) => index + 1));
@@ -82,7 +89,9 @@ describe('AuditLog on DynamoDB Local', () => {
     expect(new Set(chain.map((record) => (record.data as { index: number }).index)).size).toBe(25);
     // The wallet index names exactly the records that name the wallet: none lost to a lost race, none invented.
     const byWallet = await new DynamoAuditRecords(documentClient(), env[TABLES.audit.envVar]!).page({ wallet }, 100);
-    expect(byWallet.records.map((record) => (record.data as { index: number }).index).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i + 1));
+    expect(byWallet.records.map((record) => (record.data as { index: number }).index).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, i) => 2 * i + 1),
+    );
   });
 });
 
@@ -90,7 +99,9 @@ describe('idempotent audit appends on DynamoDB Local', () => {
   it('appends an event once however many writers race with the same idempotency key', async () => {
     const stream = `case#${ulid()}`;
     const log = new AuditLog(new DynamoAuditStore(documentClient(), env[TABLES.audit.envVar]!));
-    const results = await Promise.all(Array.from({ length: 10 }, () => log.append({ stream, type: 'case.opened', actor: 'test', data: {}, idempotencyKey: `${stream}:opened` })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => log.append({ stream, type: 'case.opened', actor: 'test', data: {}, idempotencyKey: `${stream}:opened` })),
+    );
     expect(results.filter((record) => record !== undefined)).toHaveLength(1);
     const again = await log.append({ stream, type: 'case.opened', actor: 'test', data: {}, idempotencyKey: `${stream}:opened` });
     expect(again).toBeUndefined();
@@ -103,7 +114,13 @@ describe('AuditLog.appendAll on DynamoDB Local', () => {
   const table = () => env[TABLES.audit.envVar]!;
   const chainOf = async (stream: string) => {
     const { Items = [] } = await documentClient().send(
-      new QueryCommand({ TableName: table(), KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':s': stream },
+        ConsistentRead: true,
+      }),
     );
     return Items as AuditRecord[];
   };
@@ -121,7 +138,13 @@ describe('AuditLog.appendAll on DynamoDB Local', () => {
     const wallet = (index: number) => `0x${String(index).padStart(40, '0')}`;
     // Some streams already have records; one already holds the first event's key (a redelivery).
     await log.append({ stream: streams[0]!, type: 'investor.registered', actor: 'test', data: {}, idempotencyKey: `${streams[0]}:v1` });
-    await log.append({ stream: streams[1]!, type: 'allowlist.registered', actor: 'test', data: { wallet: wallet(1) }, idempotencyKey: `${streams[1]}:registered` });
+    await log.append({
+      stream: streams[1]!,
+      type: 'allowlist.registered',
+      actor: 'test',
+      data: { wallet: wallet(1) },
+      idempotencyKey: `${streams[1]}:registered`,
+    });
     const events = streams.flatMap((stream, index) => [
       { stream, type: 'allowlist.registered', actor: 'test', data: { wallet: wallet(index) }, idempotencyKey: `${stream}:registered` },
       { stream, type: 'investor.allowlisted', actor: 'test', data: { wallet: wallet(index) }, idempotencyKey: `${stream}:allowlisted` },
@@ -161,7 +184,10 @@ describe('AuditLog.appendAll on DynamoDB Local', () => {
     const [firstChain, secondChain] = [await chainOf(first), await chainOf(second)];
     expectUnbroken(firstChain);
     expectUnbroken(secondChain);
-    expect(firstChain.map((record) => [record.type, record.data])).toEqual([['allowlist.registered', { intent: 1 }], ['investor.allowlisted', {}]]);
+    expect(firstChain.map((record) => [record.type, record.data])).toEqual([
+      ['allowlist.registered', { intent: 1 }],
+      ['investor.allowlisted', {}],
+    ]);
     expect(secondChain.map((record) => record.type)).toEqual(['allowlist.frozen']);
   });
 
@@ -169,7 +195,8 @@ describe('AuditLog.appendAll on DynamoDB Local', () => {
     const store = new DynamoAuditStore(documentClient(), table());
     const [first, second, third] = [`investor#${ulid()}`, `investor#${ulid()}`, `investor#${ulid()}`];
     const at = new Date().toISOString();
-    const record = (stream: string, idempotencyKey: string) => nextRecord({ stream, type: 'allowlist.registered', actor: 'test', data: {}, idempotencyKey }, undefined, at);
+    const record = (stream: string, idempotencyKey: string) =>
+      nextRecord({ stream, type: 'allowlist.registered', actor: 'test', data: {}, idempotencyKey }, undefined, at);
     const repeat = record(second, `${first}:registered`);
     const unwritten = await store.insertAll([record(first, `${first}:registered`), record(third, `${third}:registered`), repeat]);
     expect(unwritten).toEqual([repeat]);

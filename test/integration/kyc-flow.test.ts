@@ -69,14 +69,31 @@ const context = () => lambdaContext('test', 30, 512);
 
 async function deliver(vendor: string, rawBody: Buffer, headers: Record<string, string>, base64 = false) {
   const event = httpEvent(`POST /webhooks/kyc/{vendor}`, { body: rawBody.toString(base64 ? 'base64' : 'utf8'), pathParameters: { vendor } });
-  const result = await webhook({ ...event, body: base64 ? rawBody.toString('base64') : rawBody.toString('utf8'), isBase64Encoded: base64, headers: { ...headers, 'content-type': 'application/json' } }, context());
+  const result = await webhook(
+    {
+      ...event,
+      body: base64 ? rawBody.toString('base64') : rawBody.toString('utf8'),
+      isBase64Encoded: base64,
+      headers: { ...headers, 'content-type': 'application/json' },
+    },
+    context(),
+  );
   return { status: result.statusCode!, body: JSON.parse(result.body ?? '{}') as Record<string, unknown> };
 }
 
-const signed = (vendor: KycVendor, rawBody: Buffer, at = new Date()) => signWebhook(vendor, rawBody, LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor], { now: at, id: `msg_${ulid()}` });
+const signed = (vendor: KycVendor, rawBody: Buffer, at = new Date()) =>
+  signWebhook(vendor, rawBody, LOCAL_KYC_CREDENTIALS.webhookSecrets[vendor], { now: at, id: `msg_${ulid()}` });
 
 async function register(overrides: Record<string, unknown> = {}) {
-  const body = { externalId: `kyc-it-${ulid()}`, legalName: 'Ada Example', dateOfBirth: '1985-06-15', countryOfResidence: 'US', wallets: [Wallet.createRandom().address.toLowerCase()], kyc: { vendor: 'veriff', applicantId: ulid() }, ...overrides };
+  const body = {
+    externalId: `kyc-it-${ulid()}`,
+    legalName: 'Ada Example',
+    dateOfBirth: '1985-06-15',
+    countryOfResidence: 'US',
+    wallets: [Wallet.createRandom().address.toLowerCase()],
+    kyc: { vendor: 'veriff', applicantId: ulid() },
+    ...overrides,
+  };
   const result = await investorsApi(httpEvent('POST /investors', { body: JSON.stringify(body), groups: ['portal'], subject: 'portal-app' }), context());
   return { status: result.statusCode!, response: JSON.parse(result.body ?? '{}') as Record<string, unknown>, body };
 }
@@ -85,16 +102,33 @@ async function register(overrides: Record<string, unknown> = {}) {
 async function runWorker(): Promise<void> {
   const queueUrl = env[QUEUES.kyc.envVar]!;
   for (;;) {
-    const { Messages = [] } = await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }));
+    const { Messages = [] } = await sqsClient().send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'] }),
+    );
     if (Messages.length === 0) return;
     const result = await worker({ Records: Messages.map((message) => toSqsRecord(message, 'arn:aws:sqs:us-east-1:000000000000:kyc')) }, context());
     expect(result.batchItemFailures).toEqual([]);
-    await sqsClient().send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }));
+    await sqsClient().send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+      }),
+    );
   }
 }
 
 const veriffDecision = (applicantId: string, externalReference: string, status: string, at: Date) =>
-  Buffer.from(JSON.stringify(kycPayload.veriff({ applicantId, externalReference, status, at, person: { firstName: 'Ada', lastName: 'Example', dateOfBirth: '1985-06-15', country: 'US' } })));
+  Buffer.from(
+    JSON.stringify(
+      kycPayload.veriff({
+        applicantId,
+        externalReference,
+        status,
+        at,
+        person: { firstName: 'Ada', lastName: 'Example', dateOfBirth: '1985-06-15', country: 'US' },
+      }),
+    ),
+  );
 
 async function stored(investorId: string): Promise<Investor> {
   return (await investors.get(investorId))!;
@@ -125,7 +159,14 @@ describe('KYC webhooks and the worker on DynamoDB Local and fauxqs', () => {
     expect((await deliver('veriff', earlierAttempt, signed('veriff', earlierAttempt))).status).toBe(200);
     await runWorker();
     expect(await stored(investorId)).toMatchObject({ status: 'kyc_pending', kyc: { applicantId: body.kyc.applicantId } });
-    const { Items = [] } = await documentClient().send(new ScanCommand({ TableName: env[TABLES.audit.envVar]!, FilterExpression: '#t = :t AND investorId = :i', ExpressionAttributeNames: { '#t': 'type' }, ExpressionAttributeValues: { ':t': 'kyc.event.superseded', ':i': investorId } }));
+    const { Items = [] } = await documentClient().send(
+      new ScanCommand({
+        TableName: env[TABLES.audit.envVar]!,
+        FilterExpression: '#t = :t AND investorId = :i',
+        ExpressionAttributeNames: { '#t': 'type' },
+        ExpressionAttributeValues: { ':t': 'kyc.event.superseded', ':i': investorId },
+      }),
+    );
     expect(Items).toHaveLength(1);
   });
 
@@ -138,7 +179,13 @@ describe('KYC webhooks and the worker on DynamoDB Local and fauxqs', () => {
     expect(answers.filter((answer) => answer.body.duplicate === false)).toHaveLength(1);
     const queued = await drain(env[QUEUES.kyc.envVar]!);
     expect(queued).toHaveLength(1);
-    const { Items = [] } = await documentClient().send(new QueryCommand({ TableName: env[TABLES.kycEvents.envVar]!, KeyConditionExpression: 'eventKey = :k', ExpressionAttributeValues: { ':k': queued[0]!.eventKey } }));
+    const { Items = [] } = await documentClient().send(
+      new QueryCommand({
+        TableName: env[TABLES.kycEvents.envVar]!,
+        KeyConditionExpression: 'eventKey = :k',
+        ExpressionAttributeValues: { ':k': queued[0]!.eventKey },
+      }),
+    );
     expect(Items).toHaveLength(1);
     expect(Items[0]).toMatchObject({ state: 'received', verdict: 'approved', bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(JSON.stringify(Items[0])).not.toContain('Ada');
@@ -147,7 +194,14 @@ describe('KYC webhooks and the worker on DynamoDB Local and fauxqs', () => {
     // The handoff was lost (the message drained above, as if the receiver crashed before sending it):
     // the vendor's retry, minutes later, hands the still-unprocessed event over again.
     const { eventKey } = queued[0]!;
-    await documentClient().send(new UpdateCommand({ TableName: env[TABLES.kycEvents.envVar]!, Key: { eventKey }, UpdateExpression: 'SET receivedAt = :at', ExpressionAttributeValues: { ':at': new Date(Date.now() - 5 * 60_000).toISOString() } }));
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: env[TABLES.kycEvents.envVar]!,
+        Key: { eventKey },
+        UpdateExpression: 'SET receivedAt = :at',
+        ExpressionAttributeValues: { ':at': new Date(Date.now() - 5 * 60_000).toISOString() },
+      }),
+    );
     expect((await deliver('veriff', raw, headers)).body).toEqual({ received: true, duplicate: true });
     await runWorker();
     expect((await stored(response.investorId as string)).status).not.toBe('kyc_pending');
@@ -227,7 +281,8 @@ describe('refused webhooks', () => {
     };
     await drain(env[QUEUES.kyc.envVar]!);
     const raw = veriffDecision(ulid(), 'Zedmarker-ref', 'approved', new Date());
-    const attempt = (vendor: string, rawBody: Buffer, headers: Record<string, string>) => receiveKycWebhook(deps, { vendor, rawBody, headers, requestId: ulid() }).catch((error: Error) => error.name);
+    const attempt = (vendor: string, rawBody: Buffer, headers: Record<string, string>) =>
+      receiveKycWebhook(deps, { vendor, rawBody, headers, requestId: ulid() }).catch((error: Error) => error.name);
 
     expect(await attempt('evil<script>', raw, signed('veriff', raw))).toBe('NotFoundError');
     expect(await attempt('veriff', Buffer.alloc(300 * 1024), {})).toBe('PayloadTooLargeError');
@@ -241,7 +296,14 @@ describe('refused webhooks', () => {
       { kind: 'malformed', vendor: 'veriff' },
     ]);
     expect(await drain(env[QUEUES.kyc.envVar]!)).toEqual([]);
-    const { Items = [] } = await client.send(new ScanCommand({ TableName: env[TABLES.audit.envVar]!, FilterExpression: 'begins_with(#s, :w)', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':w': 'webhook#veriff#' } }));
+    const { Items = [] } = await client.send(
+      new ScanCommand({
+        TableName: env[TABLES.audit.envVar]!,
+        FilterExpression: 'begins_with(#s, :w)',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':w': 'webhook#veriff#' },
+      }),
+    );
     expect(Items.map((item) => item.type).sort()).toEqual(['webhook.malformed', 'webhook.rejected']);
     expect(JSON.stringify(Items)).not.toContain('Zedmarker');
   });
@@ -252,21 +314,36 @@ describe('the webhook handler under arbitrary input', () => {
   const bodies = fc.oneof(
     fc.uint8Array({ maxLength: 400 }).map((bytes) => Buffer.from(bytes)),
     fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value))),
-    fc.record({ vendor: fc.constantFrom(...KYC_VENDORS), status: fc.string(), applicantId: fc.string(), reference: fc.string(), at: fc.date({ noInvalidDate: true }) }).map(({ vendor, status, applicantId, reference, at }) => {
-      const options = { applicantId, externalReference: reference, at, status, name: status, reviewResult: { reviewAnswer: status } };
-      return Buffer.from(JSON.stringify((kycPayload[vendor] as (input: typeof options) => unknown)(options)));
-    }),
+    fc
+      .record({
+        vendor: fc.constantFrom(...KYC_VENDORS),
+        status: fc.string(),
+        applicantId: fc.string(),
+        reference: fc.string(),
+        at: fc.date({ noInvalidDate: true }),
+      })
+      .map(({ vendor, status, applicantId, reference, at }) => {
+        const options = { applicantId, externalReference: reference, at, status, name: status, reviewResult: { reviewAnswer: status } };
+        return Buffer.from(JSON.stringify((kycPayload[vendor] as (input: typeof options) => unknown)(options)));
+      }),
   );
 
   it('answers every input with 200, 400, 401, 404 or 413, never a 5xx', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...vendors), bodies, fc.boolean(), fc.boolean(), fc.dictionary(fc.string({ maxLength: 30 }), fc.string({ maxLength: 80 }), { maxKeys: 4 }), async (vendor, raw, sign, base64, junkHeaders) => {
-        const headers = sign && vendor !== 'acme' ? signed(vendor as KycVendor, raw) : junkHeaders;
-        const { status } = await deliver(vendor, raw, headers, base64);
-        expect([200, 400, 401, 404, 413]).toContain(status);
-        if (vendor === 'acme') expect(status).toBe(404);
-        else if (!sign) expect(status).toBe(401);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...vendors),
+        bodies,
+        fc.boolean(),
+        fc.boolean(),
+        fc.dictionary(fc.string({ maxLength: 30 }), fc.string({ maxLength: 80 }), { maxKeys: 4 }),
+        async (vendor, raw, sign, base64, junkHeaders) => {
+          const headers = sign && vendor !== 'acme' ? signed(vendor as KycVendor, raw) : junkHeaders;
+          const { status } = await deliver(vendor, raw, headers, base64);
+          expect([200, 400, 401, 404, 413]).toContain(status);
+          if (vendor === 'acme') expect(status).toBe(404);
+          else if (!sign) expect(status).toBe(401);
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -9,7 +9,13 @@ import { normaliseKycEvent } from '../../lambda/modules/kyc/events';
 import { lowerCaseHeaders, verifyWebhookSignature } from '../../lambda/modules/kyc';
 
 const credentials: SimulatorCredentials = {
-  webhookSecrets: { sumsub: 'sumsub-secret', onfido: 'onfido-token', persona: 'wbhsec_persona', veriff: 'veriff-secret', 'standard-webhooks': `whsec_${Buffer.from('s'.repeat(32)).toString('base64')}` },
+  webhookSecrets: {
+    sumsub: 'sumsub-secret',
+    onfido: 'onfido-token',
+    persona: 'wbhsec_persona',
+    veriff: 'veriff-secret',
+    'standard-webhooks': `whsec_${Buffer.from('s'.repeat(32)).toString('base64')}`,
+  },
   sumsub: { appToken: 'sbx:app-token', secretKey: 'sumsub-api-secret' },
   onfido: { apiToken: 'api_sandbox.token' },
 };
@@ -40,7 +46,11 @@ describe('vendor simulator webhooks', () => {
     expect(status).toBe(200);
     const delivery = received.at(-1)!;
     expect(delivery.vendor).toBe(vendor);
-    const verification = verifyWebhookSignature(vendor, { headers: delivery.headers, rawBody: delivery.body }, { secrets: [credentials.webhookSecrets[vendor]], now: new Date() });
+    const verification = verifyWebhookSignature(
+      vendor,
+      { headers: delivery.headers, rawBody: delivery.body },
+      { secrets: [credentials.webhookSecrets[vendor]], now: new Date() },
+    );
     expect(verification.valid).toBe(true);
     const event = normaliseKycEvent({ vendor, rawBody: delivery.body, headers: delivery.headers });
     if (vendor !== 'onfido') expect(event.verdict).toBe(verdict);
@@ -50,7 +60,13 @@ describe('vendor simulator webhooks', () => {
 
 describe('vendor applicant APIs through our adapters', () => {
   it('Sumsub: signed GET /resources/applicants/{id}/one returns the person with an alpha-2 country', async () => {
-    await simulator.decide({ vendor: 'sumsub', applicantId: 'sum-42', verdict: 'approved', externalReference: 'portal-42', person: { firstName: 'Ana', lastName: 'Lima', dateOfBirth: '1990-05-06', country: 'GB' } });
+    await simulator.decide({
+      vendor: 'sumsub',
+      applicantId: 'sum-42',
+      verdict: 'approved',
+      externalReference: 'portal-42',
+      person: { firstName: 'Ana', lastName: 'Lima', dateOfBirth: '1990-05-06', country: 'GB' },
+    });
     const api = new SumsubApi({ baseUrl: simulator.apiBaseUrls().sumsub, ...credentials.sumsub });
     expect(await api.details({ resource: 'applicant', id: 'sum-42' })).toEqual({
       applicantId: 'sum-42',

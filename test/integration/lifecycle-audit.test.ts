@@ -23,7 +23,7 @@ function racing(repository: DynamoInvestorRepository) {
 }
 
 describe('status changes racing on DynamoDB Local', () => {
-  it('keeps the winner\'s audit record when another change recorded at the same version loses the save', async () => {
+  it("keeps the winner's audit record when another change recorded at the same version loses the save", async () => {
     const system = await screeningSystem();
     const investor = await storedInvestor(system.investors, { status: 'eligible' });
     const deps = { investors: system.investors, audit: system.audit, allowlist: system.allowlist, registries: REGISTRIES };
@@ -31,11 +31,23 @@ describe('status changes racing on DynamoDB Local', () => {
 
     // The operator's suspension records its change, then the KYC expiry moves the same version first.
     race.cutInBeforeNextSave(() => changeStatus(deps, investor, 'kyc_retry', { type: 'investor.kyc_expired', actor: 'system:kyc-expiry' }));
-    await expect(changeStatus({ ...deps, investors: race.repository }, investor, 'suspended', { type: 'investor.suspended', actor: 'operator:ops', data: { reason: 'court order' } })).rejects.toBeInstanceOf(ConflictError);
+    await expect(
+      changeStatus({ ...deps, investors: race.repository }, investor, 'suspended', {
+        type: 'investor.suspended',
+        actor: 'operator:ops',
+        data: { reason: 'court order' },
+      }),
+    ).rejects.toBeInstanceOf(ConflictError);
 
     expect((await system.investors.get(investor.investorId))?.status).toBe('kyc_retry');
     const { Items = [] } = await documentClient().send(
-      new QueryCommand({ TableName: system.auditTable, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investor.investorId}` }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: system.auditTable,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':s': `investor#${investor.investorId}` },
+        ConsistentRead: true,
+      }),
     );
     const records = Items as AuditRecord[];
     // The change that happened is on record, after the attempt that lost.
@@ -45,7 +57,13 @@ describe('status changes racing on DynamoDB Local', () => {
     // The winner re-run after a crash records nothing twice.
     await changeStatus(deps, investor, 'kyc_retry', { type: 'investor.kyc_expired', actor: 'system:kyc-expiry' }).catch(() => undefined);
     const again = await documentClient().send(
-      new QueryCommand({ TableName: system.auditTable, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investor.investorId}` }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: system.auditTable,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':s': `investor#${investor.investorId}` },
+        ConsistentRead: true,
+      }),
     );
     expect(again.Items).toHaveLength(2);
   });

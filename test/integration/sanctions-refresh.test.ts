@@ -9,7 +9,15 @@ import { LIST_2023_12_28, LIST_2024_05_03 } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 
 async function listAudit(table: string) {
-  const { Items = [] } = await documentClient().send(new QueryCommand({ TableName: table, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': LIST_STREAM }, ConsistentRead: true }));
+  const { Items = [] } = await documentClient().send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': LIST_STREAM },
+      ConsistentRead: true,
+    }),
+  );
   return Items;
 }
 
@@ -73,7 +81,10 @@ describe('refreshSanctionsList on DynamoDB Local and fauxqs', () => {
 
   it('rejects a broken publication without recording anything', async () => {
     const system = await screeningSystem();
-    const broken: ListSource = { description: 'test', fetch: async () => ({ files: [{ name: 'sdn.xml', bytes: Buffer.from('<sdnList><sdnEntry>') }], fileDate: '2024-01-01' }) };
+    const broken: ListSource = {
+      description: 'test',
+      fetch: async () => ({ files: [{ name: 'sdn.xml', bytes: Buffer.from('<sdnList><sdnEntry>') }], fileDate: '2024-01-01' }),
+    };
     await expect(refreshSanctionsList({ ...system, actor: 'system:test' }, broken)).rejects.toThrow(/not well-formed/);
     expect(await system.versions.current()).toBeUndefined();
     expect(await listAudit(system.auditTable)).toEqual([]);

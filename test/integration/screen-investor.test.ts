@@ -13,10 +13,20 @@ import { drain, screeningSystem, storedInvestor } from '../helpers/screening-sys
 
 const REGISTRY = { chainId: 31337, identityRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
 /** The first listed Ethereum address of the 2024-05-03 list, and its entry. */
-const listedEth = realList().entries.flatMap((entry) => entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address })))[0]!;
+const listedEth = realList().entries.flatMap((entry) =>
+  entry.wallets.filter((wallet) => wallet.address.startsWith('0x')).map((wallet) => ({ sdnId: entry.sdnId, address: wallet.address })),
+)[0]!;
 
 async function auditTypes(table: string, investorId: string): Promise<string[]> {
-  const { Items = [] } = await documentClient().send(new QueryCommand({ TableName: table, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `investor#${investorId}` }, ConsistentRead: true }));
+  const { Items = [] } = await documentClient().send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': `investor#${investorId}` },
+      ConsistentRead: true,
+    }),
+  );
   return Items.map((item) => item.type as string);
 }
 
@@ -44,8 +54,16 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
     const after = await screenInvestor(deps, investor.investorId);
     expect(after.status).toBe('eligible');
     const record = await system.screenings.latest(investor.investorId);
-    expect(record).toMatchObject({ verdict: 'clear', matches: [], listVersion: (await system.versions.current())!.id, reason: 'registered', subjectHash: subjectHashOf(subjectOf(investor)) });
-    expect(await drain(system.allowlistQueue)).toEqual([expect.objectContaining({ action: 'add', investorId: investor.investorId, wallet: investor.wallets[0] })]);
+    expect(record).toMatchObject({
+      verdict: 'clear',
+      matches: [],
+      listVersion: (await system.versions.current())!.id,
+      reason: 'registered',
+      subjectHash: subjectHashOf(subjectOf(investor)),
+    });
+    expect(await drain(system.allowlistQueue)).toEqual([
+      expect.objectContaining({ action: 'add', investorId: investor.investorId, wallet: investor.wallets[0] }),
+    ]);
     expect(await auditTypes(system.auditTable, investor.investorId)).toEqual(['screening.completed', 'investor.eligible']);
   });
 
@@ -74,7 +92,11 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
     const after = await screenInvestor(deps, investor.investorId);
     expect(after.status).toBe('suspended');
     const entry = realList().entries.find((candidate) => candidate.sdnId === listedEth.sdnId)!;
-    const opened = await system.cases.get(caseIdFor(`wallet_hit|${investor.investorId}|${listedEth.sdnId}|${listedEth.address.toLowerCase()}|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`));
+    const opened = await system.cases.get(
+      caseIdFor(
+        `wallet_hit|${investor.investorId}|${listedEth.sdnId}|${listedEth.address.toLowerCase()}|${subjectHashOf(subjectOf(investor))}|${entryHashOf(entry)}`,
+      ),
+    );
     expect(opened).toMatchObject({ type: 'wallet_hit', risk: 'high', status: 'open' });
     expect(await drain(system.allowlistQueue)).toEqual([]);
     expect(await auditTypes(system.auditTable, investor.investorId)).toEqual(['screening.completed', 'investor.suspended']);
@@ -83,11 +105,17 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
   it('freezes the wallets of an investor an operator suspended when one of them is listed, and makes it a sanctions suspension', async () => {
     const { system, deps } = await setup();
     const suspension = { kind: 'operator' as const, reason: 'court order', at: new Date().toISOString() };
-    const investor = await storedInvestor(system.investors, { status: 'suspended', suspension, wallets: ['0x3333333333333333333333333333333333333333', listedEth.address.toLowerCase()] });
+    const investor = await storedInvestor(system.investors, {
+      status: 'suspended',
+      suspension,
+      wallets: ['0x3333333333333333333333333333333333333333', listedEth.address.toLowerCase()],
+    });
     const after = await screenInvestor(deps, investor.investorId, { reason: 'list changed' });
     expect(after).toMatchObject({ status: 'suspended', suspension: { kind: 'sanctions' }, version: investor.version + 1 });
     const requests = await drain(system.allowlistQueue);
-    expect(requests.map((request) => `${request.action} ${request.wallet}`).sort()).toEqual(deps.registries.flatMap(() => investor.wallets.map((wallet) => `freeze ${wallet}`)).sort());
+    expect(requests.map((request) => `${request.action} ${request.wallet}`).sort()).toEqual(
+      deps.registries.flatMap(() => investor.wallets.map((wallet) => `freeze ${wallet}`)).sort(),
+    );
     expect(await auditTypes(system.auditTable, investor.investorId)).toEqual(['screening.completed', 'investor.suspended']);
     // A second run (a redelivered message) changes nothing more.
     await screenInvestor(deps, investor.investorId, { reason: 'list changed' });
@@ -96,7 +124,13 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
 
   it('freezes then removes every wallet on every registry when a list change hits an allowlisted investor', async () => {
     const { system, deps } = await setup(LIST_2023_12_28);
-    const address = realList().entries.flatMap((entry) => entry.wallets).map((wallet) => wallet.address).find((candidate) => candidate.startsWith('0x') && !realList(LIST_2023_12_28).entries.some((entry) => entry.wallets.some((wallet) => wallet.address === candidate)))!;
+    const address = realList()
+      .entries.flatMap((entry) => entry.wallets)
+      .map((wallet) => wallet.address)
+      .find(
+        (candidate) =>
+          candidate.startsWith('0x') && !realList(LIST_2023_12_28).entries.some((entry) => entry.wallets.some((wallet) => wallet.address === candidate)),
+      )!;
     expect(address).toBeDefined();
     const stored = await storedInvestor(system.investors, { wallets: ['0x2222222222222222222222222222222222222222', address.toLowerCase()] });
     const eligible = await screenInvestor(deps, stored.investorId);
@@ -121,7 +155,9 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
   it('marks a hit stale when its entry leaves the list, and keeps one result per list version', async () => {
     const { system, deps } = await setup(LIST_2023_12_28);
     const diff = diffLists(realList(LIST_2023_12_28), realList());
-    const removed = realList(LIST_2023_12_28).entries.find((entry) => diff.removed.includes(entry.sdnId) && entry.type === 'individual' && entry.name.split(/[ ,]+/).length >= 3)!;
+    const removed = realList(LIST_2023_12_28).entries.find(
+      (entry) => diff.removed.includes(entry.sdnId) && entry.type === 'individual' && entry.name.split(/[ ,]+/).length >= 3,
+    )!;
     const investor = await storedInvestor(system.investors, {
       legalName: removed.name.split(', ').reverse().join(' '),
       dateOfBirth: removed.datesOfBirth[0]?.from ?? '1960-01-01',

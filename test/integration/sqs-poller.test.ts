@@ -1,4 +1,11 @@
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 import { lambdaContext } from '../../bin/local/lambda-context';
@@ -45,8 +52,13 @@ describe('QueuePoller (Lambda SQS event source, locally) on fauxqs', () => {
       batchSize: 10,
       context: () => lambdaContext('test', 10, 128),
       invoke: async (event: SQSEvent): Promise<SQSBatchResponse> => {
-        for (const record of event.Records) seen.push({ body: record.body, receiveCount: record.attributes.ApproximateReceiveCount, arn: record.eventSourceARN });
-        return { batchItemFailures: event.Records.filter((record) => !(JSON.parse(record.body) as { ok: boolean }).ok).map((record) => ({ itemIdentifier: record.messageId })) };
+        for (const record of event.Records)
+          seen.push({ body: record.body, receiveCount: record.attributes.ApproximateReceiveCount, arn: record.eventSourceARN });
+        return {
+          batchItemFailures: event.Records.filter((record) => !(JSON.parse(record.body) as { ok: boolean }).ok).map((record) => ({
+            itemIdentifier: record.messageId,
+          })),
+        };
       },
     });
     await poller.start();
@@ -92,9 +104,11 @@ describe('fauxqs FIFO receives, as SQS gives them (patches/fauxqs+2.4.1.patch)',
   it('hands out up to 10 messages of one group in order, none of the group while any is in flight, and returns them in sequence order', async () => {
     const { queueUrl } = await queueWithDeadLetter(true, 5);
     const sqs = sqsClient();
-    for (let index = 1; index <= 12; index++) await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `m${index}`, MessageGroupId: 'g1', MessageDeduplicationId: `m${index}` }));
+    for (let index = 1; index <= 12; index++)
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: `m${index}`, MessageGroupId: 'g1', MessageDeduplicationId: `m${index}` }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'other', MessageGroupId: 'g2', MessageDeduplicationId: 'other' }));
-    const receive = async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }))).Messages ?? [];
+    const receive = async () =>
+      (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }))).Messages ?? [];
 
     const first = await receive();
     expect(first.map((message) => message.Body)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7', 'm8', 'm9', 'm10']);
@@ -102,9 +116,11 @@ describe('fauxqs FIFO receives, as SQS gives them (patches/fauxqs+2.4.1.patch)',
 
     // m5 then m3 become visible again; the group stays locked until the rest are deleted.
     const handle = (body: string) => first.find((message) => message.Body === body)!.ReceiptHandle!;
-    for (const body of ['m5', 'm3']) await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle(body), VisibilityTimeout: 0 }));
+    for (const body of ['m5', 'm3'])
+      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle(body), VisibilityTimeout: 0 }));
     expect(await receive()).toEqual([]);
-    for (const message of first.filter((candidate) => !['m3', 'm5'].includes(candidate.Body!))) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
+    for (const message of first.filter((candidate) => !['m3', 'm5'].includes(candidate.Body!)))
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: message.ReceiptHandle! }));
     expect((await receive()).map((message) => message.Body)).toEqual(['m3', 'm5', 'm11', 'm12']);
   });
 });

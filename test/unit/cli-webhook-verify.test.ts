@@ -14,7 +14,14 @@ const file = (name: string, content: string | Buffer) => {
 describe('cli webhook verify (the acceptance contract)', () => {
   const body = file('body.json', '{"data":{"id":"evt_1","attributes":{"name":"inquiry.approved"}}}');
   const now = 1_795_000_000;
-  const headers = file('headers.json', JSON.stringify({ 'Persona-Signature': signWebhook('persona', Buffer.from('{"data":{"id":"evt_1","attributes":{"name":"inquiry.approved"}}}'), 'wbhsec_abc', { now: new Date(now * 1000) })['persona-signature'] }));
+  const headers = file(
+    'headers.json',
+    JSON.stringify({
+      'Persona-Signature': signWebhook('persona', Buffer.from('{"data":{"id":"evt_1","attributes":{"name":"inquiry.approved"}}}'), 'wbhsec_abc', {
+        now: new Date(now * 1000),
+      })['persona-signature'],
+    }),
+  );
 
   it('prints "valid" and exits 0 for a good signature at the given clock', () => {
     const result = runCli(['webhook', 'verify', '--vendor', 'persona', '--secret', 'wbhsec_abc', '--headers', headers, '--body', body, '--now', String(now)]);
@@ -25,7 +32,20 @@ describe('cli webhook verify (the acceptance contract)', () => {
     const wrong = runCli(['webhook', 'verify', '--vendor', 'persona', '--secret', 'wbhsec_other', '--headers', headers, '--body', body, '--now', String(now)]);
     expect(wrong.status).toBe(1);
     expect(wrong.stdout).toMatch(/signature does not match/);
-    const stale = runCli(['webhook', 'verify', '--vendor', 'persona', '--secret', 'wbhsec_abc', '--headers', headers, '--body', body, '--now', String(now + 301)]);
+    const stale = runCli([
+      'webhook',
+      'verify',
+      '--vendor',
+      'persona',
+      '--secret',
+      'wbhsec_abc',
+      '--headers',
+      headers,
+      '--body',
+      body,
+      '--now',
+      String(now + 301),
+    ]);
     expect(stale.status).toBe(1);
     expect(stale.stdout).toMatch(/timestamp/);
   });

@@ -84,7 +84,8 @@ describe('readFunctionConfig', () => {
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     const message = (error as Error).message;
-    for (const variable of ['INVESTORS_TABLE', 'SCREENINGS_TABLE', 'CASES_TABLE', 'AUDIT_TABLE', 'SCREENING_QUEUE_URL', 'ALLOWLIST_QUEUE_URL', 'CHAINS_CONFIG']) expect(message).toContain(variable);
+    for (const variable of ['INVESTORS_TABLE', 'SCREENINGS_TABLE', 'CASES_TABLE', 'AUDIT_TABLE', 'SCREENING_QUEUE_URL', 'ALLOWLIST_QUEUE_URL', 'CHAINS_CONFIG'])
+      expect(message).toContain(variable);
   });
 
   it('rejects an invalid setting and an invalid chain configuration together', () => {

@@ -28,7 +28,16 @@ describe('system definition', () => {
   });
 
   it('gives a function the variables of exactly what it uses', () => {
-    const names = { table: (t: string) => `T:${t}`, queue: (q: string) => `Q:${q}`, deadLetterQueue: (q: string) => `D:${q}`, bucket: (b: string) => `B:${b}`, chains: () => '[]', kmsKey: (k: string) => `K:${k}`, secret: (s: string) => `S:${s}`, setting: (v: string) => `V:${v}` };
+    const names = {
+      table: (t: string) => `T:${t}`,
+      queue: (q: string) => `Q:${q}`,
+      deadLetterQueue: (q: string) => `D:${q}`,
+      bucket: (b: string) => `B:${b}`,
+      chains: () => '[]',
+      kmsKey: (k: string) => `K:${k}`,
+      secret: (s: string) => `S:${s}`,
+      setting: (v: string) => `V:${v}`,
+    };
     const env = environmentFor(FUNCTION_SPECS.investorsApi, names);
     expect(env).toEqual({
       [TABLES.investors.envVar]: 'T:investors',

@@ -79,7 +79,12 @@ export const kycPayload = {
         vendorData: options.externalReference ?? 'portal-1',
         decisionTime: (options.at ?? DEFAULT_AT).toISOString(),
         acceptanceTime: (options.at ?? DEFAULT_AT).toISOString(),
-        person: { firstName: person.firstName.toUpperCase(), lastName: person.lastName.toUpperCase(), dateOfBirth: person.dateOfBirth, nationality: person.country },
+        person: {
+          firstName: person.firstName.toUpperCase(),
+          lastName: person.lastName.toUpperCase(),
+          dateOfBirth: person.dateOfBirth,
+          nationality: person.country,
+        },
         document: { type: 'PASSPORT', country: person.country },
       },
       technicalData: { ip: '203.0.113.7' },
@@ -88,6 +93,11 @@ export const kycPayload = {
   'standard-webhooks': (options: PayloadOptions & { status: string }) => ({
     type: 'kyc.verification.completed',
     timestamp: (options.at ?? DEFAULT_AT).toISOString(),
-    data: { applicantId: options.applicantId ?? 'generic-applicant-1', externalUserId: options.externalReference ?? 'portal-1', status: options.status, person: options.person ?? DEFAULT_PERSON },
+    data: {
+      applicantId: options.applicantId ?? 'generic-applicant-1',
+      externalUserId: options.externalReference ?? 'portal-1',
+      status: options.status,
+      person: options.person ?? DEFAULT_PERSON,
+    },
   }),
 };

@@ -47,15 +47,32 @@ function payloadFor(decision: Decision, person: SimulatedPerson, runId: string):
       if (decision.verdict === 'pending') return kycPayload.sumsub({ ...common, type: 'applicantPending' });
       if (decision.verdict === 'review') return kycPayload.sumsub({ ...common, type: 'applicantOnHold' });
       const reviewResult =
-        decision.verdict === 'approved' ? { reviewAnswer: 'GREEN' } : { reviewAnswer: 'RED', reviewRejectType: decision.verdict === 'retry' ? 'RETRY' : 'FINAL', rejectLabels: ['SIMULATED'] };
+        decision.verdict === 'approved'
+          ? { reviewAnswer: 'GREEN' }
+          : { reviewAnswer: 'RED', reviewRejectType: decision.verdict === 'retry' ? 'RETRY' : 'FINAL', rejectLabels: ['SIMULATED'] };
       return kycPayload.sumsub({ ...common, reviewResult });
     }
     case 'onfido':
-      return kycPayload.onfido({ ...common, runId, status: { approved: 'approved', rejected: 'declined', review: 'review', abandoned: 'abandoned' }[decision.verdict as string] ?? 'error' });
+      return kycPayload.onfido({
+        ...common,
+        runId,
+        status: { approved: 'approved', rejected: 'declined', review: 'review', abandoned: 'abandoned' }[decision.verdict as string] ?? 'error',
+      });
     case 'persona':
-      return kycPayload.persona({ ...common, eventId: `evt_${runId}`, name: { approved: 'inquiry.approved', rejected: 'inquiry.declined', review: 'inquiry.marked-for-review' }[decision.verdict as string] ?? 'inquiry.expired' });
+      return kycPayload.persona({
+        ...common,
+        eventId: `evt_${runId}`,
+        name:
+          { approved: 'inquiry.approved', rejected: 'inquiry.declined', review: 'inquiry.marked-for-review' }[decision.verdict as string] ?? 'inquiry.expired',
+      });
     case 'veriff':
-      return kycPayload.veriff({ ...common, status: { approved: 'approved', rejected: 'declined', retry: 'resubmission_requested', expired: 'expired', abandoned: 'abandoned', review: 'review' }[decision.verdict as string] ?? 'review' });
+      return kycPayload.veriff({
+        ...common,
+        status:
+          { approved: 'approved', rejected: 'declined', retry: 'resubmission_requested', expired: 'expired', abandoned: 'abandoned', review: 'review' }[
+            decision.verdict as string
+          ] ?? 'review',
+      });
     case 'standard-webhooks':
       return kycPayload['standard-webhooks']({ ...common, status: decision.verdict });
   }
@@ -115,7 +132,11 @@ export class VendorSimulator {
 
     const rawBody = Buffer.from(JSON.stringify(payloadFor(decision, applicant.person, runId)));
     const headers = signWebhook(decision.vendor, rawBody, this.credentials.webhookSecrets[decision.vendor], { now: new Date(), id: `msg_${runId}` });
-    const response = await fetch(`${this.webhookBaseUrl}/${decision.vendor}`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: rawBody });
+    const response = await fetch(`${this.webhookBaseUrl}/${decision.vendor}`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: rawBody,
+    });
     return { status: response.status, body: await response.text() };
   }
 
@@ -147,7 +168,8 @@ export class VendorSimulator {
 
     const onfido = /^\/onfido\/v3\.6\/(workflow_runs|applicants|checks)\/([^/]+)$/.exec(path);
     if (onfido) {
-      if (request.headers.authorization !== `Token token=${this.credentials.onfido.apiToken}`) return reply(response, 401, { error: { type: 'authorization_error' } });
+      if (request.headers.authorization !== `Token token=${this.credentials.onfido.apiToken}`)
+        return reply(response, 401, { error: { type: 'authorization_error' } });
       const [, resource, id] = onfido as unknown as [string, string, string];
       const applicantId = resource === 'applicants' ? decodeURIComponent(id) : this.runs.get(decodeURIComponent(id));
       const applicant = applicantId ? this.applicants.get(`onfido:${applicantId}`) : undefined;
@@ -155,7 +177,13 @@ export class VendorSimulator {
       if (resource === 'workflow_runs') return reply(response, 200, { id, applicant_id: applicant.applicantId, status: 'approved' });
       if (resource === 'checks') return reply(response, 200, { id, applicant_id: applicant.applicantId, status: 'complete', result: 'clear' });
       const { person } = applicant;
-      return reply(response, 200, { id: applicant.applicantId, first_name: person.firstName, last_name: person.lastName, dob: person.dateOfBirth, location: { country_of_residence: ALPHA3[person.country] ?? person.country } });
+      return reply(response, 200, {
+        id: applicant.applicantId,
+        first_name: person.firstName,
+        last_name: person.lastName,
+        dob: person.dateOfBirth,
+        location: { country_of_residence: ALPHA3[person.country] ?? person.country },
+      });
     }
     return reply(response, 404, { error: 'not found' });
   }

@@ -24,7 +24,12 @@ export function createHandler({ worker, queueUrl }: AllowlistWorkerRoot) {
     const outcomes = await handleAllowlistBatch(await worker(), records.map(toAllowlistMessage), deadline);
     return outcomes.map((outcome, index) => {
       const flush = 'flush' in outcome ? outcome.flush : undefined;
-      logger.info('allowlist message handled', { messageId: records[index]!.messageId, status: outcome.status, ...(flush ?? {}), ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}) });
+      logger.info('allowlist message handled', {
+        messageId: records[index]!.messageId,
+        status: outcome.status,
+        ...(flush ?? {}),
+        ...('reason' in outcome ? { failureCode: outcome.reason.code } : {}),
+      });
       return outcome.status === 'retry' ? { retryAfterSeconds: outcome.afterSeconds, error: outcome.error } : { done: true as const };
     });
   });

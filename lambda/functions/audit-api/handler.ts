@@ -1,4 +1,13 @@
-import { exportAudit, parseAuditQuery, parseExportRequest, parsePageSize, parseVerifyParams, publicKeyFingerprint, queryAudit, verifyAuditLog } from '../../modules/audit';
+import {
+  exportAudit,
+  parseAuditQuery,
+  parseExportRequest,
+  parsePageSize,
+  parseVerifyParams,
+  publicKeyFingerprint,
+  queryAudit,
+  verifyAuditLog,
+} from '../../modules/audit';
 import { NotFoundError } from '../../shared';
 import { authorize, httpFunction, json, parseJsonBody } from '../../platform/http';
 import { logger } from '../../platform/observability';

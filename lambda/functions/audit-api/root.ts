@@ -9,7 +9,12 @@ export function compose(env: NodeJS.ProcessEnv) {
   const records = new DynamoAuditRecords(documentClient(), tables.audit);
   const bodies = new S3CheckpointBodies(s3Client(), buckets.auditCheckpoints);
   const signer = auditSigner(kmsKeys.auditSigner);
-  return { records, bodies, signer, exports: { queries: records, records, coverage: records, bodies, signer, delivery: new S3ExportDelivery(s3Client(), buckets.auditExports) } };
+  return {
+    records,
+    bodies,
+    signer,
+    exports: { queries: records, records, coverage: records, bodies, signer, delivery: new S3ExportDelivery(s3Client(), buckets.auditExports) },
+  };
 }
 
 export type AuditApiDeps = ReturnType<typeof compose>;

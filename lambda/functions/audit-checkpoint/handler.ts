@@ -8,7 +8,13 @@ export function createHandler(deps: AuditCheckpointDeps) {
   return scheduledFunction(async () => {
     const result = await runCheckpoint(deps);
     if (result.breaks.length > 0) logger.error('audit chains stop short of the cutoff', { breaks: result.breaks });
-    if (result.status === 'checkpointed') logger.info('audit checkpoint', { number: result.header.number, leafCount: result.header.leafCount, streams: result.header.streamCount, root: result.header.root });
+    if (result.status === 'checkpointed')
+      logger.info('audit checkpoint', {
+        number: result.header.number,
+        leafCount: result.header.leafCount,
+        streams: result.header.streamCount,
+        root: result.header.root,
+      });
     return { status: result.status, number: result.status === 'checkpointed' ? result.header.number : undefined, breaks: result.breaks.length };
   });
 }

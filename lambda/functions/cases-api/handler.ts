@@ -1,4 +1,15 @@
-import { type ApprovalDeps, approveCase, claimCase, claimNextCase, decideCase, listCases, parseCaseList, rejectProposal, releaseCase, showCase } from '../../modules/cases';
+import {
+  type ApprovalDeps,
+  approveCase,
+  claimCase,
+  claimNextCase,
+  decideCase,
+  listCases,
+  parseCaseList,
+  rejectProposal,
+  releaseCase,
+  showCase,
+} from '../../modules/cases';
 import { NotFoundError } from '../../shared';
 import { authorize, httpFunction, json, parseJsonBody, type HttpEvent } from '../../platform/http';
 

@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared';
-import { addWallet, attachKycApplicant, loadInvestor, offboardInvestor, registerInvestor, reinstateInvestor, removeWallet, suspendInvestor } from '../../modules/investors';
+import {
+  addWallet,
+  attachKycApplicant,
+  loadInvestor,
+  offboardInvestor,
+  registerInvestor,
+  reinstateInvestor,
+  removeWallet,
+  suspendInvestor,
+} from '../../modules/investors';
 import { authorize, httpFunction, json, parseJsonBody, parseJsonObject, type HttpEvent } from '../../platform/http';
 import type { InvestorsApiDeps } from './root';
 

@@ -12,7 +12,10 @@ import { sqsClient } from '../../platform/aws/sqs';
 /** The fund portal's and operators' investor routes: the lifecycle, blocked jurisdictions, the screening standing for reinstatement. */
 export function compose(env: NodeJS.ProcessEnv) {
   const { tables, queues, chains, settings } = readFunctionConfig('investorsApi', env);
-  const standing = screeningStanding({ screenings: new DynamoScreeningRepository(documentClient(), tables.screenings), cases: new DynamoCaseRepository(documentClient(), tables.cases) });
+  const standing = screeningStanding({
+    screenings: new DynamoScreeningRepository(documentClient(), tables.screenings),
+    cases: new DynamoCaseRepository(documentClient(), tables.cases),
+  });
   return {
     investors: new DynamoInvestorRepository(documentClient(), tables.investors),
     audit: dynamoAuditLog(tables.audit),

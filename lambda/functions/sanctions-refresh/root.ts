@@ -1,6 +1,14 @@
 import { readFunctionConfig, type FunctionConfig } from '../../config/function-config';
 import { dynamoAuditLog } from '../../modules/audit/adapters';
-import { DynamoInvestorBook, DynamoListVersionRepository, FolderListSource, HttpListSource, OFAC_SDN_ADVANCED_URL, S3SnapshotStore, SqsRescreenRequests } from '../../modules/screening/adapters';
+import {
+  DynamoInvestorBook,
+  DynamoListVersionRepository,
+  FolderListSource,
+  HttpListSource,
+  OFAC_SDN_ADVANCED_URL,
+  S3SnapshotStore,
+  SqsRescreenRequests,
+} from '../../modules/screening/adapters';
 import { documentClient } from '../../platform/aws/dynamo';
 import { s3Client } from '../../platform/aws/s3';
 import { sqsClient } from '../../platform/aws/sqs';

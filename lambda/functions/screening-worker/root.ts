@@ -19,7 +19,10 @@ export function compose(env: NodeJS.ProcessEnv) {
     audit: dynamoAuditLog(tables.audit),
     allowlist: new SqsAllowlistRequests(sqsClient(), queues.allowlist),
     // Built on first use from the current snapshot and kept across invocations of this instance.
-    lists: new CurrentListCache({ versions: new DynamoListVersionRepository(documentClient(), tables.listVersions), snapshots: new S3SnapshotStore(s3Client(), buckets.listSnapshots) }),
+    lists: new CurrentListCache({
+      versions: new DynamoListVersionRepository(documentClient(), tables.listVersions),
+      snapshots: new S3SnapshotStore(s3Client(), buckets.listSnapshots),
+    }),
     registries: registriesOf(chains),
     actor: 'system:screening-worker',
   };

@@ -189,7 +189,10 @@ class RegistryFlush {
           idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
         })),
       );
-      await this.deps.journal.completeIntents(this.group, stale.map(({ intent }) => intent.key));
+      await this.deps.journal.completeIntents(
+        this.group,
+        stale.map(({ intent }) => intent.key),
+      );
       this.result.skipped += stale.length;
     });
     const skipped = new Set(stale.map(({ intent }) => intent));
@@ -211,10 +214,15 @@ class RegistryFlush {
     await this.sendStage([
       ...(await this.prepareBatches(of('freeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: true }))),
       ...(await this.prepareEach(of('remove'), (operation) => ({ kind: 'delete', wallet: operation.wallet }))),
-      ...(await this.prepareEach(withoutIdentity, (operation) => ({ kind: 'createIdentity', wallet: operation.wallet, salt: `${operation.intents[0]!.change.investorId}:${operation.wallet}` }))),
+      ...(await this.prepareEach(withoutIdentity, (operation) => ({
+        kind: 'createIdentity',
+        wallet: operation.wallet,
+        salt: `${operation.intents[0]!.change.investorId}:${operation.wallet}`,
+      }))),
     ]);
 
-    const created = withoutIdentity.length > 0 ? await chain.identities(withoutIdentity.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
+    const created =
+      withoutIdentity.length > 0 ? await chain.identities(withoutIdentity.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
     const ready = adds.filter((operation) => identities.get(operation.wallet) ?? created.get(operation.wallet));
     const register = (batch: readonly Operation[]): ChainCall => ({
       kind: 'register',
@@ -236,14 +244,21 @@ class RegistryFlush {
     if (calls.length === 0) return [];
     // Calls of one kind on one contract cost the same but for their arguments' length: one
     // estimate, with room to spare, serves them all (each was still simulated for reverts).
-    const gas = (await this.deps.chain.estimateGas(calls[0]!.call)) * 15n / 10n;
+    const gas = ((await this.deps.chain.estimateGas(calls[0]!.call)) * 15n) / 10n;
     return calls.map((call) => ({ ...call, gasLimit: gas }));
   }
 
   private async prepareBatches(operations: readonly Operation[], toCall: (wallets: string[], batch: readonly Operation[]) => ChainCall): Promise<Prepared[]> {
     const prepared: Prepared[] = [];
     for (const batch of chunk(operations, this.deps.chain.maxBatchSize)) {
-      prepared.push(...(await this.simulate(batch, () => toCall(batch.map((operation) => operation.wallet), batch))));
+      prepared.push(
+        ...(await this.simulate(batch, () =>
+          toCall(
+            batch.map((operation) => operation.wallet),
+            batch,
+          ),
+        )),
+      );
     }
     return prepared;
   }
@@ -274,7 +289,11 @@ class RegistryFlush {
 
   private async sendStage(prepared: readonly Prepared[]): Promise<void> {
     if (prepared.length === 0) return;
-    const calls: CallToSend[] = prepared.map(({ call, gasLimit, operations }) => ({ call, gasLimit, intentKeys: operations.flatMap((operation) => operation.intents.map((intent) => intent.key)) }));
+    const calls: CallToSend[] = prepared.map(({ call, gasLimit, operations }) => ({
+      call,
+      gasLimit,
+      intentKeys: operations.flatMap((operation) => operation.intents.map((intent) => intent.key)),
+    }));
     for (const call of calls) for (const key of call.intentKeys) this.inFlight.add(key);
     const settled = await this.sender.send(calls);
     this.result.transactions += settled.length;
@@ -290,7 +309,12 @@ class RegistryFlush {
     for (const slot of settled) {
       const intents = slot.intentKeys.map((key) => byKey.get(key)).filter((intent): intent is PendingIntent => intent !== undefined);
       if (slot.status === 'mined' && slot.call.kind !== 'createIdentity') {
-        const tx = { transactionHash: slot.receipt!.hash, nonce: slot.nonce, blockNumber: slot.receipt!.blockNumber, batchSize: new Set(intents.map((intent) => intent.change.wallet)).size };
+        const tx = {
+          transactionHash: slot.receipt!.hash,
+          nonce: slot.nonce,
+          blockNumber: slot.receipt!.blockNumber,
+          batchSize: new Set(intents.map((intent) => intent.change.wallet)).size,
+        };
         completed.push(...intents.map((intent) => ({ intent, tx })));
       } else if (slot.status === 'reverted') {
         reverted.push({ keys: intents.map((intent) => intent.key), hash: slot.receipt!.hash });
@@ -350,7 +374,10 @@ class RegistryFlush {
         await this.markAllowlisted(intent);
       }
     });
-    await this.deps.journal.completeIntents(this.group, entries.map(({ intent }) => intent.key));
+    await this.deps.journal.completeIntents(
+      this.group,
+      entries.map(({ intent }) => intent.key),
+    );
     for (const { tx } of entries) {
       if (tx) this.result.applied++;
       else this.result.alreadyInState++;
@@ -396,7 +423,10 @@ class RegistryFlush {
         idempotencyKey: `${changeAuditKey(change)}:failed:${intent.key}`,
       });
     });
-    await this.deps.journal.completeIntents(this.group, entries.map(({ intent }) => intent.key));
+    await this.deps.journal.completeIntents(
+      this.group,
+      entries.map(({ intent }) => intent.key),
+    );
     this.result.deadLettered += entries.length;
     this.resolved += entries.length;
   }

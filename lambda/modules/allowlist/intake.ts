@@ -1,5 +1,16 @@
 import { createHash } from 'node:crypto';
-import { isCountryCode, isPermanent, TransientError, ValidationError, fieldIssuesFrom, allowlistChangeSchema, changeGroupId, flushRequestSchema, type AllowlistChange, type RegistryTarget } from '../../shared';
+import {
+  isCountryCode,
+  isPermanent,
+  TransientError,
+  ValidationError,
+  fieldIssuesFrom,
+  allowlistChangeSchema,
+  changeGroupId,
+  flushRequestSchema,
+  type AllowlistChange,
+  type RegistryTarget,
+} from '../../shared';
 import type { FlushRequests } from './change';
 import { flushRegistry, type FlushDeps, type FlushResult } from './flush';
 import type { AllowlistJournal, DeadLetterReason, DeadLetters } from './ports';
@@ -60,7 +71,7 @@ export async function handleAllowlistBatch(deps: AllowlistWorkerDeps, messages: 
     groups.set(group, [...(groups.get(group) ?? []), parse(deps, message)]);
   }
   for (const parsed of groups.values()) {
-    for (let next = 0; next < parsed.length; ) {
+    for (let next = 0; next < parsed.length;) {
       const first = parsed[next]!;
       let handled: MessageOutcome[];
       if (first.kind === 'flush') {
@@ -97,10 +108,13 @@ function parse(deps: AllowlistWorkerDeps, message: AllowlistMessage): ParsedMess
   if (flushRequest.success) return { kind: 'flush', message, target: flushRequest.data.flush };
 
   const change = allowlistChangeSchema.safeParse(parsed);
-  if (!change.success) return { kind: 'invalid', message, failure: { code: 'INVALID_MESSAGE', reason: new ValidationError(fieldIssuesFrom(change.error.issues)).message } };
+  if (!change.success)
+    return { kind: 'invalid', message, failure: { code: 'INVALID_MESSAGE', reason: new ValidationError(fieldIssuesFrom(change.error.issues)).message } };
   const group = changeGroupId(change.data);
-  if (!isCountryCode(change.data.country.toUpperCase())) return { kind: 'invalid', message, group, failure: { code: 'INVALID_MESSAGE', reason: 'country must be an ISO 3166-1 alpha-2 code' } };
-  if (!deps.registry(change.data)) return { kind: 'invalid', message, group, failure: { code: 'UNKNOWN_REGISTRY', reason: `registry ${group} is not configured for this worker` } };
+  if (!isCountryCode(change.data.country.toUpperCase()))
+    return { kind: 'invalid', message, group, failure: { code: 'INVALID_MESSAGE', reason: 'country must be an ISO 3166-1 alpha-2 code' } };
+  if (!deps.registry(change.data))
+    return { kind: 'invalid', message, group, failure: { code: 'UNKNOWN_REGISTRY', reason: `registry ${group} is not configured for this worker` } };
   return { kind: 'change', message, change: change.data, group };
 }
 
@@ -115,7 +129,15 @@ async function acceptChanges(deps: AllowlistWorkerDeps, run: readonly Exclude<Pa
   const receivedAt = new Date().toISOString();
   const stored = await Promise.allSettled(
     run.map(async (item) => {
-      if (item.kind === 'change') await deps.journal.recordIntent({ group: item.group, key: item.message.sequence, change: item.change, messageId: item.message.messageId, receivedAt, attempts: 0 });
+      if (item.kind === 'change')
+        await deps.journal.recordIntent({
+          group: item.group,
+          key: item.message.sequence,
+          change: item.change,
+          messageId: item.message.messageId,
+          receivedAt,
+          attempts: 0,
+        });
     }),
   );
   const outcomes: MessageOutcome[] = [];
@@ -123,7 +145,11 @@ async function acceptChanges(deps: AllowlistWorkerDeps, run: readonly Exclude<Pa
   for (const [index, item] of run.entries()) {
     const result = stored[index]!;
     const outcome: MessageOutcome =
-      item.kind === 'invalid' ? await deadLetter(deps, item.message, item.group, item.failure) : result.status === 'rejected' ? await retryOrGiveUp(deps, item.message, item.group, result.reason) : { status: 'accepted' };
+      item.kind === 'invalid'
+        ? await deadLetter(deps, item.message, item.group, item.failure)
+        : result.status === 'rejected'
+          ? await retryOrGiveUp(deps, item.message, item.group, result.reason)
+          : { status: 'accepted' };
     outcomes.push(outcome);
     if (item.kind === 'change' && outcome.status === 'accepted') accepted.push({ index, item });
     if (outcome.status === 'retry') break;
@@ -146,7 +172,11 @@ async function acceptChanges(deps: AllowlistWorkerDeps, run: readonly Exclude<Pa
 }
 
 function heldBack(retry: MessageOutcome): MessageOutcome {
-  return { status: 'retry', afterSeconds: retry.status === 'retry' ? retry.afterSeconds : 0, error: new TransientError('an earlier message of its FIFO group is retried first') };
+  return {
+    status: 'retry',
+    afterSeconds: retry.status === 'retry' ? retry.afterSeconds : 0,
+    error: new TransientError('an earlier message of its FIFO group is retried first'),
+  };
 }
 
 async function flush(deps: AllowlistWorkerDeps, message: AllowlistMessage, target: RegistryTarget, deadline: number): Promise<MessageOutcome> {
@@ -181,7 +211,12 @@ function retryOrGiveUp(deps: AllowlistWorkerDeps, message: AllowlistMessage, gro
   return deadLetter(deps, message, group, { code, reason: permanent ? reason : `gave up after ${message.receiveCount} receives: ${reason}` });
 }
 
-async function deadLetter(deps: AllowlistWorkerDeps, message: AllowlistMessage, group: string | undefined, failure: Omit<DeadLetterReason, 'attempts'>): Promise<MessageOutcome> {
+async function deadLetter(
+  deps: AllowlistWorkerDeps,
+  message: AllowlistMessage,
+  group: string | undefined,
+  failure: Omit<DeadLetterReason, 'attempts'>,
+): Promise<MessageOutcome> {
   const reason = { ...failure, attempts: message.receiveCount };
   await deps.deadLetters.send({ body: message.body, group, key: message.messageId }, reason);
   return { status: 'dead-lettered', reason };
@@ -193,5 +228,7 @@ function backoffSeconds(deps: AllowlistWorkerDeps, receiveCount: number): number
 
 /** FIFO de-duplication id of a flush request: repeated requests for the same pending state collapse. */
 export function flushRequestDeduplicationId(target: RegistryTarget, token: string): string {
-  return createHash('sha256').update(`flush|${changeGroupId(target)}|${token}`).digest('hex');
+  return createHash('sha256')
+    .update(`flush|${changeGroupId(target)}|${token}`)
+    .digest('hex');
 }

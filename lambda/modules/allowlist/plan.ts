@@ -52,7 +52,8 @@ export function planIntents(intents: readonly PendingIntent[], states: ReadonlyM
 
     if (current === ACTION_TARGET[action]) {
       if (earlier) earlier.intents.push(intent);
-      else if (action === 'add' && !state.verified) rejected.push({ intent, reason: 'the wallet is registered but not verified (its identity lacks required claims); registering again cannot fix it' });
+      else if (action === 'add' && !state.verified)
+        rejected.push({ intent, reason: 'the wallet is registered but not verified (its identity lacks required claims); registering again cannot fix it' });
       else satisfied.push(intent);
       continue;
     }

@@ -51,7 +51,13 @@ const EXPECTATION: Readonly<Record<InvestorStatus, 'allowlisted' | 'absent' | un
   offboarded: 'absent',
 };
 
-type Drift = { wallet: string; investor?: Investor; kind: 'not_verified' | 'frozen' | 'should_not_be_registered' | 'unknown_wallet'; risk: CaseRisk; observed: WalletState };
+type Drift = {
+  wallet: string;
+  investor?: Investor;
+  kind: 'not_verified' | 'frozen' | 'should_not_be_registered' | 'unknown_wallet';
+  risk: CaseRisk;
+  observed: WalletState;
+};
 
 /**
  * Compares one registry with the investors' intended state and opens a `chain_drift` case per
@@ -88,7 +94,8 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
   const unknown = (await registeredSinceCheckpoint(deps, group)).filter((wallet) => !owners.has(wallet) && !inFlight.has(wallet));
   if (unknown.length > 0) {
     const states = await chain.walletStates(unknown);
-    for (const wallet of unknown) if (states.get(wallet)!.contains) drifts.push({ wallet, kind: 'unknown_wallet', risk: 'high', observed: states.get(wallet)! });
+    for (const wallet of unknown)
+      if (states.get(wallet)!.contains) drifts.push({ wallet, kind: 'unknown_wallet', risk: 'high', observed: states.get(wallet)! });
   }
 
   let casesOpened = 0;
@@ -101,7 +108,15 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
         key: await driftCaseKey(deps.cases, `chain_drift|${group}|${drift.wallet}|${drift.kind}`),
         investorId: drift.investor?.investorId,
         risk: drift.risk,
-        evidence: { chainId: chain.chainId, identityRegistry: chain.identityRegistry, wallet: drift.wallet, drift: drift.kind, investorStatus: drift.investor?.status ?? null, observed: drift.observed, checkedAt },
+        evidence: {
+          chainId: chain.chainId,
+          identityRegistry: chain.identityRegistry,
+          wallet: drift.wallet,
+          drift: drift.kind,
+          investorStatus: drift.investor?.status ?? null,
+          observed: drift.observed,
+          checkedAt,
+        },
       },
       deps.actor,
     );

@@ -89,14 +89,29 @@ export class JournaledSender {
     const { chain, journal } = this.deps;
     for (let race = 0; race < MAX_CLAIM_RACES; race++) {
       // The chain knows what was broadcast, the journal what was claimed (maybe not broadcast yet).
-      const [pending, highest, fees] = await Promise.all([chain.transactionCount(this.signerAddress, 'pending'), journal.highestNonce(signer), chain.currentFees()]);
+      const [pending, highest, fees] = await Promise.all([
+        chain.transactionCount(this.signerAddress, 'pending'),
+        journal.highestNonce(signer),
+        chain.currentFees(),
+      ]);
       const first = Math.max(pending, highest === undefined ? 0 : highest + 1);
       const at = this.deps.now().toISOString();
       const slots = await Promise.all(
         calls.map(async ({ call, gasLimit, intentKeys }, index): Promise<TransactionSlot> => {
           const nonce = first + index;
           const signed = await chain.sign(call, { nonce, gasLimit: gasLimit.toString(), fees });
-          return { signer, nonce, group: this.deps.group, call, intentKeys, gasLimit: gasLimit.toString(), attempts: [signed], status: 'pending', createdAt: at, updatedAt: at };
+          return {
+            signer,
+            nonce,
+            group: this.deps.group,
+            call,
+            intentKeys,
+            gasLimit: gasLimit.toString(),
+            attempts: [signed],
+            status: 'pending',
+            createdAt: at,
+            updatedAt: at,
+          };
         }),
       );
       if (await journal.claimSlots(slots)) return slots;
@@ -123,7 +138,8 @@ export class JournaledSender {
           const receipt = await this.findReceipt(slot);
           const at = this.deps.now().toISOString();
           if (receipt) {
-            if (head - receipt.blockNumber + 1 >= chain.confirmations) done.push({ ...slot, status: receipt.status === 'success' ? 'mined' : 'reverted', receipt, updatedAt: at });
+            if (head - receipt.blockNumber + 1 >= chain.confirmations)
+              done.push({ ...slot, status: receipt.status === 'success' ? 'mined' : 'reverted', receipt, updatedAt: at });
             else next.push(slot);
           } else if (minedCount > slot.nonce) {
             // The nonce was used by a transaction we never signed for this slot.

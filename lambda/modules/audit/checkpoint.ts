@@ -17,7 +17,13 @@ export function leavesOf(ranges: readonly CheckpointRange[]): string[] {
 }
 
 export function coverageOf(number: number, ranges: readonly CheckpointRange[]): Coverage[] {
-  return ranges.map((range) => ({ stream: range.stream, checkpoint: number, from: range.from, to: range.from + range.hashes.length - 1, toHash: range.hashes.at(-1)! }));
+  return ranges.map((range) => ({
+    stream: range.stream,
+    checkpoint: number,
+    from: range.from,
+    to: range.from + range.hashes.length - 1,
+    toHash: range.hashes.at(-1)!,
+  }));
 }
 
 export function checkpointEntryOf(record: AuditRecord): CheckpointEntry {
@@ -88,7 +94,13 @@ export async function runCheckpoint(deps: CheckpointDeps): Promise<CheckpointRes
   }
   if (ranges.length === 0) return { status: 'nothing_new', breaks };
 
-  const signed = await sealCheckpoint(deps.signer, { number: (previous?.header.number ?? 0) + 1, cutoff, previous: previous?.header, ranges, createdAt: now.toISOString() });
+  const signed = await sealCheckpoint(deps.signer, {
+    number: (previous?.header.number ?? 0) + 1,
+    cutoff,
+    previous: previous?.header,
+    ranges,
+    createdAt: now.toISOString(),
+  });
   const { header, signature } = signed;
   const number = header.number;
   const bodyKey = await deps.bodies.put(signed);
@@ -115,7 +127,14 @@ async function nextRange(deps: CheckpointDeps, stream: string, cutoff: string): 
   let stop: ChainStop | undefined;
   for (const record of await deps.records.recordsAfter(stream, from - 1)) {
     if (record.at > cutoff) break;
-    const problem = record.seq !== from + hashes.length ? 'seq_gap' : record.prevHash !== linked ? 'chain_broken' : hashOf(record) !== record.hash ? 'hash_mismatch' : undefined;
+    const problem =
+      record.seq !== from + hashes.length
+        ? 'seq_gap'
+        : record.prevHash !== linked
+          ? 'chain_broken'
+          : hashOf(record) !== record.hash
+            ? 'hash_mismatch'
+            : undefined;
     if (problem) {
       stop = { stream, seq: from + hashes.length, problem };
       break;

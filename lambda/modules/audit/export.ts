@@ -54,7 +54,8 @@ export function exportLine(record: AuditRecord): string {
   return JSON.stringify(recordFields(record));
 }
 
-const exportOrder = (a: AuditRecord, b: AuditRecord) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.seq - b.seq);
+const exportOrder = (a: AuditRecord, b: AuditRecord) =>
+  a.at < b.at ? -1 : a.at > b.at ? 1 : a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : a.seq - b.seq;
 
 export interface BuildExportDeps {
   readonly queries: AuditQueries;
@@ -77,7 +78,8 @@ export async function buildExport(deps: BuildExportDeps, query: AuditQuery, maxR
   do {
     const page = await deps.queries.page(query, 1000, cursor);
     for (const record of page.records) if (record.stream !== CHECKPOINT_STREAM) records.push(record);
-    if (records.length > maxRows) throw new ValidationError([{ field: 'from', problem: `the query matches more than ${maxRows} records; narrow the time range` }]);
+    if (records.length > maxRows)
+      throw new ValidationError([{ field: 'from', problem: `the query matches more than ${maxRows} records; narrow the time range` }]);
     cursor = page.cursor;
   } while (cursor);
   records.sort(exportOrder);
@@ -87,7 +89,8 @@ export async function buildExport(deps: BuildExportDeps, query: AuditQuery, maxR
   const streams = [];
   for (const [stream, own] of groupByStream(records)) {
     const runs: ExportRun[] = [];
-    for (const run of consecutiveRuns(own)) runs.push({ from: run[0]!.seq, to: run.at(-1)!.seq, prevHash: run[0]!.prevHash, lastHash: run.at(-1)!.hash, ...(await proofs.forRun(stream, run)) });
+    for (const run of consecutiveRuns(own))
+      runs.push({ from: run[0]!.seq, to: run.at(-1)!.seq, prevHash: run[0]!.prevHash, lastHash: run.at(-1)!.hash, ...(await proofs.forRun(stream, run)) });
     streams.push({ stream, runs });
   }
   const payload: ManifestPayload = {
@@ -212,16 +215,20 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
   const breaks: Break[] = [];
   const { payload } = manifest;
   if (!verifySignature(publicKeyPem, canonicalBytes(payload), manifest.signature)) {
-    breaks.push({ kind: 'manifest_signature_invalid', message: 'the manifest signature does not verify with the audit public key: the manifest was altered or signed by another key' });
+    breaks.push({
+      kind: 'manifest_signature_invalid',
+      message: 'the manifest signature does not verify with the audit public key: the manifest was altered or signed by another key',
+    });
   }
-  if (sha256Hex(exportText) !== payload.exportSha256) breaks.push({ kind: 'export_digest_mismatch', message: 'the export file is not the one the manifest describes' });
+  if (sha256Hex(exportText) !== payload.exportSha256)
+    breaks.push({ kind: 'export_digest_mismatch', message: 'the export file is not the one the manifest describes' });
 
   // Only what the run checks need is kept per record, so a million-line export fits in memory.
   const byStream = new Map<string, Map<number, ExportedEntry>>();
   let previous: AuditRecord | undefined;
   let count = 0;
   let line = 0;
-  for (let start = 0; start < exportText.length; ) {
+  for (let start = 0; start < exportText.length;) {
     let end = exportText.indexOf('\n', start);
     if (end === -1) end = exportText.length;
     line++;
@@ -237,22 +244,34 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
     }
     count++;
     const where = { line, stream: record.stream, seq: record.seq };
-    if (previous && exportOrder(previous, record) >= 0) breaks.push({ kind: 'out_of_order', ...where, message: `line ${line} (${record.stream}/${record.seq}) is out of order: lines were moved` });
-    if (hashOf(record) !== record.hash) breaks.push({ kind: 'hash_mismatch', ...where, message: `line ${line} (${record.stream}/${record.seq}) does not match its hash: its content was changed` });
+    if (previous && exportOrder(previous, record) >= 0)
+      breaks.push({ kind: 'out_of_order', ...where, message: `line ${line} (${record.stream}/${record.seq}) is out of order: lines were moved` });
+    if (hashOf(record) !== record.hash)
+      breaks.push({
+        kind: 'hash_mismatch',
+        ...where,
+        message: `line ${line} (${record.stream}/${record.seq}) does not match its hash: its content was changed`,
+      });
     let entries = byStream.get(record.stream);
     if (!entries) byStream.set(record.stream, (entries = new Map()));
     entries.set(record.seq, { hash: record.hash, prevHash: record.prevHash, line, expected: false });
     previous = record;
   }
-  if (count !== payload.rowCount) breaks.push({ kind: 'export_row_count_mismatch', message: `the export has ${count} records; the manifest says ${payload.rowCount}` });
+  if (count !== payload.rowCount)
+    breaks.push({ kind: 'export_row_count_mismatch', message: `the export has ${count} records; the manifest says ${payload.rowCount}` });
 
   const headers = new Map<number, SignedCheckpoint>();
   let previousHeader: SignedCheckpoint | undefined;
   for (const signed of payload.checkpoints) {
     const number = signed.header.number;
-    if (!verifySignature(publicKeyPem, canonicalBytes(signed.header), signed.signature)) breaks.push({ kind: 'checkpoint_signature_invalid', checkpoint: number, message: `checkpoint ${number}'s signature does not verify: forged or altered` });
+    if (!verifySignature(publicKeyPem, canonicalBytes(signed.header), signed.signature))
+      breaks.push({ kind: 'checkpoint_signature_invalid', checkpoint: number, message: `checkpoint ${number}'s signature does not verify: forged or altered` });
     if (previousHeader && previousHeader.header.number + 1 === number && signed.header.previous?.headerHash !== headerHash(previousHeader.header)) {
-      breaks.push({ kind: 'checkpoint_chain_broken', checkpoint: number, message: `checkpoint ${number} does not link to checkpoint ${previousHeader.header.number}` });
+      breaks.push({
+        kind: 'checkpoint_chain_broken',
+        checkpoint: number,
+        message: `checkpoint ${number} does not link to checkpoint ${previousHeader.header.number}`,
+      });
     }
     headers.set(number, signed);
     previousHeader = signed;
@@ -270,23 +289,32 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
           continue;
         }
         entry.expected = true;
-        if (linked && entry.prevHash !== linked) breaks.push({ kind: 'chain_broken', stream, seq, line: entry.line, message: `${stream}/${seq} does not link to the record before it` });
+        if (linked && entry.prevHash !== linked)
+          breaks.push({ kind: 'chain_broken', stream, seq, line: entry.line, message: `${stream}/${seq} does not link to the record before it` });
         linked = entry.hash;
       }
       const last = entries?.get(run.to);
-      if (last && last.hash !== run.lastHash) breaks.push({ kind: 'chain_broken', stream, seq: run.to, line: last.line, message: `${stream}/${run.to} is not the record the manifest names` });
+      if (last && last.hash !== run.lastHash)
+        breaks.push({ kind: 'chain_broken', stream, seq: run.to, line: last.line, message: `${stream}/${run.to} is not the record the manifest names` });
       if (run.proof) {
         const proven = entries?.get(run.proof.seq);
         const checkpoint = headers.get(run.proof.checkpoint);
         if (!proven || !checkpoint || run.proof.treeSize !== checkpoint.header.leafCount || !verifyInclusion(proven.hash, run.proof, checkpoint.header.root)) {
-          breaks.push({ kind: 'inclusion_proof_invalid', stream, seq: run.proof.seq, checkpoint: run.proof.checkpoint, message: `${stream}/${run.proof.seq} is not proven to be in checkpoint ${run.proof.checkpoint}` });
+          breaks.push({
+            kind: 'inclusion_proof_invalid',
+            stream,
+            seq: run.proof.seq,
+            checkpoint: run.proof.checkpoint,
+            message: `${stream}/${run.proof.seq} is not proven to be in checkpoint ${run.proof.checkpoint}`,
+          });
         }
       }
     }
   }
   for (const [stream, entries] of byStream) {
     for (const [seq, entry] of entries) {
-      if (!entry.expected) breaks.push({ kind: 'unexpected_record', stream, seq, line: entry.line, message: `${stream}/${seq} is in the export but not in the manifest` });
+      if (!entry.expected)
+        breaks.push({ kind: 'unexpected_record', stream, seq, line: entry.line, message: `${stream}/${seq} is in the export but not in the manifest` });
     }
   }
   const last = payload.checkpoints.at(-1)?.header;
@@ -302,7 +330,13 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
         .filter((run) => (run.proof?.seq ?? run.from - 1) < run.to)
         .map((run): Break => {
           const from = (run.proof?.seq ?? run.from - 1) + 1;
-          return { kind: 'uncovered', stream, seq: from, toSeq: run.to, message: `${stream} ${from}..${run.to} is not in a checkpoint yet: its links to the proven records and the manifest signature vouch for it` };
+          return {
+            kind: 'uncovered',
+            stream,
+            seq: from,
+            toSeq: run.to,
+            message: `${stream} ${from}..${run.to} is not in a checkpoint yet: its links to the proven records and the manifest signature vouch for it`,
+          };
         }),
     ),
   };

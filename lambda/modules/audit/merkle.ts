@@ -26,7 +26,7 @@ function nodeHash(left: Buffer, right: Buffer): Buffer {
 export function merkleLevels(recordHashes: readonly string[]): Buffer[][] {
   if (recordHashes.length === 0) throw new RangeError('a Merkle tree needs at least one leaf');
   const levels: Buffer[][] = [recordHashes.map(leafHash)];
-  for (let level = levels[0]!; level.length > 1; ) {
+  for (let level = levels[0]!; level.length > 1;) {
     const next: Buffer[] = [];
     for (let index = 0; index < level.length; index += 2) next.push(index + 1 < level.length ? nodeHash(level[index]!, level[index + 1]!) : level[index]!);
     levels.push(next);

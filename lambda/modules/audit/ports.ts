@@ -30,7 +30,11 @@ export interface IdempotencyMarker {
 /** The whole log, for verification. */
 export interface AuditLogItems {
   /** Every record and marker (or one stream's records and the checkpoint chain), in any order, in batches. */
-  scan(options: { onlyStream?: string }): AsyncIterable<{ readonly records: readonly AuditRecord[]; readonly markers: readonly IdempotencyMarker[]; /** Items read, including the index items skipped. */ readonly scanned: number }>;
+  scan(options: { onlyStream?: string }): AsyncIterable<{
+    readonly records: readonly AuditRecord[];
+    readonly markers: readonly IdempotencyMarker[];
+    /** Items read, including the index items skipped. */ readonly scanned: number;
+  }>;
   /** About how many items a scan reads, for progress bars. */
   estimateCount(): Promise<number>;
 }

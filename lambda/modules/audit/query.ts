@@ -27,8 +27,10 @@ export const auditQuerySchema = z
   })
   .superRefine((query, context) => {
     const subjects = (['investorId', 'wallet', 'caseId', 'stream'] as const).filter((key) => query[key] !== undefined);
-    if (subjects.length > 1) context.addIssue({ code: 'custom', path: [subjects[1]!], message: `give only one of investorId, wallet, caseId, stream (got ${subjects.join(', ')})` });
-    if (subjects.length === 0 && !query.type && !query.from) context.addIssue({ code: 'custom', path: ['from'], message: 'is required when no investorId, wallet, caseId, stream or type is given' });
+    if (subjects.length > 1)
+      context.addIssue({ code: 'custom', path: [subjects[1]!], message: `give only one of investorId, wallet, caseId, stream (got ${subjects.join(', ')})` });
+    if (subjects.length === 0 && !query.type && !query.from)
+      context.addIssue({ code: 'custom', path: ['from'], message: 'is required when no investorId, wallet, caseId, stream or type is given' });
     if (query.from && query.to && query.from > query.to) context.addIssue({ code: 'custom', path: ['to'], message: 'must not be before from' });
   });
 
@@ -46,7 +48,8 @@ export const DEFAULT_PAGE_SIZE = 100;
 export function parsePageSize(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PAGE_SIZE;
   const limit = Number(raw);
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) throw new ValidationError([{ field: 'limit', problem: `must be an integer from 1 to ${MAX_PAGE_SIZE}` }]);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE)
+    throw new ValidationError([{ field: 'limit', problem: `must be an integer from 1 to ${MAX_PAGE_SIZE}` }]);
   return limit;
 }
 

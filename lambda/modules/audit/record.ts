@@ -77,7 +77,15 @@ export function canonicalRecord(record: Omit<AuditRecord, 'hash'>): string {
   const fields = { stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash };
   const dataJson = canonicalize(data);
   if (dataJson === undefined) throw new InvariantError('audit record is not serialisable');
-  const wellFormed = typeof stream === 'string' && typeof type === 'string' && typeof actor === 'string' && typeof at === 'string' && typeof prevHash === 'string' && Number.isSafeInteger(seq) && isOptionalString(investorId) && isOptionalString(idempotencyKey);
+  const wellFormed =
+    typeof stream === 'string' &&
+    typeof type === 'string' &&
+    typeof actor === 'string' &&
+    typeof at === 'string' &&
+    typeof prevHash === 'string' &&
+    Number.isSafeInteger(seq) &&
+    isOptionalString(investorId) &&
+    isOptionalString(idempotencyKey);
   if (!wellFormed) return canonicalize(fields)!;
   const text = JSON.stringify;
   return `{"actor":${text(actor)},"at":${text(at)},"data":${dataJson},"idempotencyKey":${text(fields.idempotencyKey)},"investorId":${text(fields.investorId)},"prevHash":${text(prevHash)},"seq":${seq},"stream":${text(stream)},"type":${text(type)}}`;

@@ -83,7 +83,13 @@ export class AuditVerifier {
   addRecord(record: AuditRecord): void {
     if (this.onlyStream && record.stream !== this.onlyStream && record.stream !== CHECKPOINT_STREAM) return;
     if (record.stream !== CHECKPOINT_STREAM) this.records++;
-    if (hashOf(record) !== record.hash) this.breaks.push({ kind: 'hash_mismatch', stream: record.stream, seq: record.seq, message: `record ${record.stream}/${record.seq} does not match its hash: its content was changed` });
+    if (hashOf(record) !== record.hash)
+      this.breaks.push({
+        kind: 'hash_mismatch',
+        stream: record.stream,
+        seq: record.seq,
+        message: `record ${record.stream}/${record.seq} does not match its hash: its content was changed`,
+      });
     let entries = this.streams.get(record.stream);
     if (!entries) this.streams.set(record.stream, (entries = []));
     entries.push({ seq: record.seq, hash: record.hash, prevHash: record.prevHash, at: record.at });
@@ -116,7 +122,12 @@ export class AuditVerifier {
     }
     for (const marker of this.markers) {
       if (!byStream.get(marker.stream)?.has(marker.seq)) {
-        this.breaks.push({ kind: 'orphan_idempotency_key', stream: marker.stream, seq: marker.seq, message: `idempotency key ${marker.key} names record ${marker.stream}/${marker.seq}, which is missing: it was deleted` });
+        this.breaks.push({
+          kind: 'orphan_idempotency_key',
+          stream: marker.stream,
+          seq: marker.seq,
+          message: `idempotency key ${marker.key} names record ${marker.stream}/${marker.seq}, which is missing: it was deleted`,
+        });
       }
     }
     const covered = this.checkCheckpoints(bodies, byStream);
@@ -142,9 +153,20 @@ export class AuditVerifier {
         continue;
       }
       if (entry.seq > expected) {
-        this.breaks.push({ kind: 'seq_gap', stream, seq: expected, toSeq: entry.seq - 1, message: `${stream} is missing records ${expected}..${entry.seq - 1}: deleted` });
+        this.breaks.push({
+          kind: 'seq_gap',
+          stream,
+          seq: expected,
+          toSeq: entry.seq - 1,
+          message: `${stream} is missing records ${expected}..${entry.seq - 1}: deleted`,
+        });
       } else if (entry.prevHash !== (previous?.hash ?? GENESIS_HASH)) {
-        this.breaks.push({ kind: 'chain_broken', stream, seq: entry.seq, message: `${stream}/${entry.seq} does not link to the record before it: a record was replaced or reordered` });
+        this.breaks.push({
+          kind: 'chain_broken',
+          stream,
+          seq: entry.seq,
+          message: `${stream}/${entry.seq} does not link to the record before it: a record was replaced or reordered`,
+        });
       }
       expected = entry.seq + 1;
       previous = entry;
@@ -168,17 +190,29 @@ export class AuditVerifier {
       const number = header.number;
       const at = { checkpoint: number };
       if (!verifySignature(this.publicKeyPem, canonicalBytes(header), signature)) {
-        this.breaks.push({ kind: 'checkpoint_signature_invalid', ...at, message: `checkpoint ${number}'s signature does not verify with the audit public key: forged or altered` });
+        this.breaks.push({
+          kind: 'checkpoint_signature_invalid',
+          ...at,
+          message: `checkpoint ${number}'s signature does not verify with the audit public key: forged or altered`,
+        });
       }
       const expectedPrevious = previous ? { number: previous.header.number, headerHash: headerHash(previous.header) } : null;
       if (number !== record.seq || JSON.stringify(header.previous) !== JSON.stringify(expectedPrevious)) {
-        this.breaks.push({ kind: 'checkpoint_chain_broken', ...at, message: `checkpoint ${number} does not link to checkpoint ${previous?.header.number ?? '(none)'}` });
+        this.breaks.push({
+          kind: 'checkpoint_chain_broken',
+          ...at,
+          message: `checkpoint ${number} does not link to checkpoint ${previous?.header.number ?? '(none)'}`,
+        });
       }
       previous = entry;
       last = { number, cutoff: header.cutoff, root: header.root };
       const body = bodies.get(entry.bodyKey);
       if (!body) {
-        this.breaks.push({ kind: 'checkpoint_body_missing', ...at, message: `checkpoint ${number}'s body ${entry.bodyKey} is missing from the checkpoint bucket` });
+        this.breaks.push({
+          kind: 'checkpoint_body_missing',
+          ...at,
+          message: `checkpoint ${number}'s body ${entry.bodyKey} is missing from the checkpoint bucket`,
+        });
         continue;
       }
       if (headerHash(body.header) !== headerHash(header) || body.signature !== signature || sha256Hex(canonicalBytes(body.ranges)) !== header.rangesSha256) {
@@ -197,23 +231,48 @@ export class AuditVerifier {
     return { count: records.length, last, lastCutoff: previous?.header.cutoff, coveredTo };
   }
 
-  private checkRange(checkpoint: number, range: CheckpointBody['ranges'][number], entries: ReadonlyMap<number, Entry> | undefined, coveredTo: Map<string, number>): void {
+  private checkRange(
+    checkpoint: number,
+    range: CheckpointBody['ranges'][number],
+    entries: ReadonlyMap<number, Entry> | undefined,
+    coveredTo: Map<string, number>,
+  ): void {
     const { stream, from } = range;
     const to = from + range.hashes.length - 1;
     const start = (coveredTo.get(stream) ?? 0) + 1;
     if (from !== start) {
-      this.breaks.push({ kind: 'checkpoint_coverage_gap', stream, seq: Math.min(from, start), toSeq: Math.max(from, start) - 1, checkpoint, message: `checkpoint ${checkpoint} covers ${stream} from ${from}, but the previous checkpoints end at ${start - 1}` });
+      this.breaks.push({
+        kind: 'checkpoint_coverage_gap',
+        stream,
+        seq: Math.min(from, start),
+        toSeq: Math.max(from, start) - 1,
+        checkpoint,
+        message: `checkpoint ${checkpoint} covers ${stream} from ${from}, but the previous checkpoints end at ${start - 1}`,
+      });
     }
     coveredTo.set(stream, Math.max(to, start - 1));
     const maxSeq = entries?.size ? this.streams.get(stream)!.at(-1)!.seq : 0;
     if (to > maxSeq) {
       const missingFrom = Math.max(from, maxSeq + 1);
-      this.breaks.push({ kind: 'truncated', stream, seq: missingFrom, toSeq: to, checkpoint, message: `${stream} ends at ${maxSeq}, but checkpoint ${checkpoint} covers it up to ${to}: records ${missingFrom}..${to} were deleted` });
+      this.breaks.push({
+        kind: 'truncated',
+        stream,
+        seq: missingFrom,
+        toSeq: to,
+        checkpoint,
+        message: `${stream} ends at ${maxSeq}, but checkpoint ${checkpoint} covers it up to ${to}: records ${missingFrom}..${to} were deleted`,
+      });
     }
     range.hashes.forEach((hash, offset) => {
       const entry = entries?.get(from + offset);
       if (entry && entry.hash !== hash) {
-        this.breaks.push({ kind: 'checkpoint_leaf_mismatch', stream, seq: entry.seq, checkpoint, message: `${stream}/${entry.seq} differs from the record checkpoint ${checkpoint} signed` });
+        this.breaks.push({
+          kind: 'checkpoint_leaf_mismatch',
+          stream,
+          seq: entry.seq,
+          checkpoint,
+          message: `${stream}/${entry.seq} differs from the record checkpoint ${checkpoint} signed`,
+        });
       }
     });
   }
@@ -226,7 +285,13 @@ export class AuditVerifier {
       const after = coveredTo.get(stream) ?? 0;
       const old = entries.filter((entry) => entry.seq > after && entry.at <= lastCutoff);
       if (old.length > 0) {
-        warnings.push({ kind: 'uncovered', stream, seq: old[0]!.seq, toSeq: old.at(-1)!.seq, message: `${stream} ${old[0]!.seq}..${old.at(-1)!.seq} are older than the last checkpoint but not covered yet (landed late; the next checkpoint covers them)` });
+        warnings.push({
+          kind: 'uncovered',
+          stream,
+          seq: old[0]!.seq,
+          toSeq: old.at(-1)!.seq,
+          message: `${stream} ${old[0]!.seq}..${old.at(-1)!.seq} are older than the last checkpoint but not covered yet (landed late; the next checkpoint covers them)`,
+        });
       }
     }
     return warnings;

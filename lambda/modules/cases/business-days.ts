@@ -64,7 +64,7 @@ export function isBusinessDay(date: string): boolean {
 /** The date `days` business days after `date` (YYYY-MM-DD); the starting day itself does not count. */
 export function addBusinessDays(date: string, days: number): string {
   let cursor = new Date(`${date}T00:00:00Z`);
-  for (let counted = 0; counted < days; ) {
+  for (let counted = 0; counted < days;) {
     cursor = utcDate(cursor.getUTCFullYear(), cursor.getUTCMonth(), cursor.getUTCDate() + 1);
     if (isBusinessDay(iso(cursor))) counted++;
   }

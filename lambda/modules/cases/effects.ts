@@ -1,5 +1,14 @@
 import { stateChange, type AuditLog } from '../audit';
-import { canTransition, changeStatus, loadInvestor, requestAllowlistChanges, streamOf, type Investor, type StatusChangeDeps, type Suspension } from '../investors';
+import {
+  canTransition,
+  changeStatus,
+  loadInvestor,
+  requestAllowlistChanges,
+  streamOf,
+  type Investor,
+  type StatusChangeDeps,
+  type Suspension,
+} from '../investors';
 import { blockedPropertyReportDueBy } from './business-days';
 import type { Case, CaseEffects } from './case';
 
@@ -31,7 +40,12 @@ export async function applyCaseEffects(deps: CaseEffectsDeps, closed: Case, acto
   const appliedAt = (deps.now ?? (() => new Date()))().toISOString();
   if (!closed.investorId) return { summary: 'no investor to act on', appliedAt };
   const investor = await loadInvestor(deps.investors, closed.investorId);
-  const effect = resolution.disposition === 'true_match' ? await block(deps, closed, investor, at, actor) : closed.type === 'wallet_hit' ? await clearWalletHit(deps, closed, investor, actor) : await clearPotentialMatch(deps, closed, investor, actor);
+  const effect =
+    resolution.disposition === 'true_match'
+      ? await block(deps, closed, investor, at, actor)
+      : closed.type === 'wallet_hit'
+        ? await clearWalletHit(deps, closed, investor, actor)
+        : await clearPotentialMatch(deps, closed, investor, actor);
   return { ...effect, appliedAt };
 }
 
@@ -40,9 +54,15 @@ type Effect = Omit<CaseEffects, 'appliedAt'>;
 /** A cleared name match: the investor becomes eligible once nothing else holds them back. */
 async function clearPotentialMatch(deps: CaseEffectsDeps, cleared: Case, investor: Investor, actor: string): Promise<Effect> {
   if (investor.status === 'screened') {
-    if (!kycCurrent(investor, (deps.now ?? (() => new Date()))())) return { summary: 'the investor stays screened: their KYC approval has expired; they must pass KYC again', investorStatus: investor.status };
-    if (!(await deps.sanctions.isClear(investor))) return { summary: 'the investor stays screened: other hits await an officer, or changed data awaits re-screening', investorStatus: investor.status };
-    const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.eligible', actor, data: { caseId: cleared.caseId, clearedBy: 'review' } });
+    if (!kycCurrent(investor, (deps.now ?? (() => new Date()))()))
+      return { summary: 'the investor stays screened: their KYC approval has expired; they must pass KYC again', investorStatus: investor.status };
+    if (!(await deps.sanctions.isClear(investor)))
+      return { summary: 'the investor stays screened: other hits await an officer, or changed data awaits re-screening', investorStatus: investor.status };
+    const eligible = await changeStatus(deps, investor, 'eligible', {
+      type: 'investor.eligible',
+      actor,
+      data: { caseId: cleared.caseId, clearedBy: 'review' },
+    });
     await requestAllowlistChanges(deps, eligible, ['add']);
     return { summary: 'the investor is eligible; allowlist add requested on every registry', investorStatus: eligible.status };
   }
@@ -58,9 +78,19 @@ async function clearPotentialMatch(deps: CaseEffectsDeps, cleared: Case, investo
 async function clearWalletHit(deps: CaseEffectsDeps, cleared: Case, investor: Investor, actor: string): Promise<Effect> {
   const now = (deps.now ?? (() => new Date()))();
   if (investor.status === 'suspended' && investor.suspension?.kind === 'sanctions' && !investor.suspension.confirmedMatchCaseId) {
-    if (!kycCurrent(investor, now)) return { summary: 'the investor stays suspended: their KYC is not approved or has expired', investorStatus: investor.status };
-    if (!(await deps.sanctions.isClear(investor))) return { summary: 'the investor stays suspended: other sanctions hits await an officer, or changed data awaits re-screening', investorStatus: investor.status };
-    const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.sanctions_suspension_lifted', actor, data: { caseId: cleared.caseId }, patch: { suspension: undefined } });
+    if (!kycCurrent(investor, now))
+      return { summary: 'the investor stays suspended: their KYC is not approved or has expired', investorStatus: investor.status };
+    if (!(await deps.sanctions.isClear(investor)))
+      return {
+        summary: 'the investor stays suspended: other sanctions hits await an officer, or changed data awaits re-screening',
+        investorStatus: investor.status,
+      };
+    const eligible = await changeStatus(deps, investor, 'eligible', {
+      type: 'investor.sanctions_suspension_lifted',
+      actor,
+      data: { caseId: cleared.caseId },
+      patch: { suspension: undefined },
+    });
     await requestAllowlistChanges(deps, eligible, ['unfreeze', 'add']);
     return { summary: 'the sanctions suspension is lifted; unfreeze and allowlist add requested on every registry', investorStatus: eligible.status };
   }
@@ -68,7 +98,10 @@ async function clearWalletHit(deps: CaseEffectsDeps, cleared: Case, investor: In
     await requestAllowlistChanges(deps, investor, ['unfreeze', 'add']);
     return { summary: 'the sanctions suspension is lifted; unfreeze and allowlist add requested on every registry', investorStatus: investor.status };
   }
-  return { summary: `no change: the investor is ${investor.status}${investor.suspension ? ` (${investor.suspension.kind} suspension)` : ''}`, investorStatus: investor.status };
+  return {
+    summary: `no change: the investor is ${investor.status}${investor.suspension ? ` (${investor.suspension.kind} suspension)` : ''}`,
+    investorStatus: investor.status,
+  };
 }
 
 /**
@@ -78,24 +111,52 @@ async function clearWalletHit(deps: CaseEffectsDeps, cleared: Case, investor: In
  */
 async function block(deps: CaseEffectsDeps, confirmed: Case, investor: Investor, blockedAt: Date, actor: string): Promise<Effect> {
   const reportDueBy = blockedPropertyReportDueBy(blockedAt);
-  const suspension: Suspension = { kind: 'sanctions', reason: 'confirmed sanctions match', at: blockedAt.toISOString(), confirmedMatchCaseId: confirmed.caseId };
+  const suspension: Suspension = {
+    kind: 'sanctions',
+    reason: 'confirmed sanctions match',
+    at: blockedAt.toISOString(),
+    confirmedMatchCaseId: confirmed.caseId,
+  };
   const entry = confirmed.evidence.entry as { sdnId?: number } | undefined;
-  const data = { caseId: confirmed.caseId, sdnId: entry?.sdnId, listVersion: confirmed.evidence.listVersion, blockedAt: blockedAt.toISOString(), reportDueBy, wallets: investor.wallets };
+  const data = {
+    caseId: confirmed.caseId,
+    sdnId: entry?.sdnId,
+    listVersion: confirmed.evidence.listVersion,
+    blockedAt: blockedAt.toISOString(),
+    reportDueBy,
+    wallets: investor.wallets,
+  };
   let current = investor;
   if (investor.suspension?.confirmedMatchCaseId === confirmed.caseId) {
     // Already recorded before a crash: only the idempotent requests are repeated.
   } else if (investor.status === 'suspended') {
     const stream = streamOf(investor.investorId);
     current = { ...investor, suspension, version: investor.version + 1, updatedAt: (deps.now ?? (() => new Date()))().toISOString() };
-    await deps.audit.append(stateChange({ stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data } }, current.version));
+    await deps.audit.append(
+      stateChange(
+        { stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data } },
+        current.version,
+      ),
+    );
     await deps.investors.save(current);
   } else if (canTransition(investor.status, 'suspended')) {
     current = await changeStatus(deps, investor, 'suspended', { type: 'investor.blocked', actor, freeze: true, data, patch: { suspension } });
   } else {
     // Rejected, awaiting KYC again, or offboarded: the status stays, the blocking is recorded all the same.
     const stream = streamOf(investor.investorId);
-    await deps.audit.append({ stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { status: investor.status, ...data }, idempotencyKey: `${stream}:blocked:${confirmed.caseId}` });
+    await deps.audit.append({
+      stream,
+      type: 'investor.blocked',
+      actor,
+      investorId: investor.investorId,
+      data: { status: investor.status, ...data },
+      idempotencyKey: `${stream}:blocked:${confirmed.caseId}`,
+    });
   }
   await requestAllowlistChanges(deps, current, ['freeze', 'remove']);
-  return { summary: `the investor is blocked: freeze and removal of every wallet requested on every registry; blocked-property report due by ${reportDueBy}`, investorStatus: current.status, reportDueBy };
+  return {
+    summary: `the investor is blocked: freeze and removal of every wallet requested on every registry; blocked-property report due by ${reportDueBy}`,
+    investorStatus: current.status,
+    reportDueBy,
+  };
 }

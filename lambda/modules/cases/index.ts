@@ -1,4 +1,15 @@
-export { type Case, CASE_RISKS, CASE_STATUSES, CASE_TYPES, caseIdFor, type CaseRepository, type CaseRisk, clearsMatch, DISPOSITIONS, type OpenCaseRequest } from './case';
+export {
+  type Case,
+  CASE_RISKS,
+  CASE_STATUSES,
+  CASE_TYPES,
+  caseIdFor,
+  type CaseRepository,
+  type CaseRisk,
+  clearsMatch,
+  DISPOSITIONS,
+  type OpenCaseRequest,
+} from './case';
 export { type SanctionsStanding } from './effects';
 export { UnprocessableDecisionError } from './errors';
 export { openCase } from './open-case';

@@ -66,7 +66,10 @@ const listQuerySchema = z
     limit: z.coerce.number().int().min(1).max(500).default(100),
   })
   .strict()
-  .refine((query) => query.minAgeHours === undefined || query.maxAgeHours === undefined || query.minAgeHours <= query.maxAgeHours, { path: ['minAgeHours'], message: 'must not exceed maxAgeHours' });
+  .refine((query) => query.minAgeHours === undefined || query.maxAgeHours === undefined || query.minAgeHours <= query.maxAgeHours, {
+    path: ['minAgeHours'],
+    message: 'must not exceed maxAgeHours',
+  });
 
 export type CaseListRequest = z.output<typeof listQuerySchema>;
 

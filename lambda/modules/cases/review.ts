@@ -48,16 +48,31 @@ async function load(deps: ReviewDeps, caseId: string): Promise<Case> {
  * others get a ConflictError and nothing of theirs is recorded), carrying its audit record, which is
  * appended right after. The record is keyed by the version it produced, so re-appending it is a no-op.
  */
-async function commit(deps: ReviewDeps, current: Case, changes: Partial<Case>, event: Pick<AuditEvent, 'type' | 'actor'> & { data?: Record<string, unknown> }): Promise<Case> {
+async function commit(
+  deps: ReviewDeps,
+  current: Case,
+  changes: Partial<Case>,
+  event: Pick<AuditEvent, 'type' | 'actor'> & { data?: Record<string, unknown> },
+): Promise<Case> {
   const version = current.version + 1;
   const stream = streamOf(current.caseId);
-  const pendingAudit: AuditEvent = { stream, type: event.type, actor: event.actor, investorId: current.investorId, data: { caseId: current.caseId, caseType: current.type, ...event.data }, idempotencyKey: `${stream}:v${version}` };
+  const pendingAudit: AuditEvent = {
+    stream,
+    type: event.type,
+    actor: event.actor,
+    investorId: current.investorId,
+    data: { caseId: current.caseId, caseType: current.type, ...event.data },
+    idempotencyKey: `${stream}:v${version}`,
+  };
   // Fields a change clears (an assignee, a proposal) are dropped, not kept as undefined.
-  const next = Object.fromEntries(Object.entries({ ...current, ...changes, version, updatedAt: clock(deps).toISOString(), pendingAudit }).filter(([, value]) => value !== undefined)) as unknown as Case;
+  const next = Object.fromEntries(
+    Object.entries({ ...current, ...changes, version, updatedAt: clock(deps).toISOString(), pendingAudit }).filter(([, value]) => value !== undefined),
+  ) as unknown as Case;
   try {
     await deps.cases.save(next);
   } catch (error) {
-    if (error instanceof ConflictError) throw new ConflictError(`case ${current.caseId} changed while you acted on it (another officer was first); reload it and try again`, { cause: error });
+    if (error instanceof ConflictError)
+      throw new ConflictError(`case ${current.caseId} changed while you acted on it (another officer was first); reload it and try again`, { cause: error });
     throw error;
   }
   await deps.audit.append(pendingAudit);
@@ -68,7 +83,8 @@ const released = { assignee: undefined, leaseExpiresAt: undefined } as const;
 
 function refuseUnlessOpenForWork(current: Case, officer: Officer, now: Date): void {
   if (current.status === 'closed') throw new ConflictError(`case ${current.caseId} is closed`);
-  if (current.status === 'pending_approval') throw new ConflictError(`case ${current.caseId} awaits a second officer's approval of its decision: approve or reject it`);
+  if (current.status === 'pending_approval')
+    throw new ConflictError(`case ${current.caseId} awaits a second officer's approval of its decision: approve or reject it`);
   if (current.status === 'claimed' && current.assignee !== officer.subject && leaseActive(current, now)) {
     throw new ConflictError(`case ${current.caseId} is claimed by another officer until ${current.leaseExpiresAt}`);
   }
@@ -77,7 +93,13 @@ function refuseUnlessOpenForWork(current: Case, officer: Officer, now: Date): vo
 /** Shows a case with its evidence; every view is an audit record naming the officer. */
 export async function showCase(deps: ReviewDeps, caseId: string, officer: Officer): Promise<CaseView> {
   const found = await load(deps, caseId);
-  await deps.audit.append({ stream: streamOf(caseId), type: 'case.viewed', actor: officer.actor, investorId: found.investorId, data: { caseId, status: found.status } });
+  await deps.audit.append({
+    stream: streamOf(caseId),
+    type: 'case.viewed',
+    actor: officer.actor,
+    investorId: found.investorId,
+    data: { caseId, status: found.status },
+  });
   return viewOf(found, deps.slaHours, clock(deps));
 }
 
@@ -91,7 +113,12 @@ async function claim(deps: ReviewDeps, current: Case, officer: Officer): Promise
   refuseUnlessOpenForWork(current, officer, now);
   const leaseExpiresAt = new Date(now.getTime() + (deps.leaseMinutes ?? DEFAULT_LEASE_MINUTES) * 60_000).toISOString();
   const takenOverFrom = current.status === 'claimed' && current.assignee !== officer.subject ? current.assignee : undefined;
-  return commit(deps, current, { status: 'claimed', assignee: officer.subject, leaseExpiresAt }, { type: 'case.claimed', actor: officer.actor, data: { from: current.status, leaseExpiresAt, ...(takenOverFrom ? { lapsedClaimOf: takenOverFrom } : {}) } });
+  return commit(
+    deps,
+    current,
+    { status: 'claimed', assignee: officer.subject, leaseExpiresAt },
+    { type: 'case.claimed', actor: officer.actor, data: { from: current.status, leaseExpiresAt, ...(takenOverFrom ? { lapsedClaimOf: takenOverFrom } : {}) } },
+  );
 }
 
 const claimNextSchema = z.object({ type: z.enum(CASE_TYPES).optional(), risk: z.enum(CASE_RISKS).optional() }).strict();
@@ -121,7 +148,8 @@ export async function claimNextCase(deps: ReviewDeps, input: unknown, officer: O
 /** Gives a claimed case back to the queue. */
 export async function releaseCase(deps: ReviewDeps, caseId: string, officer: Officer): Promise<CaseView> {
   const current = await load(deps, caseId);
-  if (current.status !== 'claimed' || current.assignee !== officer.subject) throw new ConflictError(`case ${caseId} is not claimed by you (it is ${current.status}); only the officer holding a claim can release it`);
+  if (current.status !== 'claimed' || current.assignee !== officer.subject)
+    throw new ConflictError(`case ${caseId} is not claimed by you (it is ${current.status}); only the officer holding a claim can release it`);
   return viewOf(await commit(deps, current, { status: 'open', ...released }, { type: 'case.released', actor: officer.actor }), deps.slaHours, clock(deps));
 }
 
@@ -152,7 +180,9 @@ export async function decideCase(deps: ReviewDeps, caseId: string, input: unknow
   const reason = requireReason(rawReason);
   const current = await load(deps, caseId);
   if (disposition === 'true_match' && !SANCTIONS_CASE_TYPES.has(current.type)) {
-    throw new UnprocessableDecisionError([{ field: 'disposition', problem: `true_match applies to sanctions cases only (potential_match, wallet_hit), not ${current.type}` }]);
+    throw new UnprocessableDecisionError([
+      { field: 'disposition', problem: `true_match applies to sanctions cases only (potential_match, wallet_hit), not ${current.type}` },
+    ]);
   }
   const now = clock(deps);
   if (current.status === 'pending_approval' || current.status === 'closed') throw new ConflictError(`case ${caseId} is already decided (${current.status})`);
@@ -164,13 +194,31 @@ export async function decideCase(deps: ReviewDeps, caseId: string, input: unknow
   const recorded = { disposition, reason };
   let next: Case;
   if (needsSecondOfficer(current.type, disposition)) {
-    next = await commit(deps, current, { status: 'pending_approval', proposal: decision, leaseExpiresAt: undefined }, { type: 'case.decision_proposed', actor: officer.actor, data: recorded });
+    next = await commit(
+      deps,
+      current,
+      { status: 'pending_approval', proposal: decision, leaseExpiresAt: undefined },
+      { type: 'case.decision_proposed', actor: officer.actor, data: recorded },
+    );
   } else if (disposition === 'needs_info') {
-    next = await commit(deps, current, { status: 'needs_info', needsInfo: decision, ...released }, { type: 'case.needs_info', actor: officer.actor, data: recorded });
+    next = await commit(
+      deps,
+      current,
+      { status: 'needs_info', needsInfo: decision, ...released },
+      { type: 'case.needs_info', actor: officer.actor, data: recorded },
+    );
   } else if (disposition === 'escalate') {
-    next = await commit(deps, current, { status: 'open', escalation: decision, risk: 'high', ...released }, { type: 'case.escalated', actor: officer.actor, data: { ...recorded, fromRisk: current.risk } });
+    next = await commit(
+      deps,
+      current,
+      { status: 'open', escalation: decision, risk: 'high', ...released },
+      { type: 'case.escalated', actor: officer.actor, data: { ...recorded, fromRisk: current.risk } },
+    );
   } else {
-    const resolution = { ...decision, effects: { summary: `closed without an automatic effect: a ${current.type} is fixed at its source`, appliedAt: now.toISOString() } };
+    const resolution = {
+      ...decision,
+      effects: { summary: `closed without an automatic effect: a ${current.type} is fixed at its source`, appliedAt: now.toISOString() },
+    };
     next = await commit(deps, current, { status: 'closed', resolution, ...released }, { type: 'case.closed', actor: officer.actor, data: recorded });
   }
   return viewOf(next, deps.slaHours, clock(deps));
@@ -178,7 +226,8 @@ export async function decideCase(deps: ReviewDeps, caseId: string, input: unknow
 
 function refuseSelfReview(current: Case, officer: Officer, what: string): Decision {
   const proposal = current.proposal!;
-  if (proposal.by === officer.subject) throw new ForbiddenError(`four-eyes: you proposed this decision, so you cannot ${what} it; a second, different officer must`);
+  if (proposal.by === officer.subject)
+    throw new ForbiddenError(`four-eyes: you proposed this decision, so you cannot ${what} it; a second, different officer must`);
   return proposal;
 }
 
@@ -189,23 +238,49 @@ function refuseSelfReview(current: Case, officer: Officer, what: string): Decisi
 export async function approveCase(deps: ApprovalDeps, caseId: string, input: unknown, officer: Officer): Promise<CaseView> {
   const { note } = parse(approvalSchema, input ?? {});
   const current = await load(deps, caseId);
-  if (current.status === 'closed' && current.resolution?.approvedBy && !current.resolution.effects) return viewOf(await finish(deps, current, officer), deps.slaHours, clock(deps));
+  if (current.status === 'closed' && current.resolution?.approvedBy && !current.resolution.effects)
+    return viewOf(await finish(deps, current, officer), deps.slaHours, clock(deps));
   if (current.status === 'closed') throw new ConflictError(`case ${caseId} is already closed`);
   if (current.status !== 'pending_approval') throw new ConflictError(`case ${caseId} is ${current.status}: no decision awaits approval`);
   const proposal = refuseSelfReview(current, officer, 'approve');
   const now = clock(deps);
-  const resolution = { ...proposal, approvedBy: officer.subject, approvedAt: now.toISOString(), approverActor: officer.actor, ...(note?.trim() ? { approvalNote: note.trim() } : {}) };
-  const closed = await commit(deps, current, { status: 'closed', resolution, proposal: undefined, ...released }, {
-    type: 'case.approved',
-    actor: officer.actor,
-    data: { disposition: proposal.disposition, reason: proposal.reason, proposedBy: proposal.by, ...(resolution.approvalNote ? { note: resolution.approvalNote } : {}) },
-  });
+  const resolution = {
+    ...proposal,
+    approvedBy: officer.subject,
+    approvedAt: now.toISOString(),
+    approverActor: officer.actor,
+    ...(note?.trim() ? { approvalNote: note.trim() } : {}),
+  };
+  const closed = await commit(
+    deps,
+    current,
+    { status: 'closed', resolution, proposal: undefined, ...released },
+    {
+      type: 'case.approved',
+      actor: officer.actor,
+      data: {
+        disposition: proposal.disposition,
+        reason: proposal.reason,
+        proposedBy: proposal.by,
+        ...(resolution.approvalNote ? { note: resolution.approvalNote } : {}),
+      },
+    },
+  );
   return viewOf(await finish(deps, closed, officer), deps.slaHours, clock(deps));
 }
 
 async function finish(deps: ApprovalDeps, closed: Case, officer: Officer): Promise<Case> {
   const effects = await applyCaseEffects(deps.effects, closed, closed.resolution!.approverActor ?? officer.actor);
-  return commit(deps, closed, { resolution: { ...closed.resolution!, effects } }, { type: 'case.effects_applied', actor: officer.actor, data: { summary: effects.summary, investorStatus: effects.investorStatus, ...(effects.reportDueBy ? { reportDueBy: effects.reportDueBy } : {}) } });
+  return commit(
+    deps,
+    closed,
+    { resolution: { ...closed.resolution!, effects } },
+    {
+      type: 'case.effects_applied',
+      actor: officer.actor,
+      data: { summary: effects.summary, investorStatus: effects.investorStatus, ...(effects.reportDueBy ? { reportDueBy: effects.reportDueBy } : {}) },
+    },
+  );
 }
 
 /** A second officer sends a pending decision back to the queue, with a reason. */
@@ -215,6 +290,11 @@ export async function rejectProposal(deps: ReviewDeps, caseId: string, input: un
   if (current.status !== 'pending_approval') throw new ConflictError(`case ${caseId} is ${current.status}: no decision awaits approval`);
   const proposal = refuseSelfReview(current, officer, 'reject');
   const rejection: Decision = { disposition: proposal.disposition, reason, by: officer.subject, at: clock(deps).toISOString() };
-  const next = await commit(deps, current, { status: 'open', rejection, proposal: undefined, ...released }, { type: 'case.proposal_rejected', actor: officer.actor, data: { disposition: proposal.disposition, proposedBy: proposal.by, reason } });
+  const next = await commit(
+    deps,
+    current,
+    { status: 'open', rejection, proposal: undefined, ...released },
+    { type: 'case.proposal_rejected', actor: officer.actor, data: { disposition: proposal.disposition, proposedBy: proposal.by, reason } },
+  );
   return viewOf(next, deps.slaHours, clock(deps));
 }

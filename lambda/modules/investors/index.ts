@@ -1,5 +1,17 @@
 export { canTransition, type Investor, type InvestorStatus, type KycFacts, MAY_BE_ON_CHAIN, type Suspension, transition } from './investor';
-export { attachKycApplicant, changeStatus, expireKycApprovals, type LifecycleDeps, loadInvestor, offboardInvestor, reinstateInvestor, requestAllowlistChanges, type StatusChangeDeps, streamOf, suspendInvestor } from './lifecycle';
+export {
+  attachKycApplicant,
+  changeStatus,
+  expireKycApprovals,
+  type LifecycleDeps,
+  loadInvestor,
+  offboardInvestor,
+  reinstateInvestor,
+  requestAllowlistChanges,
+  type StatusChangeDeps,
+  streamOf,
+  suspendInvestor,
+} from './lifecycle';
 export { type AllowlistRequests, type InvestorRepository } from './ports';
 export { registerInvestor } from './register';
 export { addWallet, removeWallet } from './wallets';

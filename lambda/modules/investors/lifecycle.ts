@@ -35,12 +35,25 @@ export const streamOf = (investorId: string) => `investor#${investorId}`;
  * Registries are separate FIFO groups, so they are asked side by side; within one, in order (a
  * sanctions hit's freeze must come before its remove).
  */
-export async function requestAllowlistChanges(deps: Pick<LifecycleDeps, 'allowlist' | 'registries'>, investor: Investor, actions: readonly AllowlistAction[], wallets: readonly string[] = investor.wallets): Promise<void> {
+export async function requestAllowlistChanges(
+  deps: Pick<LifecycleDeps, 'allowlist' | 'registries'>,
+  investor: Investor,
+  actions: readonly AllowlistAction[],
+  wallets: readonly string[] = investor.wallets,
+): Promise<void> {
   await Promise.all(
     deps.registries.map(async (registry) => {
       for (const wallet of wallets) {
         for (const action of actions) {
-          await deps.allowlist.request({ action, investorId: investor.investorId, wallet, country: investor.countryOfResidence, chainId: registry.chainId, identityRegistry: registry.identityRegistry.toLowerCase(), version: investor.version });
+          await deps.allowlist.request({
+            action,
+            investorId: investor.investorId,
+            wallet,
+            country: investor.countryOfResidence,
+            chainId: registry.chainId,
+            identityRegistry: registry.identityRegistry.toLowerCase(),
+            version: investor.version,
+          });
         }
       }
     }),
@@ -60,7 +73,12 @@ export async function changeStatus(deps: StatusChangeDeps, investor: Investor, t
     await requestAllowlistChanges(deps, next, change.freeze ? ['freeze', 'remove'] : ['remove']);
   }
   const stream = streamOf(investor.investorId);
-  await deps.audit.append(stateChange({ stream, type: change.type, actor: change.actor, investorId: investor.investorId, data: { from: investor.status, to, ...change.data } }, next.version));
+  await deps.audit.append(
+    stateChange(
+      { stream, type: change.type, actor: change.actor, investorId: investor.investorId, data: { from: investor.status, to, ...change.data } },
+      next.version,
+    ),
+  );
   await deps.investors.save(next, change.claims);
   return next;
 }
@@ -100,18 +118,19 @@ export async function reinstateInvestor(deps: ReinstateDeps, investorId: string,
     return investor;
   }
   if (investor.status !== 'suspended') throw new ConflictError(`investor ${investorId} is ${investor.status}, not suspended`);
-  if (investor.suspension?.kind !== 'operator') throw new ConflictError('a sanctions suspension is lifted through the review queue, with a second officer\'s approval');
+  if (investor.suspension?.kind !== 'operator')
+    throw new ConflictError("a sanctions suspension is lifted through the review queue, with a second officer's approval");
   const now = (deps.now ?? (() => new Date()))();
   if (investor.kyc?.verdict !== 'approved' || (investor.kyc.expiresAt && Date.parse(investor.kyc.expiresAt) <= now.getTime())) {
-    throw new ConflictError('the investor\'s KYC is not approved or has expired; they must pass KYC again');
+    throw new ConflictError("the investor's KYC is not approved or has expired; they must pass KYC again");
   }
   const standing = await deps.screeningStanding(investor);
   if (standing === 'stale') {
     // Wallets or personal data changed while suspended: what goes back on chain is screened first.
     await deps.screening.request(investorId, 'reinstatement');
-    throw new ConflictError('the investor\'s data changed since their last screening; a screening is now requested: reinstate again once it has run');
+    throw new ConflictError("the investor's data changed since their last screening; a screening is now requested: reinstate again once it has run");
   }
-  if (standing !== 'clear') throw new ConflictError('the investor\'s latest screening is not clear; an officer must clear it first');
+  if (standing !== 'clear') throw new ConflictError("the investor's latest screening is not clear; an officer must clear it first");
   const eligible = await changeStatus(deps, investor, 'eligible', { type: 'investor.reinstated', actor, patch: { suspension: undefined } });
   await requestAllowlistChanges(deps, eligible, ['add']);
   return eligible;
@@ -124,7 +143,6 @@ export async function offboardInvestor(deps: LifecycleDeps, investorId: string, 
   return changeStatus(deps, investor, 'offboarded', { type: 'investor.offboarded', actor, data: { reason } });
 }
 
-
 /** States in which the portal may (re)attach the KYC vendor's applicant: before a verdict, or for a new attempt. */
 const ATTACHABLE: ReadonlySet<InvestorStatus> = new Set(['registered', 'kyc_pending', 'kyc_retry', 'kyc_rejected']);
 
@@ -135,7 +153,8 @@ export async function attachKycApplicant(deps: LifecycleDeps, investorId: string
   const { vendor, applicantId } = parsed.data;
   const investor = await loadInvestor(deps.investors, investorId);
   if (investor.kyc?.vendor === vendor && investor.kyc.applicantId === applicantId) return investor;
-  if (!ATTACHABLE.has(investor.status)) throw new ConflictError(`investor ${investorId} is ${investor.status}: a KYC applicant can be attached before a verdict or for a new attempt only`);
+  if (!ATTACHABLE.has(investor.status))
+    throw new ConflictError(`investor ${investorId} is ${investor.status}: a KYC applicant can be attached before a verdict or for a new attempt only`);
   const kyc = { vendor, applicantId };
   const claims = { claimKycApplicant: kyc };
   if (investor.status === 'kyc_pending') {

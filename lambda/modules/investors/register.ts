@@ -53,7 +53,13 @@ export async function registerInvestor(deps: RegisterDeps, input: unknown, actor
     type: 'investor.registered',
     actor,
     investorId: investor.investorId,
-    data: { type: investor.type, status: investor.status, countryOfResidence: investor.countryOfResidence, wallets: investor.wallets, kycVendor: investor.kyc?.vendor ?? null },
+    data: {
+      type: investor.type,
+      status: investor.status,
+      countryOfResidence: investor.countryOfResidence,
+      wallets: investor.wallets,
+      kycVendor: investor.kyc?.vendor ?? null,
+    },
     idempotencyKey: `investor#${investor.investorId}:v1`,
   });
   return { investor, created };

@@ -17,7 +17,9 @@ function touched(investor: Investor, wallets: string[], at: Date): Investor {
 
 async function append(audit: AuditLog, investor: Investor, type: string, actor: string, wallet: string): Promise<void> {
   const stream = streamOf(investor.investorId);
-  await audit.append(stateChange({ stream, type, actor, investorId: investor.investorId, data: { wallet, wallets: investor.wallets.length } }, investor.version));
+  await audit.append(
+    stateChange({ stream, type, actor, investorId: investor.investorId, data: { wallet, wallets: investor.wallets.length } }, investor.version),
+  );
 }
 
 /**
@@ -44,7 +46,11 @@ export async function removeWallet(deps: LifecycleDeps, investorId: string, inpu
   const investor = await loadInvestor(deps.investors, investorId);
   if (!investor.wallets.includes(wallet)) return investor;
   if (investor.wallets.length === 1) throw new ConflictError('an investor keeps at least one wallet; offboard the investor instead');
-  const next = touched(investor, investor.wallets.filter((candidate) => candidate !== wallet), (deps.now ?? (() => new Date()))());
+  const next = touched(
+    investor,
+    investor.wallets.filter((candidate) => candidate !== wallet),
+    (deps.now ?? (() => new Date()))(),
+  );
   if (MAY_BE_ON_CHAIN.has(investor.status)) await requestAllowlistChanges(deps, next, ['remove'], [wallet]);
   await append(deps.audit, next, 'investor.wallet_removed', actor, wallet);
   await deps.investors.save(next, { releaseWallets: [wallet] });

@@ -66,7 +66,8 @@ async function enrich(deps: ApplyKycDeps, event: StoredKycEvent): Promise<KycEve
   if (!event.enrichment) return event;
   const api = deps.vendorApi(event.vendor);
   // Never apply a verdict without the person it is about: retried (and dead-lettered, alarmed) until configured.
-  if (!api) throw new TransientError(`no ${event.vendor} API credentials are configured (secret kycVendorApi): the event needs the applicant's data from the vendor`);
+  if (!api)
+    throw new TransientError(`no ${event.vendor} API credentials are configured (secret kycVendorApi): the event needs the applicant's data from the vendor`);
   const details = await api.details(event.enrichment);
   return {
     ...event,
@@ -97,7 +98,15 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
   const investor = await findInvestor(deps, event);
   const kycStream = `kyc#${event.vendor}:${event.applicantId ?? event.eventId}`;
   const settle = async (outcome: ApplyOutcome, state: StoredKycEvent['state'], note?: Record<string, unknown>) => {
-    if (note) await deps.audit.append({ stream: kycStream, type: `kyc.event.${outcome}`, actor: deps.actor, investorId: investor?.investorId, data: { eventKey, ...note }, idempotencyKey: `${eventKey}:${outcome}` });
+    if (note)
+      await deps.audit.append({
+        stream: kycStream,
+        type: `kyc.event.${outcome}`,
+        actor: deps.actor,
+        investorId: investor?.investorId,
+        data: { eventKey, ...note },
+        idempotencyKey: `${eventKey}:${outcome}`,
+      });
     await deps.events.markState(eventKey, state);
     return outcome;
   };
@@ -107,7 +116,7 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
   // (found through its old claim, or through our reference) must not override the current one.
   const current = investor.kyc;
   if (current?.applicantId && (current.vendor !== event.vendor || current.applicantId !== event.applicantId)) {
-    return settle('superseded', 'ignored', { reason: 'the investor\'s current KYC applicant is another one', currentVendor: current.vendor });
+    return settle('superseded', 'ignored', { reason: "the investor's current KYC applicant is another one", currentVendor: current.vendor });
   }
   if (!event.verdict) return settle('unchanged', 'processed', { reason: 'the event carries no verdict', eventType: event.eventType });
 
@@ -118,13 +127,30 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
     return settle('applied', 'processed');
   }
   if (facts?.lastEventAt && event.occurredAt <= facts.lastEventAt) {
-    return settle('stale', 'ignored', { reason: 'a newer verdict of this vendor was already applied', occurredAt: event.occurredAt, newest: facts.lastEventAt });
+    return settle('stale', 'ignored', {
+      reason: 'a newer verdict of this vendor was already applied',
+      occurredAt: event.occurredAt,
+      newest: facts.lastEventAt,
+    });
   }
 
   const conflicts = event.verdict === 'approved' ? personConflicts(investor, event.person) : [];
   if (conflicts.length > 0) {
-    const key = `kyc_conflict|${investor.investorId}|${event.vendor}|${createHash('sha256').update(conflicts.join(',') + JSON.stringify(event.person ?? {})).digest('hex').slice(0, 32)}`;
-    await openCase(deps, { type: 'kyc_conflict', key, investorId: investor.investorId, risk: 'high', evidence: { vendor: event.vendor, eventKey, applicantId: event.applicantId, conflictingFields: conflicts, vendorPerson: event.person } }, deps.actor);
+    const key = `kyc_conflict|${investor.investorId}|${event.vendor}|${createHash('sha256')
+      .update(conflicts.join(',') + JSON.stringify(event.person ?? {}))
+      .digest('hex')
+      .slice(0, 32)}`;
+    await openCase(
+      deps,
+      {
+        type: 'kyc_conflict',
+        key,
+        investorId: investor.investorId,
+        risk: 'high',
+        evidence: { vendor: event.vendor, eventKey, applicantId: event.applicantId, conflictingFields: conflicts, vendorPerson: event.person },
+      },
+      deps.actor,
+    );
     return settle('conflict', 'processed', { reason: 'the verified person differs from the registration', conflictingFields: conflicts });
   }
 
@@ -139,17 +165,37 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
     expiresAt: event.verdict === 'approved' ? new Date(Date.parse(event.occurredAt) + deps.kycValidityDays * 86_400_000).toISOString() : facts?.expiresAt,
   };
   const target = TARGET[event.verdict];
-  const moves = target !== undefined && target !== investor.status && canTransition(investor.status, target) && !(PROGRESSED.has(investor.status) && (target === 'kyc_pending' || target === 'kyc_approved'));
+  const moves =
+    target !== undefined &&
+    target !== investor.status &&
+    canTransition(investor.status, target) &&
+    !(PROGRESSED.has(investor.status) && (target === 'kyc_pending' || target === 'kyc_approved'));
   const data = { vendor: event.vendor, eventKey, verdict: event.verdict, occurredAt: event.occurredAt, reasons: event.reasons ?? [] };
   // A concurrent change makes the save throw a ConflictError: the message is retried on the new state.
   let next: Investor;
   if (moves) {
     const revocation = PROGRESSED.has(investor.status);
-    next = await changeStatus(deps, investor, target, { type: revocation ? 'investor.kyc_revoked' : `investor.${target}`, actor: deps.actor, data, patch: { kyc: nextFacts } });
+    next = await changeStatus(deps, investor, target, {
+      type: revocation ? 'investor.kyc_revoked' : `investor.${target}`,
+      actor: deps.actor,
+      data,
+      patch: { kyc: nextFacts },
+    });
   } else {
     // Suspended, offboarded, or already there: the facts are kept (newest verdict wins), the status stays.
     next = { ...investor, kyc: nextFacts, version: investor.version + 1, updatedAt: now.toISOString() };
-    await deps.audit.append(stateChange({ stream: streamOf(investor.investorId), type: 'investor.kyc_updated', actor: deps.actor, investorId: investor.investorId, data: { ...data, status: investor.status } }, next.version));
+    await deps.audit.append(
+      stateChange(
+        {
+          stream: streamOf(investor.investorId),
+          type: 'investor.kyc_updated',
+          actor: deps.actor,
+          investorId: investor.investorId,
+          data: { ...data, status: investor.status },
+        },
+        next.version,
+      ),
+    );
     await deps.investors.save(next);
   }
   await effects(deps, next);

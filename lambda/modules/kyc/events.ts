@@ -31,7 +31,13 @@ export interface KycEvent {
   readonly reasons?: readonly string[];
 }
 
-const optionalText = z.string().trim().min(1).optional().nullable().transform((value) => value ?? undefined);
+const optionalText = z
+  .string()
+  .trim()
+  .min(1)
+  .optional()
+  .nullable()
+  .transform((value) => value ?? undefined);
 
 /** Sumsub's `createdAtMs`: `2020-02-21 13:23:19.321`, UTC. */
 const sumsubTime = z
@@ -107,10 +113,7 @@ const veriffSchema = z.looseObject({
     reasonCode: z.number().optional().nullable(),
     vendorData: optionalText,
     decisionTime: isoTime,
-    person: z
-      .looseObject({ firstName: optionalText, lastName: optionalText, dateOfBirth: optionalText, nationality: optionalText })
-      .optional()
-      .nullable(),
+    person: z.looseObject({ firstName: optionalText, lastName: optionalText, dateOfBirth: optionalText, nationality: optionalText }).optional().nullable(),
   }),
 });
 
@@ -144,7 +147,13 @@ function parse<T extends z.ZodType>(schema: T, json: unknown): z.output<T> {
   return result.data;
 }
 
-const ONFIDO_WORKFLOW_VERDICTS: Readonly<Record<string, KycVerdict>> = { approved: 'approved', declined: 'rejected', review: 'review', abandoned: 'abandoned', error: 'error' };
+const ONFIDO_WORKFLOW_VERDICTS: Readonly<Record<string, KycVerdict>> = {
+  approved: 'approved',
+  declined: 'rejected',
+  review: 'review',
+  abandoned: 'abandoned',
+  error: 'error',
+};
 const VERIFF_VERDICTS: Readonly<Record<string, KycVerdict>> = {
   approved: 'approved',
   declined: 'rejected',
@@ -153,7 +162,12 @@ const VERIFF_VERDICTS: Readonly<Record<string, KycVerdict>> = {
   abandoned: 'abandoned',
   review: 'review',
 };
-const PERSONA_VERDICTS: Readonly<Record<string, KycVerdict>> = { 'inquiry.approved': 'approved', 'inquiry.declined': 'rejected', 'inquiry.marked-for-review': 'review', 'inquiry.expired': 'expired' };
+const PERSONA_VERDICTS: Readonly<Record<string, KycVerdict>> = {
+  'inquiry.approved': 'approved',
+  'inquiry.declined': 'rejected',
+  'inquiry.marked-for-review': 'review',
+  'inquiry.expired': 'expired',
+};
 
 function sumsubVerdict(event: z.output<typeof sumsubSchema>): KycVerdict | undefined {
   if (event.type === 'applicantPending') return 'pending';
@@ -218,7 +232,12 @@ export function normaliseKycEvent({ vendor, rawBody, headers }: NormaliseInput):
         applicantId: inquiry.id,
         externalReference: attributes?.['reference-id'],
         verdict: PERSONA_VERDICTS[data.attributes.name],
-        person: attributes && { firstName: attributes['name-first'], lastName: attributes['name-last'], dateOfBirth: attributes.birthdate, country: attributes['address-country-code'] },
+        person: attributes && {
+          firstName: attributes['name-first'],
+          lastName: attributes['name-last'],
+          dateOfBirth: attributes.birthdate,
+          country: attributes['address-country-code'],
+        },
       };
     }
     case 'veriff': {
@@ -232,7 +251,14 @@ export function normaliseKycEvent({ vendor, rawBody, headers }: NormaliseInput):
         applicantId: verification.id,
         externalReference: verification.vendorData,
         verdict: VERIFF_VERDICTS[verification.status],
-        person: verification.person ? { firstName: verification.person.firstName, lastName: verification.person.lastName, dateOfBirth: verification.person.dateOfBirth, country: verification.person.nationality } : undefined,
+        person: verification.person
+          ? {
+              firstName: verification.person.firstName,
+              lastName: verification.person.lastName,
+              dateOfBirth: verification.person.dateOfBirth,
+              country: verification.person.nationality,
+            }
+          : undefined,
         reasons: verification.reasonCode == null ? undefined : [String(verification.reasonCode)],
       };
     }

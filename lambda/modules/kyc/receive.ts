@@ -86,7 +86,13 @@ export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebh
   const now = (deps.now ?? (() => new Date()))();
   const bodySha256 = createHash('sha256').update(webhook.rawBody).digest('hex');
   const rejection = async (type: string, reason: string) =>
-    deps.audit.append({ stream: `webhook#${vendor}#${webhook.requestId}`, type, actor: `vendor:${vendor}`, data: { vendor, reason, bodySha256 }, idempotencyKey: `webhook#${webhook.requestId}:${type}` });
+    deps.audit.append({
+      stream: `webhook#${vendor}#${webhook.requestId}`,
+      type,
+      actor: `vendor:${vendor}`,
+      data: { vendor, reason, bodySha256 },
+      idempotencyKey: `webhook#${webhook.requestId}:${type}`,
+    });
 
   const { secrets, sumsubAlgorithm } = await deps.secretsFor(vendor);
   const verification = verifyWebhookSignature(vendor, webhook, { secrets, now, sumsubAlgorithm });

@@ -102,7 +102,8 @@ function verifyBodyHmacSha256(header: string) {
 
 /** When several signatures are tried, the failure reported is the most telling one. */
 const FAILURE_PRIORITY: readonly SignatureFailure[] = ['timestamp_outside_window', 'signature_mismatch', 'missing_timestamp', 'malformed_signature'];
-const mostTelling = (failures: readonly SignatureFailure[]): SignatureFailure => FAILURE_PRIORITY.find((failure) => failures.includes(failure)) ?? 'malformed_signature';
+const mostTelling = (failures: readonly SignatureFailure[]): SignatureFailure =>
+  FAILURE_PRIORITY.find((failure) => failures.includes(failure)) ?? 'malformed_signature';
 
 /** `t=1,v1=ab` → { t: '1', v1: 'ab' }; pairs without `=` are ignored. */
 function parsePairs(set: string): Record<string, string> {
@@ -181,7 +182,11 @@ export function verifyWebhookSignature(vendor: KycVendor, request: SignedRequest
 
 /** Lower-cases header names, as API Gateway does, so verifiers can look them up exactly. */
 export function lowerCaseHeaders(headers: Readonly<Record<string, unknown>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).filter(([, value]) => typeof value === 'string').map(([name, value]) => [name.toLowerCase(), value as string]));
+  return Object.fromEntries(
+    Object.entries(headers)
+      .filter(([, value]) => typeof value === 'string')
+      .map(([name, value]) => [name.toLowerCase(), value as string]),
+  );
 }
 
 /**
@@ -189,7 +194,12 @@ export function lowerCaseHeaders(headers: Readonly<Record<string, unknown>>): Re
  * with these, so "signs exactly like the vendor" is one piece of code checked against the
  * vendors' published test vectors.
  */
-export function signWebhook(vendor: KycVendor, rawBody: Buffer, secret: string, options: { now: Date; id?: string; sumsubAlgorithm?: SumsubAlgorithm }): Record<string, string> {
+export function signWebhook(
+  vendor: KycVendor,
+  rawBody: Buffer,
+  secret: string,
+  options: { now: Date; id?: string; sumsubAlgorithm?: SumsubAlgorithm },
+): Record<string, string> {
   const seconds = Math.floor(options.now.getTime() / 1000);
   switch (vendor) {
     case 'sumsub': {
@@ -204,7 +214,11 @@ export function signWebhook(vendor: KycVendor, rawBody: Buffer, secret: string, 
       return { 'x-hmac-signature': hmac('sha256', secret, rawBody).toString('hex') };
     case 'standard-webhooks': {
       const id = options.id ?? `msg_${seconds}`;
-      return { 'webhook-id': id, 'webhook-timestamp': String(seconds), 'webhook-signature': `v1,${hmac('sha256', standardWebhooksKey(secret), `${id}.${seconds}.`, rawBody).toString('base64')}` };
+      return {
+        'webhook-id': id,
+        'webhook-timestamp': String(seconds),
+        'webhook-signature': `v1,${hmac('sha256', standardWebhooksKey(secret), `${id}.${seconds}.`, rawBody).toString('base64')}`,
+      };
     }
   }
 }

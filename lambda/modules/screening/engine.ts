@@ -49,7 +49,8 @@ export class ScreeningEngine implements Screener {
       this.bySdnId.set(entry.sdnId, i);
       const individual = entry.type === 'individual';
       names.push({ entry: i, field: 'name', text: displayOrder(entry.name, entry.type), individual });
-      for (const alias of entry.aliases) names.push({ entry: i, field: alias.strength === 'weak' ? 'weak_alias' : 'alias', text: displayOrder(alias.name, entry.type), individual });
+      for (const alias of entry.aliases)
+        names.push({ entry: i, field: alias.strength === 'weak' ? 'weak_alias' : 'alias', text: displayOrder(alias.name, entry.type), individual });
       for (const wallet of entry.wallets) {
         const key = normaliseWallet(wallet.address);
         const holders = this.wallets.get(key) ?? [];
@@ -92,7 +93,16 @@ export class ScreeningEngine implements Screener {
         walletHits.add(i);
         const entry = this.list.entries[i]!;
         const address = entry.wallets.find((listed) => normaliseWallet(listed.address) === normaliseWallet(wallet))!;
-        matches.push(this.match(entry, 1, 'address', `${address.currency} ${address.address}`, { dateOfBirth: 'not_compared', country: 'not_compared', type: 'not_compared' }, wallet));
+        matches.push(
+          this.match(
+            entry,
+            1,
+            'address',
+            `${address.currency} ${address.address}`,
+            { dateOfBirth: 'not_compared', country: 'not_compared', type: 'not_compared' },
+            wallet,
+          ),
+        );
       }
     }
     if (subject.name) {
@@ -117,10 +127,24 @@ export class ScreeningEngine implements Screener {
     return matches.some((match) => match.score >= this.thresholds.review) ? 'review' : 'clear';
   }
 
-  private match(entry: SanctionsEntry, score: number, matchedOn: ScreeningMatch['matchedOn'], matchedName: string, facts: MatchEvidence['facts'], wallet?: string): ScreeningMatch {
+  private match(
+    entry: SanctionsEntry,
+    score: number,
+    matchedOn: ScreeningMatch['matchedOn'],
+    matchedName: string,
+    facts: MatchEvidence['facts'],
+    wallet?: string,
+  ): ScreeningMatch {
     let entryHash = this.entryHashes.get(entry.sdnId);
     if (entryHash === undefined) this.entryHashes.set(entry.sdnId, (entryHash = entryHashOf(entry)));
-    return { sdnId: entry.sdnId, name: entry.name, programs: entry.programs, score: Math.round(score * 1e4) / 1e4, matchedOn, evidence: { matchedName, entryHash, facts, ...(wallet === undefined ? {} : { wallet }) } };
+    return {
+      sdnId: entry.sdnId,
+      name: entry.name,
+      programs: entry.programs,
+      score: Math.round(score * 1e4) / 1e4,
+      matchedOn,
+      evidence: { matchedName, entryHash, facts, ...(wallet === undefined ? {} : { wallet }) },
+    };
   }
 
   /** Best score per entry over every spelling variant of the query: of its name and strong aliases, and of its weak aliases. */
@@ -174,7 +198,8 @@ function compareFacts(entry: SanctionsEntry, subject: ScreeningSubject): { facto
     const year = Number(dob.slice(0, 4));
     if (entry.datesOfBirth.some((listed) => listed.exactDay && listed.from === dob)) dateOfBirth = 'exact';
     else if (entry.datesOfBirth.some((listed) => listed.from <= to && from <= listed.to)) dateOfBirth = 'compatible';
-    else if (entry.datesOfBirth.some((listed) => Number(listed.from.slice(0, 4)) - 1 <= year && year <= Number(listed.to.slice(0, 4)) + 1)) dateOfBirth = 'near';
+    else if (entry.datesOfBirth.some((listed) => Number(listed.from.slice(0, 4)) - 1 <= year && year <= Number(listed.to.slice(0, 4)) + 1))
+      dateOfBirth = 'near';
     else dateOfBirth = 'conflict';
     if (dateOfBirth === 'exact' || dateOfBirth === 'compatible') corroborated = true;
     if (dateOfBirth === 'near') factor *= DOB_NEAR;

@@ -21,7 +21,7 @@ export class IntMultiMap {
 
   private slotOf(key: number): number {
     const mask = this.slotKeys.length - 1;
-    let slot = Math.imul(key, 0x9e3779b1) >>> 0 & mask;
+    let slot = (Math.imul(key, 0x9e3779b1) >>> 0) & mask;
     while (this.slotHeads[slot] !== -1 && this.slotKeys[slot] !== key) slot = (slot + 1) & mask;
     return slot;
   }

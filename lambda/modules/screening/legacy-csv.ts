@@ -63,7 +63,10 @@ export function parseLegacyCsvSet(files: LegacyCsvSet): SanctionsEntry[] {
       sdnId,
       name,
       type: ENTRY_TYPES[csvValue(row[2])?.toLowerCase() ?? ''] ?? 'entity',
-      programs: (csvValue(row[3]) ?? '').split(/\]\s*\[/).map((program) => program.replace(/[[\]]/g, '').trim()).filter(Boolean),
+      programs: (csvValue(row[3]) ?? '')
+        .split(/\]\s*\[/)
+        .map((program) => program.replace(/[[\]]/g, '').trim())
+        .filter(Boolean),
       aliases: [...(aliases.get(sdnId) ?? []), ...facts.weakAliases],
       datesOfBirth: facts.datesOfBirth,
       countries: [...new Set([...(addressCountries.get(sdnId) ?? []), ...facts.countries])],

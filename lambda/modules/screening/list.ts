@@ -78,7 +78,13 @@ export function contentHashOf(files: readonly SourceFile[]): string {
   return hash.digest('hex');
 }
 
-export function listVersionOf(input: { listDate: string; dateSource: ListVersion['dateSource']; contentHash: string; format: ListFormat; entryCount: number }): ListVersion {
+export function listVersionOf(input: {
+  listDate: string;
+  dateSource: ListVersion['dateSource'];
+  contentHash: string;
+  format: ListFormat;
+  entryCount: number;
+}): ListVersion {
   return { ...input, id: `ofac-sdn:${input.listDate}:${input.contentHash.slice(0, 16)}` };
 }
 

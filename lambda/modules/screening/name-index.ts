@@ -150,7 +150,16 @@ export class NameIndex {
       for (const variant of variants) {
         const ids = new Set<number>();
         for (const token of variant) ids.add(this.intern(token));
-        forms.push({ entry: name.entry, field: name.field, text: name.text, individual: name.individual, parts, tokens: Int32Array.from(ids), weightSum: 0, informativeCount: 0 });
+        forms.push({
+          entry: name.entry,
+          field: name.field,
+          text: name.text,
+          individual: name.individual,
+          parts,
+          tokens: Int32Array.from(ids),
+          weightSum: 0,
+          informativeCount: 0,
+        });
       }
     }
     const vocabulary = this.tokens.length;
@@ -305,8 +314,14 @@ export class NameIndex {
     }
     if (informativeMatched === 0) return 0;
     // Numbers are kept because they tell names apart: VESSEL 7 is not VESSEL 8.
-    const unmatchedNumber = (tokens: ArrayLike<string>, used: Uint8Array) => Array.from({ length: tokens.length }, (_, i) => i).some((i) => !used[i] && /^\d+$/.test(tokens[i]!));
-    const numberMismatch = unmatchedNumber(queryTokens, usedQuery) && unmatchedNumber(Array.from(form.tokens, (id) => this.tokens[id]!), usedListed);
+    const unmatchedNumber = (tokens: ArrayLike<string>, used: Uint8Array) =>
+      Array.from({ length: tokens.length }, (_, i) => i).some((i) => !used[i] && /^\d+$/.test(tokens[i]!));
+    const numberMismatch =
+      unmatchedNumber(queryTokens, usedQuery) &&
+      unmatchedNumber(
+        Array.from(form.tokens, (id) => this.tokens[id]!),
+        usedListed,
+      );
     let unmatchedQueryWeight = 0;
     for (let q = 0; q < queryTokens.length; q++) {
       if (!usedQuery[q]) unmatchedQueryWeight += this.queryTokenWeight(queryTokens[q]!);
@@ -317,7 +332,8 @@ export class NameIndex {
     const queryPenalty = form.informativeCount <= 1 ? QUERY_GAP_PENALTY_SINGLE : QUERY_GAP_PENALTY;
     let score = quality * (1 - LISTED_GAP_PENALTY * listedGap - queryPenalty * queryGap);
     const oneTokenOfMany =
-      (informativeMatched === 1 && form.informativeCount >= 2) || (form.individual && form.parts >= 2 && (queryParts === 1 || (matchedTokens === 1 && form.tokens.length >= 2)));
+      (informativeMatched === 1 && form.informativeCount >= 2) ||
+      (form.individual && form.parts >= 2 && (queryParts === 1 || (matchedTokens === 1 && form.tokens.length >= 2)));
     if (oneTokenOfMany || numberMismatch) score = Math.min(score, SINGLE_TOKEN_CAP);
     return Math.max(0, score);
   }

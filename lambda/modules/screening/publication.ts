@@ -33,7 +33,10 @@ export function publicationFiles(files: readonly SourceFile[]): SourceFile[] {
  */
 export function parsePublication(files: readonly SourceFile[], fileDate: string): SanctionsList {
   const format = formatOf(files);
-  if (!format) throw new ListFormatError(`no sanctions list among the files (expected ${XML_FILES.advanced}, ${XML_FILES.sdn} or ${LEGACY_CSV_FILES.sdn} with its companions)`);
+  if (!format)
+    throw new ListFormatError(
+      `no sanctions list among the files (expected ${XML_FILES.advanced}, ${XML_FILES.sdn} or ${LEGACY_CSV_FILES.sdn} with its companions)`,
+    );
   const used = publicationFiles(files);
   const text = (name: string) => {
     const file = find(used, name);
@@ -45,7 +48,12 @@ export function parsePublication(files: readonly SourceFile[], fileDate: string)
     for (const name of [LEGACY_CSV_FILES.add, LEGACY_CSV_FILES.alt]) {
       if (!find(used, name)) throw new ListFormatError(`${name} is missing: the CSV set needs ${Object.values(LEGACY_CSV_FILES).join(', ')}`);
     }
-    entries = parseLegacyCsvSet({ sdn: text(LEGACY_CSV_FILES.sdn), add: text(LEGACY_CSV_FILES.add), alt: text(LEGACY_CSV_FILES.alt), comments: text(LEGACY_CSV_FILES.comments) });
+    entries = parseLegacyCsvSet({
+      sdn: text(LEGACY_CSV_FILES.sdn),
+      add: text(LEGACY_CSV_FILES.add),
+      alt: text(LEGACY_CSV_FILES.alt),
+      comments: text(LEGACY_CSV_FILES.comments),
+    });
   } else {
     ({ entries, publishDate } = format === 'sdn_xml' ? parseSdnXml(text(XML_FILES.sdn)) : parseSdnAdvancedXml(text(XML_FILES.advanced)));
   }

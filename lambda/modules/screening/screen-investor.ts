@@ -1,4 +1,13 @@
-import { type AllowlistRequests, MAY_BE_ON_CHAIN, changeStatus, requestAllowlistChanges, transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
+import {
+  type AllowlistRequests,
+  MAY_BE_ON_CHAIN,
+  changeStatus,
+  requestAllowlistChanges,
+  transition,
+  type Investor,
+  type InvestorRepository,
+  type InvestorStatus,
+} from '../investors';
 import { type RegistryTarget, NotFoundError } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { clearsMatch, openCase, type Case, type CaseRepository, type OpenCaseRequest } from '../cases';
@@ -91,7 +100,11 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     };
     // A first screening that clears or reviews is also the move to `screened`: keyed by the version
     // it produces. A block moves to `suspended` instead, which has its own record.
-    await deps.audit.append(firstScreening && outcome.verdict !== 'block' ? stateChange(completed, investor.version + 1) : { ...completed, idempotencyKey: `${stream}:screening:${outcome.listVersion}:${subjectHash}` });
+    await deps.audit.append(
+      firstScreening && outcome.verdict !== 'block'
+        ? stateChange(completed, investor.version + 1)
+        : { ...completed, idempotencyKey: `${stream}:screening:${outcome.listVersion}:${subjectHash}` },
+    );
     record = await deps.screenings.saveIfAbsent(candidate);
   }
 
@@ -113,7 +126,12 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     if (verdict !== 'clear') return investor;
     const eligible = transition(investor, 'eligible', now());
     const cleared = record.matches.length > 0 ? { clearedCaseIds: caseIds } : {};
-    await deps.audit.append(stateChange({ stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion, ...cleared } }, eligible.version));
+    await deps.audit.append(
+      stateChange(
+        { stream, type: 'investor.eligible', actor: deps.actor, investorId, data: { listVersion: record.listVersion, ...cleared } },
+        eligible.version,
+      ),
+    );
     await deps.investors.save(eligible);
     investor = eligible;
   }
@@ -124,7 +142,13 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
 }
 
 /** One case per matched entry (and per wallet hit); opening is idempotent, so a resumed run re-opens nothing. */
-async function openCases(deps: ScreenInvestorDeps, investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord): Promise<Case[]> {
+async function openCases(
+  deps: ScreenInvestorDeps,
+  investor: Investor,
+  subject: ScreeningSubject,
+  subjectHash: string,
+  record: ScreeningRecord,
+): Promise<Case[]> {
   const cases: Case[] = [];
   for (const match of record.matches) {
     const request = caseRequestFor(investor, subject, subjectHash, record, match);
@@ -147,7 +171,13 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
   };
   const key = matchCaseKey(investor.investorId, subjectHash, match);
   if (match.matchedOn === 'address') {
-    return { type: 'wallet_hit', key, investorId: investor.investorId, risk: 'high', evidence: { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') } };
+    return {
+      type: 'wallet_hit',
+      key,
+      investorId: investor.investorId,
+      risk: 'high',
+      evidence: { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') },
+    };
   }
   const corroborated = match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95;
   return {
@@ -164,7 +194,14 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
  * be on chain (requested before the suspension is saved, so a crash in between re-requests them),
  * then suspends. Only an officer's decision in the review queue lifts a sanctions suspension.
  */
-async function block(deps: ScreenInvestorDeps, investor: Investor, record: ScreeningRecord, uncleared: readonly ScreeningMatch[], caseIds: readonly string[], now: () => Date): Promise<Investor> {
+async function block(
+  deps: ScreenInvestorDeps,
+  investor: Investor,
+  record: ScreeningRecord,
+  uncleared: readonly ScreeningMatch[],
+  caseIds: readonly string[],
+  now: () => Date,
+): Promise<Investor> {
   const sdnIds = uncleared.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId);
   if (investor.status === 'suspended') {
     if (investor.suspension?.kind === 'sanctions') return investor;
@@ -172,9 +209,34 @@ async function block(deps: ScreenInvestorDeps, investor: Investor, record: Scree
     // ERC-3643 checks only the receiver. Freeze them, and make it a sanctions suspension that only
     // the review queue lifts (requested before the save, so a crash in between re-requests them).
     const stream = `investor#${investor.investorId}`;
-    const next: Investor = { ...investor, version: investor.version + 1, updatedAt: now().toISOString(), suspension: { kind: 'sanctions', reason: 'sanctions wallet hit', at: now().toISOString() } };
+    const next: Investor = {
+      ...investor,
+      version: investor.version + 1,
+      updatedAt: now().toISOString(),
+      suspension: { kind: 'sanctions', reason: 'sanctions wallet hit', at: now().toISOString() },
+    };
     await requestAllowlistChanges(deps, next, ['freeze']);
-    await deps.audit.append(stateChange({ stream, type: 'investor.suspended', actor: deps.actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', reason: 'sanctions wallet hit', previousSuspension: investor.suspension?.kind ?? null, listVersion: record.listVersion, sdnIds, caseIds, allowlistFreezeRequested: true } }, next.version));
+    await deps.audit.append(
+      stateChange(
+        {
+          stream,
+          type: 'investor.suspended',
+          actor: deps.actor,
+          investorId: investor.investorId,
+          data: {
+            from: 'suspended',
+            to: 'suspended',
+            reason: 'sanctions wallet hit',
+            previousSuspension: investor.suspension?.kind ?? null,
+            listVersion: record.listVersion,
+            sdnIds,
+            caseIds,
+            allowlistFreezeRequested: true,
+          },
+        },
+        next.version,
+      ),
+    );
     await deps.investors.save(next);
     return next;
   }

@@ -46,7 +46,8 @@ function dateOfPeriod(period: XmlElement): ListedDate | undefined {
   const lastDay = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
   const from = `${start.year}-${pad(start.month ?? 1)}-${pad(start.day ?? 1)}`;
   const to = `${end.year}-${pad(end.month ?? 12)}-${pad(end.day ?? lastDay(end.year, end.month ?? 12))}`;
-  const render = (p: { year: number; month?: number; day?: number }) => [p.day ? pad(p.day) : undefined, p.month ? MONTHS[p.month - 1] : undefined, String(p.year)].filter(Boolean).join(' ');
+  const render = (p: { year: number; month?: number; day?: number }) =>
+    [p.day ? pad(p.day) : undefined, p.month ? MONTHS[p.month - 1] : undefined, String(p.year)].filter(Boolean).join(' ');
   const exactDay = from === to && start.day !== undefined;
   const text = from === to || (start.year === end.year && !start.month && !end.month) ? render(start) : `${render(start)} to ${render(end)}`;
   return { text, from, to, exactDay };
@@ -90,10 +91,12 @@ function partyOf(party: XmlElement, references: References, locationCountries: R
     for (const alias of childrenOf(identity, 'Alias')) {
       const names = childrenOf(alias, 'DocumentedName');
       // One DocumentedName per script; the Latin one is the spelling the CSV and investors use.
-      const latin = names.find((name) => childrenOf(name, 'DocumentedNamePart').every((part) => {
-        const script = lookup(references, 'ScriptValues', child(part, 'NamePartValue')?.attributes.ScriptID)?.text;
-        return script === undefined || /latin/i.test(script);
-      }));
+      const latin = names.find((name) =>
+        childrenOf(name, 'DocumentedNamePart').every((part) => {
+          const script = lookup(references, 'ScriptValues', child(part, 'NamePartValue')?.attributes.ScriptID)?.text;
+          return script === undefined || /latin/i.test(script);
+        }),
+      );
       const text = documentedNameText(latin ?? names[0]!, partTypeByGroup, type === 'individual');
       if (!text) continue;
       const aliasType = lookup(references, 'AliasTypeValues', alias.attributes.AliasTypeID)?.text.toLowerCase() ?? '';
@@ -160,8 +163,14 @@ export function parseSdnAdvancedXml(xml: string): { entries: SanctionsEntry[]; p
         references = referencesOf(element);
         return;
       case PATHS.location: {
-        const countryElement = lookup(references, 'CountryValues', child(element, 'LocationCountry')?.attributes.CountryID) ?? lookup(references, 'AreaCodeValues', child(element, 'LocationAreaCode')?.attributes.AreaCodeID);
-        const code = countryElement ? (countryElement.attributes.ISO2 ? countryCodeOf(countryElement.attributes.ISO2) : countryCodeOf(countryElement.text)) : undefined;
+        const countryElement =
+          lookup(references, 'CountryValues', child(element, 'LocationCountry')?.attributes.CountryID) ??
+          lookup(references, 'AreaCodeValues', child(element, 'LocationAreaCode')?.attributes.AreaCodeID);
+        const code = countryElement
+          ? countryElement.attributes.ISO2
+            ? countryCodeOf(countryElement.attributes.ISO2)
+            : countryCodeOf(countryElement.text)
+          : undefined;
         if (element.attributes.ID && code) locationCountries.set(element.attributes.ID, code);
         return;
       }

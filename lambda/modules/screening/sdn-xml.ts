@@ -23,7 +23,11 @@ function entryOf(element: XmlElement): SanctionsEntry | undefined {
   for (const aka of childrenOf(child(element, 'akaList'), 'aka')) {
     const aliasName = nameOf(aka);
     if (!aliasName) continue;
-    aliases.push({ name: aliasName, kind: ALIAS_KINDS[(textOf(aka, 'type') ?? 'a.k.a.').toLowerCase()] ?? 'aka', strength: textOf(aka, 'category')?.toLowerCase() === 'weak' ? 'weak' : 'strong' });
+    aliases.push({
+      name: aliasName,
+      kind: ALIAS_KINDS[(textOf(aka, 'type') ?? 'a.k.a.').toLowerCase()] ?? 'aka',
+      strength: textOf(aka, 'category')?.toLowerCase() === 'weak' ? 'weak' : 'strong',
+    });
   }
   const wallets: ListedWallet[] = [];
   for (const id of childrenOf(child(element, 'idList'), 'id')) {
@@ -40,12 +44,16 @@ function entryOf(element: XmlElement): SanctionsEntry | undefined {
     ...childrenOf(child(element, 'citizenshipList'), 'citizenship').map((item) => textOf(item, 'country')),
     ...childrenOf(child(element, 'placeOfBirthList'), 'placeOfBirthItem').map((item) => textOf(item, 'placeOfBirth')?.split(',').pop()),
   ];
-  const countries = [...new Set(countryNames.map((country) => (country ? countryCodeOf(country) : undefined)).filter((code): code is string => code !== undefined))];
+  const countries = [
+    ...new Set(countryNames.map((country) => (country ? countryCodeOf(country) : undefined)).filter((code): code is string => code !== undefined)),
+  ];
   return {
     sdnId,
     name,
     type: TYPES[(textOf(element, 'sdnType') ?? 'entity').toLowerCase()] ?? 'entity',
-    programs: childrenOf(child(element, 'programList'), 'program').map((program) => program.text).filter(Boolean),
+    programs: childrenOf(child(element, 'programList'), 'program')
+      .map((program) => program.text)
+      .filter(Boolean),
     aliases,
     datesOfBirth,
     countries,

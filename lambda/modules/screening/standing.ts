@@ -11,7 +11,8 @@ import { normaliseWallet } from './wallets';
  */
 export function matchCaseKey(investorId: string, subjectHash: string, match: ScreeningMatch): string {
   const entryHash = match.evidence?.entryHash ?? '';
-  if (match.matchedOn === 'address') return `wallet_hit|${investorId}|${match.sdnId}|${normaliseWallet(match.evidence?.wallet ?? '')}|${subjectHash}|${entryHash}`;
+  if (match.matchedOn === 'address')
+    return `wallet_hit|${investorId}|${match.sdnId}|${normaliseWallet(match.evidence?.wallet ?? '')}|${subjectHash}|${entryHash}`;
   return `potential_match|${investorId}|${match.sdnId}|${subjectHash}|${entryHash}`;
 }
 
@@ -31,7 +32,10 @@ export function effectiveVerdict(uncleared: readonly ScreeningMatch[]): Verdict 
 }
 
 /** The review queue's view of an investor's screening: clear only for the latest screening of their current data. */
-export function screeningStanding(deps: { readonly screenings: Pick<ScreeningRepository, 'latest'>; readonly cases: Pick<CaseRepository, 'get'> }): SanctionsStanding {
+export function screeningStanding(deps: {
+  readonly screenings: Pick<ScreeningRepository, 'latest'>;
+  readonly cases: Pick<CaseRepository, 'get'>;
+}): SanctionsStanding {
   const standing: SanctionsStanding['standing'] = async (investor) => {
     const latest = await deps.screenings.latest(investor.investorId);
     if (!latest || latest.subjectHash !== subjectHashOf(subjectOf(investor))) return 'stale';

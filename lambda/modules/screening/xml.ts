@@ -71,7 +71,8 @@ export function* chunksOf(text: string, size = 1 << 20): Iterable<string> {
 }
 
 export const child = (element: XmlElement | undefined, name: string): XmlElement | undefined => element?.children.find((candidate) => candidate.name === name);
-export const childrenOf = (element: XmlElement | undefined, name: string): XmlElement[] => element?.children.filter((candidate) => candidate.name === name) ?? [];
+export const childrenOf = (element: XmlElement | undefined, name: string): XmlElement[] =>
+  element?.children.filter((candidate) => candidate.name === name) ?? [];
 export const textOf = (element: XmlElement | undefined, name: string): string | undefined => {
   const value = child(element, name)?.text;
   return value ? value : undefined;

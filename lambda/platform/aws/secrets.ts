@@ -29,6 +29,9 @@ export async function readSecretJson<T>(name: SecretName, source: SecretSource, 
     if (raw === undefined) throw new ConfigurationError(`secret ${name} has no value yet: put it (README, Deploy)`);
   }
   const result = schema.safeParse(raw);
-  if (!result.success) throw new ConfigurationError(`secret ${name} is invalid: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`);
+  if (!result.success)
+    throw new ConfigurationError(
+      `secret ${name} is invalid: ${result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`,
+    );
   return result.data;
 }

@@ -9,7 +9,10 @@ function opensslKey() {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
   const spki = new Uint8Array(publicKey.export({ format: 'der', type: 'spki' }));
   // OpenSSL hashes the message with SHA-256 and signs that digest, as KMS signs a given digest.
-  const signMessage = (message: Buffer) => ({ digest: hexlify(createHash('sha256').update(message).digest()), der: new Uint8Array(sign('sha256', message, privateKey)) });
+  const signMessage = (message: Buffer) => ({
+    digest: hexlify(createHash('sha256').update(message).digest()),
+    der: new Uint8Array(sign('sha256', message, privateKey)),
+  });
   return { spki, signMessage };
 }
 

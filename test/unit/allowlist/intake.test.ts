@@ -8,7 +8,15 @@ import type { AllowlistJournal, PendingIntent } from '../../../lambda/modules/al
 
 const registryG = '0x2279b7a0a67db372996a5fab50d91eaa73d2ebe6';
 const registryH = '0x8a791620dd6260079bf849dc5567adc3f2fdc318';
-const change = (identityRegistry: string, index: number): AllowlistChange => ({ action: 'add', investorId: `i-${index}`, wallet: `0x${String(index).padStart(40, '0')}`, country: 'US', chainId: 31337, identityRegistry, version: 3 });
+const change = (identityRegistry: string, index: number): AllowlistChange => ({
+  action: 'add',
+  investorId: `i-${index}`,
+  wallet: `0x${String(index).padStart(40, '0')}`,
+  country: 'US',
+  chainId: 31337,
+  identityRegistry,
+  version: 3,
+});
 const message = (body: unknown, index: number, group: string, receiveCount = 1): AllowlistMessage => ({
   body: typeof body === 'string' ? body : JSON.stringify(body),
   messageId: `m-${index}`,
@@ -57,7 +65,13 @@ function world(options: { failing?: string[]; flushFails?: boolean } = {}) {
 describe('allowlist intake of a Lambda batch', () => {
   it('stores every change of the batch, dead-letters what can never apply, and asks once per registry for a flush', async () => {
     const { deps, intents, flushes, deadLetters, summaries } = world();
-    const batch = [message(change(registryG, 1), 1, G), message('not json', 2, G), message(change(registryG, 3), 3, G), message(change(registryH, 4), 4, H), message(change(registryG, 5), 5, G)];
+    const batch = [
+      message(change(registryG, 1), 1, G),
+      message('not json', 2, G),
+      message(change(registryG, 3), 3, G),
+      message(change(registryH, 4), 4, H),
+      message(change(registryG, 5), 5, G),
+    ];
     const outcomes = await handleAllowlistBatch(deps, batch, Date.now() + 10_000);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['accepted', 'dead-lettered', 'accepted', 'accepted', 'accepted']);
     expect([...intents.keys()].sort()).toEqual([1, 3, 4, 5].map((index) => String(index).padStart(40, '0')));
@@ -74,12 +88,20 @@ describe('allowlist intake of a Lambda batch', () => {
 
   it('retries a change whose write failed and holds back the later records of its group (even those stored), not other groups', async () => {
     const { deps, flushes } = world({ failing: ['3'.padStart(40, '0')] });
-    const batch = [message(change(registryG, 1), 1, G), message(change(registryG, 3), 3, G, 2), message(change(registryH, 4), 4, H), message(change(registryG, 5), 5, G)];
+    const batch = [
+      message(change(registryG, 1), 1, G),
+      message(change(registryG, 3), 3, G, 2),
+      message(change(registryH, 4), 4, H),
+      message(change(registryG, 5), 5, G),
+    ];
     const outcomes = await handleAllowlistBatch(deps, batch, Date.now() + 10_000);
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['accepted', 'retry', 'accepted', 'retry']);
     // The second receive backs off 10 s; the record held behind it comes back with it.
     expect(outcomes[1]).toMatchObject({ afterSeconds: 10 });
-    expect(outcomes[3]).toMatchObject({ afterSeconds: 10, error: expect.objectContaining({ message: 'an earlier message of its FIFO group is retried first' }) });
+    expect(outcomes[3]).toMatchObject({
+      afterSeconds: 10,
+      error: expect.objectContaining({ message: 'an earlier message of its FIFO group is retried first' }),
+    });
     expect(flushes.map(({ target }) => changeGroupId(target)).sort()).toEqual([G, H].sort());
   });
 

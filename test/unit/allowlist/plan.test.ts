@@ -8,7 +8,14 @@ const W2 = '0x2222222222222222222222222222222222222222';
 let sequence = 0;
 function intent(action: AllowlistAction, wallet: string): PendingIntent {
   sequence++;
-  return { group: 'g', key: String(sequence).padStart(4, '0'), change: { action, investorId: 'i', wallet, country: 'US', chainId: 1, identityRegistry: W2, version: sequence }, messageId: `m${sequence}`, receivedAt: '', attempts: 0 };
+  return {
+    group: 'g',
+    key: String(sequence).padStart(4, '0'),
+    change: { action, investorId: 'i', wallet, country: 'US', chainId: 1, identityRegistry: W2, version: sequence },
+    messageId: `m${sequence}`,
+    receivedAt: '',
+    attempts: 0,
+  };
 }
 const state = (contains: boolean, frozen = false, verified = contains): WalletState => ({ contains, verified, frozen });
 
@@ -20,7 +27,13 @@ describe('planIntents', () => {
   });
 
   it('lets repeats ride on the first operation and keeps a freeze and a removal of one wallet together', () => {
-    const plan = planIntents([intent('add', W1), intent('add', W1), intent('freeze', W2), intent('remove', W2)], new Map([[W1, state(false)], [W2, state(true)]]));
+    const plan = planIntents(
+      [intent('add', W1), intent('add', W1), intent('freeze', W2), intent('remove', W2)],
+      new Map([
+        [W1, state(false)],
+        [W2, state(true)],
+      ]),
+    );
     expect(plan.operations.map((operation) => [operation.action, operation.wallet, operation.intents.length])).toEqual([
       ['add', W1, 2],
       ['freeze', W2, 1],
@@ -42,8 +55,14 @@ describe('planIntents', () => {
 
 describe('bumpFees', () => {
   it('raises both fees by at least the percentage, and to what the chain asks if that is more', () => {
-    expect(bumpFees({ maxFeePerGas: '100', maxPriorityFeePerGas: '10' }, { maxFeePerGas: '50', maxPriorityFeePerGas: '5' }, 15)).toEqual({ maxFeePerGas: '115', maxPriorityFeePerGas: '12' });
-    expect(bumpFees({ maxFeePerGas: '100', maxPriorityFeePerGas: '10' }, { maxFeePerGas: '300', maxPriorityFeePerGas: '30' }, 15)).toEqual({ maxFeePerGas: '300', maxPriorityFeePerGas: '30' });
+    expect(bumpFees({ maxFeePerGas: '100', maxPriorityFeePerGas: '10' }, { maxFeePerGas: '50', maxPriorityFeePerGas: '5' }, 15)).toEqual({
+      maxFeePerGas: '115',
+      maxPriorityFeePerGas: '12',
+    });
+    expect(bumpFees({ maxFeePerGas: '100', maxPriorityFeePerGas: '10' }, { maxFeePerGas: '300', maxPriorityFeePerGas: '30' }, 15)).toEqual({
+      maxFeePerGas: '300',
+      maxPriorityFeePerGas: '30',
+    });
   });
 });
 

@@ -28,12 +28,24 @@ class RefusingStore implements AuditStore {
   }
 }
 
-const event = (stream: string, idempotencyKey: string, data: Record<string, unknown> = {}): AuditEvent => ({ stream, type: 'allowlist.registered', actor: 'test', data, idempotencyKey });
+const event = (stream: string, idempotencyKey: string, data: Record<string, unknown> = {}): AuditEvent => ({
+  stream,
+  type: 'allowlist.registered',
+  actor: 'test',
+  data,
+  idempotencyKey,
+});
 
 describe('AuditLog.appendAll', () => {
   it('hands the store each idempotency key once: a later event with the key of an earlier one is a repeat, in its stream or another', async () => {
     const store = new RefusingStore();
-    await new AuditLog(store).appendAll([event('investor#a', 'a:registered', { intent: 1 }), event('investor#a', 'a:registered', { intent: 2 }), event('investor#a', 'a:allowlisted'), event('investor#b', 'a:allowlisted'), event('investor#b', 'b:frozen')]);
+    await new AuditLog(store).appendAll([
+      event('investor#a', 'a:registered', { intent: 1 }),
+      event('investor#a', 'a:registered', { intent: 2 }),
+      event('investor#a', 'a:allowlisted'),
+      event('investor#b', 'a:allowlisted'),
+      event('investor#b', 'b:frozen'),
+    ]);
     expect(store.records.map(({ stream, seq, idempotencyKey, data }) => ({ stream, seq, idempotencyKey, data }))).toEqual([
       { stream: 'investor#a', seq: 1, idempotencyKey: 'a:registered', data: { intent: 1 } },
       { stream: 'investor#a', seq: 2, idempotencyKey: 'a:allowlisted', data: {} },

@@ -9,7 +9,11 @@ function referenceRoot(leaves: readonly string[]): Buffer {
   if (leaves.length === 1) return leafHash(leaves[0]!);
   let k = 1;
   while (k * 2 < leaves.length) k *= 2;
-  return createHash('sha256').update(Buffer.from([1])).update(referenceRoot(leaves.slice(0, k))).update(referenceRoot(leaves.slice(k))).digest();
+  return createHash('sha256')
+    .update(Buffer.from([1]))
+    .update(referenceRoot(leaves.slice(0, k)))
+    .update(referenceRoot(leaves.slice(k)))
+    .digest();
 }
 
 describe('Merkle tree (RFC 9162)', () => {

@@ -3,7 +3,13 @@ import fc from 'fast-check';
 import { GENESIS_HASH, nextRecord, type AuditEvent, type AuditRecord } from '../../../lambda/modules/audit';
 import { canonicalRecord, hashOf } from '../../../lambda/modules/audit/record';
 
-const event: AuditEvent = { stream: 'investor#1', type: 'investor.registered', actor: 'portal:app', investorId: '1', data: { wallets: ['0xabc'], country: 'US' } };
+const event: AuditEvent = {
+  stream: 'investor#1',
+  type: 'investor.registered',
+  actor: 'portal:app',
+  investorId: '1',
+  data: { wallets: ['0xabc'], country: 'US' },
+};
 
 describe('audit record hash chain', () => {
   it('starts a stream at seq 1 chained to the genesis hash', () => {
@@ -37,10 +43,22 @@ describe('canonical record serialisation', () => {
   it('is byte for byte what the general RFC 8785 canonicaliser gives, for any record shape', () => {
     fc.assert(
       fc.property(
-        fc.record({ stream: text, type: text, actor: text, investorId: fc.option(text, { nil: undefined }), data: fc.dictionary(text, json), idempotencyKey: fc.option(text, { nil: undefined }), seq: fc.oneof(fc.nat(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string()), at: text, prevHash: text }),
+        fc.record({
+          stream: text,
+          type: text,
+          actor: text,
+          investorId: fc.option(text, { nil: undefined }),
+          data: fc.dictionary(text, json),
+          idempotencyKey: fc.option(text, { nil: undefined }),
+          seq: fc.oneof(fc.nat(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.string()),
+          at: text,
+          prevHash: text,
+        }),
         (record) => {
           const { stream, type, actor, investorId, data, idempotencyKey, seq, at, prevHash } = record as unknown as AuditRecord;
-          expect(canonicalRecord(record as unknown as AuditRecord)).toBe(canonicalize({ stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash }));
+          expect(canonicalRecord(record as unknown as AuditRecord)).toBe(
+            canonicalize({ stream, type, actor, investorId: investorId ?? null, data, idempotencyKey: idempotencyKey ?? null, seq, at, prevHash }),
+          );
         },
       ),
       { numRuns: 2000 },

@@ -73,7 +73,9 @@ describe('AuditVerifier', () => {
   it('detects a truncated tail that a checkpoint covered', async () => {
     const { records, chain, bodies } = await log();
     const kept = records.filter((r) => !(r.stream === 'investor#i1' && r.seq >= 4));
-    expect(verify(kept, chain, bodies).breaks).toEqual([expect.objectContaining({ kind: 'truncated', stream: 'investor#i1', seq: 4, toSeq: 5, checkpoint: 2 })]);
+    expect(verify(kept, chain, bodies).breaks).toEqual([
+      expect.objectContaining({ kind: 'truncated', stream: 'investor#i1', seq: 4, toSeq: 5, checkpoint: 2 }),
+    ]);
   });
 
   it('detects a truncated tail not yet checkpointed through its idempotency marker', async () => {
@@ -88,7 +90,13 @@ describe('AuditVerifier', () => {
     const { records, chain, bodies } = await log();
     const forger = testSigner();
     const genuine = bodies.get('checkpoints/2.json')!;
-    const forged = await sealCheckpoint(forger, { number: 2, cutoff: genuine.header.cutoff, previous: bodies.get('checkpoints/1.json')!.header, ranges: genuine.ranges.slice(1), createdAt: genuine.header.createdAt });
+    const forged = await sealCheckpoint(forger, {
+      number: 2,
+      cutoff: genuine.header.cutoff,
+      previous: bodies.get('checkpoints/1.json')!.header,
+      ranges: genuine.ranges.slice(1),
+      createdAt: genuine.header.createdAt,
+    });
     bodies.set('checkpoints/2.json', forged);
     chain[1] = rehash({ ...chain[1]!, data: { header: forged.header, signature: forged.signature, bodyKey: 'checkpoints/2.json' } });
     const breaks = verify(records, chain, bodies).breaks;

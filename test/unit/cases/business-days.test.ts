@@ -3,7 +3,19 @@ import { addBusinessDays, blockedPropertyReportDueBy, isBusinessDay, ofacDate, u
 
 describe('US federal holidays (5 U.S.C. 6103)', () => {
   it('lists the eleven observed holidays of 2024', () => {
-    expect([...usFederalHolidays(2024)].sort()).toEqual(['2024-01-01', '2024-01-15', '2024-02-19', '2024-05-27', '2024-06-19', '2024-07-04', '2024-09-02', '2024-10-14', '2024-11-11', '2024-11-28', '2024-12-25']);
+    expect([...usFederalHolidays(2024)].sort()).toEqual([
+      '2024-01-01',
+      '2024-01-15',
+      '2024-02-19',
+      '2024-05-27',
+      '2024-06-19',
+      '2024-07-04',
+      '2024-09-02',
+      '2024-10-14',
+      '2024-11-11',
+      '2024-11-28',
+      '2024-12-25',
+    ]);
   });
 
   it('observes a Saturday holiday the Friday before and a Sunday one the Monday after, across the year boundary too', () => {
@@ -41,7 +53,7 @@ describe('the blocked-property report deadline: 10 business days', () => {
         const due = addBusinessDays(start, n);
         expect(isBusinessDay(due)).toBe(true);
         let counted = 0;
-        for (let cursor = new Date(`${start}T00:00:00Z`); cursor.toISOString().slice(0, 10) < due; ) {
+        for (let cursor = new Date(`${start}T00:00:00Z`); cursor.toISOString().slice(0, 10) < due;) {
           cursor = new Date(cursor.getTime() + 86_400_000);
           if (isBusinessDay(cursor.toISOString().slice(0, 10))) counted++;
         }

@@ -8,13 +8,32 @@ const NOW = new Date('2030-06-01T12:00:00Z');
 const hoursAgo = (hours: number) => new Date(NOW.getTime() - hours * 3_600_000).toISOString();
 
 function stored(overrides: Partial<Case> = {}): Case {
-  return { caseId: 'case_a', type: 'potential_match', key: 'k', risk: 'medium', evidence: { score: 0.9 }, status: 'open', openedAt: hoursAgo(1), version: 1, ...overrides };
+  return {
+    caseId: 'case_a',
+    type: 'potential_match',
+    key: 'k',
+    risk: 'medium',
+    evidence: { score: 0.9 },
+    status: 'open',
+    openedAt: hoursAgo(1),
+    version: 1,
+    ...overrides,
+  };
 }
 
 describe('four-eyes', () => {
   it('asks a second officer for clearing a sanctions hit and for any true match, and for nothing else', () => {
-    const needing = CASE_TYPES.flatMap((type) => DISPOSITIONS.filter((disposition) => needsSecondOfficer(type, disposition)).map((disposition) => `${type}:${disposition}`));
-    expect(needing.sort()).toEqual(['chain_drift:true_match', 'kyc_conflict:true_match', 'potential_match:false_positive', 'potential_match:true_match', 'wallet_hit:false_positive', 'wallet_hit:true_match']);
+    const needing = CASE_TYPES.flatMap((type) =>
+      DISPOSITIONS.filter((disposition) => needsSecondOfficer(type, disposition)).map((disposition) => `${type}:${disposition}`),
+    );
+    expect(needing.sort()).toEqual([
+      'chain_drift:true_match',
+      'kyc_conflict:true_match',
+      'potential_match:false_positive',
+      'potential_match:true_match',
+      'wallet_hit:false_positive',
+      'wallet_hit:true_match',
+    ]);
   });
 });
 
@@ -39,7 +58,12 @@ describe('SLA and queue order', () => {
   });
 
   it('shows whether a claim still holds and hides the pending audit record', () => {
-    const claimed = stored({ status: 'claimed', assignee: 'officer-alice', leaseExpiresAt: new Date(NOW.getTime() + 60_000).toISOString(), pendingAudit: { stream: 'case#case_a', type: 'case.claimed', actor: 'a', data: {} } });
+    const claimed = stored({
+      status: 'claimed',
+      assignee: 'officer-alice',
+      leaseExpiresAt: new Date(NOW.getTime() + 60_000).toISOString(),
+      pendingAudit: { stream: 'case#case_a', type: 'case.claimed', actor: 'a', data: {} },
+    });
     expect(viewOf(claimed, 24, NOW)).toMatchObject({ leaseActive: true });
     expect(viewOf(claimed, 24, NOW)).not.toHaveProperty('pendingAudit');
     expect(viewOf({ ...claimed, leaseExpiresAt: hoursAgo(0.1) }, 24, NOW).leaseActive).toBe(false);
@@ -48,7 +72,13 @@ describe('SLA and queue order', () => {
 
 describe('list filters', () => {
   it('reads status lists, types, risks, ages and a limit from query strings', () => {
-    expect(parseCaseList({ status: 'open,claimed', type: 'wallet_hit', risk: 'high', minAgeHours: '2', limit: '10' })).toEqual({ status: ['open', 'claimed'], type: 'wallet_hit', risk: 'high', minAgeHours: 2, limit: 10 });
+    expect(parseCaseList({ status: 'open,claimed', type: 'wallet_hit', risk: 'high', minAgeHours: '2', limit: '10' })).toEqual({
+      status: ['open', 'claimed'],
+      type: 'wallet_hit',
+      risk: 'high',
+      minAgeHours: 2,
+      limit: 10,
+    });
     expect(parseCaseList({})).toEqual({ limit: 100 });
   });
 
@@ -61,7 +91,11 @@ describe('list filters', () => {
     }
     expect(thrown).toBeInstanceOf(ValidationError);
     const body = errorResponse(thrown).body!;
-    expect(JSON.parse(body).error.issues.map((issue: { field: string }) => issue.field).sort()).toEqual(['(body)', 'limit', 'status.1', 'type']);
+    expect(
+      JSON.parse(body)
+        .error.issues.map((issue: { field: string }) => issue.field)
+        .sort(),
+    ).toEqual(['(body)', 'limit', 'status.1', 'type']);
     expect(body).not.toMatch(/SECRET/);
   });
 });
@@ -70,7 +104,11 @@ describe('unprocessable decisions', () => {
   it('answer 422 naming the field', () => {
     const response = errorResponse(new UnprocessableDecisionError([{ field: 'reason', problem: 'is required' }]));
     expect(response.statusCode).toBe(422);
-    expect(JSON.parse(response.body!).error).toEqual({ code: 'DECISION_UNPROCESSABLE', message: 'Cannot act on this decision: reason is required', issues: [{ field: 'reason', problem: 'is required' }] });
+    expect(JSON.parse(response.body!).error).toEqual({
+      code: 'DECISION_UNPROCESSABLE',
+      message: 'Cannot act on this decision: reason is required',
+      issues: [{ field: 'reason', problem: 'is required' }],
+    });
   });
 });
 

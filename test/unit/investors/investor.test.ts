@@ -81,7 +81,14 @@ describe('investor lifecycle', () => {
 });
 
 describe('KYC person versus registration', () => {
-  const investor: Investor = { ...registrationSchema.parse({ ...valid, legalName: 'José María Núñez-García', nationality: 'ES' }), investorId: 'i-2', status: 'kyc_pending', version: 2, createdAt: 'x', updatedAt: 'x' };
+  const investor: Investor = {
+    ...registrationSchema.parse({ ...valid, legalName: 'José María Núñez-García', nationality: 'ES' }),
+    investorId: 'i-2',
+    status: 'kyc_pending',
+    version: 2,
+    createdAt: 'x',
+    updatedAt: 'x',
+  };
 
   it('accepts the same person written differently (case, accents, hyphens, nationality as country)', () => {
     expect(personConflicts(investor, { firstName: 'JOSE', lastName: 'nunez garcia', dateOfBirth: '1980-01-31', country: 'US' })).toEqual([]);
@@ -93,7 +100,11 @@ describe('KYC person versus registration', () => {
     expect(personConflicts(investor, { firstName: 'Jose', lastName: 'Nunez', dateOfBirth: '1981-01-31' })).toEqual(['dateOfBirth']);
     expect(personConflicts(investor, { firstName: 'Jose', lastName: 'Smith' })).toEqual(['name']);
     expect(personConflicts(investor, { lastName: 'Garcia', country: 'FR' })).toEqual(['country']);
-    expect(personConflicts(investor, { firstName: 'Ana', lastName: 'Lopez', dateOfBirth: '1990-05-05', country: 'MX' })).toEqual(['dateOfBirth', 'name', 'country']);
+    expect(personConflicts(investor, { firstName: 'Ana', lastName: 'Lopez', dateOfBirth: '1990-05-05', country: 'MX' })).toEqual([
+      'dateOfBirth',
+      'name',
+      'country',
+    ]);
   });
 
   it('does not accept a name part that only starts a registered one', () => {

@@ -3,7 +3,8 @@ import { ValidationError, KYC_VENDORS, type KycVendor } from '../../../lambda/sh
 import { normaliseKycEvent } from '../../../lambda/modules/kyc/events';
 import { kycPayload } from '../../../bin/local/vendor-simulator/payloads';
 
-const normalise = (vendor: KycVendor, body: unknown, headers: Record<string, string> = {}) => normaliseKycEvent({ vendor, rawBody: Buffer.from(JSON.stringify(body)), headers });
+const normalise = (vendor: KycVendor, body: unknown, headers: Record<string, string> = {}) =>
+  normaliseKycEvent({ vendor, rawBody: Buffer.from(JSON.stringify(body)), headers });
 
 describe('Sumsub applicantReviewed', () => {
   it.each([
@@ -12,7 +13,13 @@ describe('Sumsub applicantReviewed', () => {
     [{ reviewAnswer: 'RED', reviewRejectType: 'RETRY', rejectLabels: ['BAD_PROOF_OF_ADDRESS'] }, 'retry'],
   ])('maps reviewResult %j to %s', (reviewResult, verdict) => {
     const event = normalise('sumsub', kycPayload.sumsub({ reviewResult }));
-    expect(event).toMatchObject({ verdict, eventType: 'applicantReviewed', applicantId: 'sumsub-applicant-1', occurredAt: '2026-11-24T11:59:00.123Z', enrichment: { resource: 'applicant', id: 'sumsub-applicant-1' } });
+    expect(event).toMatchObject({
+      verdict,
+      eventType: 'applicantReviewed',
+      applicantId: 'sumsub-applicant-1',
+      occurredAt: '2026-11-24T11:59:00.123Z',
+      enrichment: { resource: 'applicant', id: 'sumsub-applicant-1' },
+    });
   });
 
   it('uses the body hash as event id (Sumsub sends none), so a redelivery dedupes and another event does not', () => {
@@ -35,12 +42,26 @@ describe('Onfido', () => {
     ['abandoned', 'abandoned'],
     ['error', 'error'],
   ])('maps workflow_run.completed status %s to %s and asks for the run to be fetched', (status, verdict) => {
-    expect(normalise('onfido', kycPayload.onfido({ status }))).toMatchObject({ verdict, eventType: 'workflow_run.completed', enrichment: { resource: 'workflow_run', id: 'wfr_1' } });
+    expect(normalise('onfido', kycPayload.onfido({ status }))).toMatchObject({
+      verdict,
+      eventType: 'workflow_run.completed',
+      enrichment: { resource: 'workflow_run', id: 'wfr_1' },
+    });
   });
 
   it('leaves check.completed without a verdict until the check result is fetched', () => {
-    const body = { payload: { resource_type: 'check', action: 'check.completed', object: { id: 'check-123', status: 'complete', completed_at_iso8601: '2020-01-01T00:00:00Z', href: 'https://api.onfido.com/v3/checks/check-123' } } };
-    expect(normalise('onfido', body)).toMatchObject({ verdict: undefined, enrichment: { resource: 'check', id: 'check-123' }, occurredAt: '2020-01-01T00:00:00.000Z' });
+    const body = {
+      payload: {
+        resource_type: 'check',
+        action: 'check.completed',
+        object: { id: 'check-123', status: 'complete', completed_at_iso8601: '2020-01-01T00:00:00Z', href: 'https://api.onfido.com/v3/checks/check-123' },
+      },
+    };
+    expect(normalise('onfido', body)).toMatchObject({
+      verdict: undefined,
+      enrichment: { resource: 'check', id: 'check-123' },
+      occurredAt: '2020-01-01T00:00:00.000Z',
+    });
   });
 });
 
@@ -80,8 +101,17 @@ describe('Veriff', () => {
 
 describe('Standard Webhooks', () => {
   it('takes the event id and time from the signed headers', () => {
-    const event = normalise('standard-webhooks', { ...kycPayload['standard-webhooks']({ status: 'approved' }), timestamp: undefined }, { 'webhook-id': 'msg_42', 'webhook-timestamp': '1795000000' });
-    expect(event).toMatchObject({ eventId: 'msg_42', verdict: 'approved', occurredAt: new Date(1_795_000_000_000).toISOString(), applicantId: 'generic-applicant-1' });
+    const event = normalise(
+      'standard-webhooks',
+      { ...kycPayload['standard-webhooks']({ status: 'approved' }), timestamp: undefined },
+      { 'webhook-id': 'msg_42', 'webhook-timestamp': '1795000000' },
+    );
+    expect(event).toMatchObject({
+      eventId: 'msg_42',
+      verdict: 'approved',
+      occurredAt: new Date(1_795_000_000_000).toISOString(),
+      applicantId: 'generic-applicant-1',
+    });
   });
 });
 
@@ -102,18 +132,26 @@ describe('bad payloads', () => {
   });
 
   it('tolerates fields the vendor adds', () => {
-    expect(normalise('persona', { ...kycPayload.persona({ name: 'inquiry.approved' }), included: [{ anything: true }], meta: { v: 2 } }).verdict).toBe('approved');
+    expect(normalise('persona', { ...kycPayload.persona({ name: 'inquiry.approved' }), included: [{ anything: true }], meta: { v: 2 } }).verdict).toBe(
+      'approved',
+    );
   });
 
   it.each(KYC_VENDORS.map((vendor) => [vendor]))('%s: any bytes either parse or fail with a ValidationError, never anything else', (vendor) => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)), fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value)))), (rawBody) => {
-        try {
-          normaliseKycEvent({ vendor, rawBody, headers: {} });
-        } catch (error) {
-          expect(error).toBeInstanceOf(ValidationError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+          fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value))),
+        ),
+        (rawBody) => {
+          try {
+            normaliseKycEvent({ vendor, rawBody, headers: {} });
+          } catch (error) {
+            expect(error).toBeInstanceOf(ValidationError);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -15,10 +15,17 @@ function request(headers: Record<string, string>, rawBody = body): SignedRequest
 describe('published test vectors', () => {
   it('verifies the Standard Webhooks reference signature', () => {
     // standard-webhooks/standard-webhooks libraries/javascript/src/webhook.test.ts, "sign function works"
-    const headers = { 'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek', 'webhook-timestamp': '1614265330', 'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=' };
+    const headers = {
+      'webhook-id': 'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      'webhook-timestamp': '1614265330',
+      'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
+    };
     const raw = Buffer.from('{"test": 2432232314}');
     const at = new Date(1614265330 * 1000);
-    expect(verifyWebhookSignature('standard-webhooks', request(headers, raw), { secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], now: at })).toEqual({ valid: true, signedAt: at });
+    expect(verifyWebhookSignature('standard-webhooks', request(headers, raw), { secrets: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], now: at })).toEqual({
+      valid: true,
+      signedAt: at,
+    });
     expect(verifyWebhookSignature('standard-webhooks', request(headers, raw), { secrets: ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw'], now: at }).valid).toBe(true);
     expect(signWebhook('standard-webhooks', raw, 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', { now: at, id: 'msg_p5jXN8AQM9LWM0D4loKWxJek' })).toEqual(headers);
   });
@@ -37,9 +44,14 @@ describe('published test vectors', () => {
       'c95a5b785484f6fa1bc25f381b5595d66bf85cb442eefb06aa007802ee6a4dfa',
     ],
   ])('verifies Onfido SDK vector signed with %s', (token, raw, signature) => {
-    expect(verifyWebhookSignature('onfido', request({ 'x-sha2-signature': signature }, Buffer.from(raw)), { secrets: [token], now: NOW })).toEqual({ valid: true });
+    expect(verifyWebhookSignature('onfido', request({ 'x-sha2-signature': signature }, Buffer.from(raw)), { secrets: [token], now: NOW })).toEqual({
+      valid: true,
+    });
     const flipped = signature.slice(0, -1) + (signature.endsWith('e') ? 'f' : 'e');
-    expect(verifyWebhookSignature('onfido', request({ 'x-sha2-signature': flipped }, Buffer.from(raw)), { secrets: [token], now: NOW })).toEqual({ valid: false, failure: 'signature_mismatch' });
+    expect(verifyWebhookSignature('onfido', request({ 'x-sha2-signature': flipped }, Buffer.from(raw)), { secrets: [token], now: NOW })).toEqual({
+      valid: false,
+      failure: 'signature_mismatch',
+    });
   });
 
   it('agrees with the reference standardwebhooks library in both directions', () => {
@@ -64,17 +76,32 @@ describe.each(KYC_VENDORS.map((vendor) => [vendor]))('%s', (vendor: KycVendor) =
   it('refuses a body changed by one byte', () => {
     const tampered = Buffer.from(body);
     tampered[5] = tampered[5]! ^ 1;
-    expect(verifyWebhookSignature(vendor, request(signed(), tampered), { secrets: [secret], now: NOW })).toEqual({ valid: false, failure: 'signature_mismatch' });
+    expect(verifyWebhookSignature(vendor, request(signed(), tampered), { secrets: [secret], now: NOW })).toEqual({
+      valid: false,
+      failure: 'signature_mismatch',
+    });
   });
 
   it('refuses the wrong secret, a missing header and an unconfigured vendor', () => {
-    expect(verifyWebhookSignature(vendor, request(signed()), { secrets: ['another-secret'], now: NOW })).toEqual({ valid: false, failure: 'signature_mismatch' });
+    expect(verifyWebhookSignature(vendor, request(signed()), { secrets: ['another-secret'], now: NOW })).toEqual({
+      valid: false,
+      failure: 'signature_mismatch',
+    });
     expect(verifyWebhookSignature(vendor, request({}), { secrets: [secret], now: NOW })).toEqual({ valid: false, failure: 'missing_signature' });
     expect(verifyWebhookSignature(vendor, request(signed()), { secrets: [], now: NOW })).toEqual({ valid: false, failure: 'no_secret_configured' });
   });
 
   it('never throws, whatever the headers and body', () => {
-    const headerNames = ['x-payload-digest', 'x-payload-digest-alg', 'x-sha2-signature', 'persona-signature', 'x-hmac-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature'];
+    const headerNames = [
+      'x-payload-digest',
+      'x-payload-digest-alg',
+      'x-sha2-signature',
+      'persona-signature',
+      'x-hmac-signature',
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ];
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom(...headerNames), fc.string()), fc.uint8Array({ maxLength: 256 }), (headers, raw) => {
         const result = verifyWebhookSignature(vendor, request(headers, Buffer.from(raw)), { secrets: [secret], now: NOW });
@@ -93,7 +120,10 @@ describe('replay window (schemes that sign a timestamp)', () => {
       expect(verifyWebhookSignature(vendor, request(signedAt(offset)), { secrets: [secret], now: NOW }).valid).toBe(true);
     }
     for (const offset of [-REPLAY_WINDOW_SECONDS - 1, REPLAY_WINDOW_SECONDS + 1, -86_400]) {
-      expect(verifyWebhookSignature(vendor, request(signedAt(offset)), { secrets: [secret], now: NOW })).toEqual({ valid: false, failure: 'timestamp_outside_window' });
+      expect(verifyWebhookSignature(vendor, request(signedAt(offset)), { secrets: [secret], now: NOW })).toEqual({
+        valid: false,
+        failure: 'timestamp_outside_window',
+      });
     }
   });
 });
@@ -109,8 +139,14 @@ describe('Persona key rotation', () => {
   });
 
   it('reports a malformed header as such', () => {
-    expect(verifyWebhookSignature('persona', request({ 'persona-signature': 'v1=zz,t=abc' }), { secrets: ['s'], now: NOW })).toEqual({ valid: false, failure: 'malformed_signature' });
-    expect(verifyWebhookSignature('persona', request({ 'persona-signature': 't=abc,v1=00ff' }), { secrets: ['s'], now: NOW })).toEqual({ valid: false, failure: 'missing_timestamp' });
+    expect(verifyWebhookSignature('persona', request({ 'persona-signature': 'v1=zz,t=abc' }), { secrets: ['s'], now: NOW })).toEqual({
+      valid: false,
+      failure: 'malformed_signature',
+    });
+    expect(verifyWebhookSignature('persona', request({ 'persona-signature': 't=abc,v1=00ff' }), { secrets: ['s'], now: NOW })).toEqual({
+      valid: false,
+      failure: 'missing_timestamp',
+    });
   });
 });
 

@@ -64,7 +64,13 @@ describe('the CSV set', () => {
       add: '8,1,-0- ,"Havana","Cuba",-0- \r\n',
     });
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ sdnId: 7, name: 'DOE, John', type: 'individual', programs: ['SDGT'], wallets: [{ currency: 'XBT', address: '1AbcDef' }] });
+    expect(entries[0]).toMatchObject({
+      sdnId: 7,
+      name: 'DOE, John',
+      type: 'individual',
+      programs: ['SDGT'],
+      wallets: [{ currency: 'XBT', address: '1AbcDef' }],
+    });
     expect(entries[0]!.aliases).toEqual([
       { name: 'DOE, Johnny', kind: 'aka', strength: 'strong' },
       { name: 'JD', kind: 'aka', strength: 'weak' },
@@ -73,7 +79,12 @@ describe('the CSV set', () => {
   });
 
   it('splits several programs', () => {
-    const [entry] = parseLegacyCsvSet({ sdn: '1,"X","individual","SDGT] [IRGC] [IFSR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n', add: '', alt: '', comments: '' });
+    const [entry] = parseLegacyCsvSet({
+      sdn: '1,"X","individual","SDGT] [IRGC] [IFSR",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n',
+      add: '',
+      alt: '',
+      comments: '',
+    });
     expect(entry!.programs).toEqual(['SDGT', 'IRGC', 'IFSR']);
   });
 

@@ -9,7 +9,9 @@ describe('list versions and their diff', () => {
     const diff = diffLists(before, after);
     expect(diff.added).toHaveLength(1256);
     expect(diff.removed).toHaveLength(112);
-    const renamed = diff.changed.filter((sdnId) => before.entries.find((entry) => entry.sdnId === sdnId)!.name !== after.entries.find((entry) => entry.sdnId === sdnId)!.name);
+    const renamed = diff.changed.filter(
+      (sdnId) => before.entries.find((entry) => entry.sdnId === sdnId)!.name !== after.entries.find((entry) => entry.sdnId === sdnId)!.name,
+    );
     expect(renamed).toHaveLength(7);
     expect(diff.changed.length).toBeGreaterThan(renamed.length);
   });

@@ -58,7 +58,16 @@ describe('fuzzy names against the 2024-05-03 list', () => {
   });
 
   it('never lets shared legal forms or particles (CORP, AL, LTD, THE) reach review', () => {
-    for (const name of ['Al Corp', 'Al Co Ltd', 'The Company Limited', 'El Corporation S.A.', 'Bin Holding LLC', 'Abu Trading Co', 'International Group Inc', 'Corp']) {
+    for (const name of [
+      'Al Corp',
+      'Al Co Ltd',
+      'The Company Limited',
+      'El Corporation S.A.',
+      'Bin Holding LLC',
+      'Abu Trading Co',
+      'International Group Inc',
+      'Corp',
+    ]) {
       expect([name, engine.screen({ name }).verdict]).toEqual([name, 'clear']);
     }
   });
@@ -76,7 +85,11 @@ describe('fuzzy names against the 2024-05-03 list', () => {
     expect(matchOf('Nicolas Maduro Moros', 22790, { dateOfBirth: '1990-01-01' })?.score ?? 0).toBeLessThan(exact);
     expect(matchOf('Nicolas Maduro Moros', 22790, { type: 'entity' })?.score ?? 0).toBeLessThan(exact);
     expect(matchOf('Nicolas Maduro Moros', 22790, { country: 'NO' })?.score ?? 0).toBeLessThan(exact);
-    expect(matchOf('Nicolas Maduro Moros', 22790, { dateOfBirth: '1962-11-23', country: 'VE', type: 'individual' })?.evidence?.facts).toEqual({ dateOfBirth: 'exact', country: 'match', type: 'match' });
+    expect(matchOf('Nicolas Maduro Moros', 22790, { dateOfBirth: '1962-11-23', country: 'VE', type: 'individual' })?.evidence?.facts).toEqual({
+      dateOfBirth: 'exact',
+      country: 'match',
+      type: 'match',
+    });
   });
 
   it('counts a weak a.k.a. only when another fact confirms it', () => {
@@ -97,7 +110,15 @@ describe('fuzzy names against the 2024-05-03 list', () => {
     expect(outcome.matches.length).toBeLessThanOrEqual(10);
     const scores = outcome.matches.map((match) => match.score);
     expect(scores).toEqual([...scores].sort((a, b) => b - a));
-    expect(outcome.matches[0]).toEqual(expect.objectContaining({ sdnId: expect.any(Number), name: expect.any(String), programs: expect.any(Array), score: expect.any(Number), matchedOn: expect.stringMatching(/^(name|alias)$/) }));
+    expect(outcome.matches[0]).toEqual(
+      expect.objectContaining({
+        sdnId: expect.any(Number),
+        name: expect.any(String),
+        programs: expect.any(Array),
+        score: expect.any(Number),
+        matchedOn: expect.stringMatching(/^(name|alias)$/),
+      }),
+    );
   });
 
   it('keeps numbers apart: a different number is a different name', () => {

@@ -9,7 +9,11 @@ import { toSdnAdvancedXml, toSdnXml } from '../../helpers/ofac-xml';
 function sampleEntries(): SanctionsEntry[] {
   const entries = realList().entries;
   const picks = new Map<number, SanctionsEntry>();
-  const take = (predicate: (entry: SanctionsEntry) => boolean, count = 2) => entries.filter(predicate).slice(0, count).forEach((entry) => picks.set(entry.sdnId, entry));
+  const take = (predicate: (entry: SanctionsEntry) => boolean, count = 2) =>
+    entries
+      .filter(predicate)
+      .slice(0, count)
+      .forEach((entry) => picks.set(entry.sdnId, entry));
   for (const sdnId of [306, 22790, 25308, 39593, 2676]) take((entry) => entry.sdnId === sdnId, 1);
   take((entry) => entry.wallets.some((wallet) => wallet.currency === 'ETH'));
   take((entry) => entry.aliases.some((alias) => alias.kind === 'fka'));

@@ -1,4 +1,15 @@
-import { AbstractSigner, Transaction, TypedDataEncoder, getBytes, hashMessage, resolveAddress, type Provider, type TransactionRequest, type TypedDataDomain, type TypedDataField } from 'ethers';
+import {
+  AbstractSigner,
+  Transaction,
+  TypedDataEncoder,
+  getBytes,
+  hashMessage,
+  resolveAddress,
+  type Provider,
+  type TransactionRequest,
+  type TypedDataDomain,
+  type TypedDataField,
+} from 'ethers';
 import { addressFromSpki, ethereumSignature } from './der-signature';
 
 /** Signs 32-byte digests with a secp256k1 key it never reveals (AWS KMS), answering in DER. */
@@ -32,7 +43,8 @@ export class DigestBackedSigner extends AbstractSigner {
   override async signTransaction(request: TransactionRequest): Promise<string> {
     const { from, to, ...rest } = request;
     const address = await this.getAddress();
-    if (from != null && (await resolveAddress(from, this)).toLowerCase() !== address.toLowerCase()) throw new TypeError('transaction from does not match the signer');
+    if (from != null && (await resolveAddress(from, this)).toLowerCase() !== address.toLowerCase())
+      throw new TypeError('transaction from does not match the signer');
     const tx = Transaction.from({ ...rest, to: to == null ? undefined : await resolveAddress(to, this) } as never);
     tx.signature = await this.sign(tx.unsignedHash);
     return tx.serialized;

@@ -1,5 +1,15 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AllowlistJournal, PendingIntent, SignedTransaction, TransactionSlot } from '../ports';
 
 const pendingKey = (group: string) => `pending#${group}`;
@@ -25,7 +35,13 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
 
   async recordIntent(intent: PendingIntent): Promise<boolean> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { pk: pendingKey(intent.group), sk: intent.key, ...intent }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: pendingKey(intent.group), sk: intent.key, ...intent },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -35,14 +51,19 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
 
   async pendingIntents(group: string, limit: number, after?: string): Promise<PendingIntent[]> {
     const items = await this.query(
-      after === undefined ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pendingKey(group) } } : { KeyConditionExpression: 'pk = :pk AND sk > :after', ExpressionAttributeValues: { ':pk': pendingKey(group), ':after': after } },
+      after === undefined
+        ? { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pendingKey(group) } }
+        : { KeyConditionExpression: 'pk = :pk AND sk > :after', ExpressionAttributeValues: { ':pk': pendingKey(group), ':after': after } },
       limit,
     );
     return items.map(({ pk: _pk, sk: _sk, ...intent }) => intent as unknown as PendingIntent);
   }
 
   async pendingSummary(group: string, limit: number): Promise<{ count: number; oldest?: { key: string; attempts: number } }> {
-    const items = await this.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pendingKey(group) }, ProjectionExpression: 'sk, attempts' }, limit);
+    const items = await this.query(
+      { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pendingKey(group) }, ProjectionExpression: 'sk, attempts' },
+      limit,
+    );
     const first = items[0];
     return { count: items.length, oldest: first ? { key: first.sk as string, attempts: first.attempts as number } : undefined };
   }
@@ -101,7 +122,14 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
 
   async releaseLease(group: string, holder: string): Promise<void> {
     try {
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: leaseKey(group), sk: 'lease' }, ConditionExpression: 'holder = :holder', ExpressionAttributeValues: { ':holder': holder } }));
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: leaseKey(group), sk: 'lease' },
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': holder },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -111,24 +139,41 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
     try {
       await this.client.send(
         new TransactWriteCommand({
-          TransactItems: slots.map((slot) => ({ Put: { TableName: this.tableName, Item: this.slotItem(slot), ConditionExpression: 'attribute_not_exists(pk)' } })),
+          TransactItems: slots.map((slot) => ({
+            Put: { TableName: this.tableName, Item: this.slotItem(slot), ConditionExpression: 'attribute_not_exists(pk)' },
+          })),
         }),
       );
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')) return false;
+      if (
+        error instanceof TransactionCanceledException &&
+        error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict')
+      )
+        return false;
       throw error;
     }
   }
 
   async slotsFrom(signer: string, fromNonce: number): Promise<TransactionSlot[]> {
-    const items = await this.query({ KeyConditionExpression: 'pk = :pk AND sk >= :from', ExpressionAttributeValues: { ':pk': slotsKey(signer), ':from': nonceKey(fromNonce) } }, Number.MAX_SAFE_INTEGER);
+    const items = await this.query(
+      { KeyConditionExpression: 'pk = :pk AND sk >= :from', ExpressionAttributeValues: { ':pk': slotsKey(signer), ':from': nonceKey(fromNonce) } },
+      Number.MAX_SAFE_INTEGER,
+    );
     return items.map(({ pk: _pk, sk: _sk, ...slot }) => slot as unknown as TransactionSlot);
   }
 
   async highestNonce(signer: string): Promise<number | undefined> {
     const { Items } = await this.client.send(
-      new QueryCommand({ TableName: this.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': slotsKey(signer) }, ScanIndexForward: false, Limit: 1, ConsistentRead: true, ProjectionExpression: 'nonce' }),
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': slotsKey(signer) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+        ProjectionExpression: 'nonce',
+      }),
     );
     return Items?.[0]?.nonce as number | undefined;
   }
@@ -157,7 +202,9 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
   }
 
   async eventCheckpoint(group: string): Promise<number | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { pk: checkpointKey(group), sk: 'events' }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: checkpointKey(group), sk: 'events' }, ConsistentRead: true }),
+    );
     return Item?.nextBlock as number | undefined;
   }
 
@@ -173,7 +220,9 @@ export class DynamoAllowlistJournal implements AllowlistJournal {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, Limit: Math.min(limit - items.length, 1000), ExclusiveStartKey }));
+      const page = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ConsistentRead: true, Limit: Math.min(limit - items.length, 1000), ExclusiveStartKey }),
+      );
       items.push(...(page.Items ?? []));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey && items.length < limit);

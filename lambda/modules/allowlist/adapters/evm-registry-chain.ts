@@ -55,7 +55,12 @@ export class EvmRegistryChain implements RegistryChain {
     // No response cache: nonces and receipts must be read fresh every time. Calls made in the same
     // tick still share one JSON-RPC batch, but none waits ethers' default 10 ms for company: the
     // worker's sequential calls (lease, nonce, fees, receipts) would each pay it.
-    this.provider = new JsonRpcProvider(request, chain.chainId, { staticNetwork: true, cacheTimeout: -1, pollingInterval: chain.pollIntervalMs, batchStallTime: 0 });
+    this.provider = new JsonRpcProvider(request, chain.chainId, {
+      staticNetwork: true,
+      cacheTimeout: -1,
+      pollingInterval: chain.pollIntervalMs,
+      batchStallTime: 0,
+    });
     // Made on first use: the reconciler reads the chain and never signs.
     this.makeSigner = () => {
       if (!options.signer) throw new ConfigurationError(`chain ${chain.chainId} was configured without a signer: this function only reads chains`);
@@ -137,7 +142,10 @@ export class EvmRegistryChain implements RegistryChain {
       const message = messageOf(error);
       if (/known transaction|already known|already imported/i.test(message)) return 'known';
       if ((error as { code?: string }).code === 'NONCE_EXPIRED' || /nonce too low/i.test(message)) return 'nonce-used';
-      throw new TransientError(`chain ${this.chainId} did not take the transaction: ${(error as { shortMessage?: string }).shortMessage ?? message.slice(0, 200)}`, { cause: error });
+      throw new TransientError(
+        `chain ${this.chainId} did not take the transaction: ${(error as { shortMessage?: string }).shortMessage ?? message.slice(0, 200)}`,
+        { cause: error },
+      );
     }
   }
 
@@ -162,7 +170,10 @@ export class EvmRegistryChain implements RegistryChain {
       this.rpc(() => this.registry.queryFilter(this.registry.filters.IdentityRemoved!(), fromBlock, toBlock)),
     ]);
     const wallet = (log: (typeof added)[number]) => `0x${log.topics[1]!.slice(26)}`.toLowerCase();
-    return [...added.map((log) => ({ wallet: wallet(log), registered: true, blockNumber: log.blockNumber, index: log.index })), ...removed.map((log) => ({ wallet: wallet(log), registered: false, blockNumber: log.blockNumber, index: log.index }))]
+    return [
+      ...added.map((log) => ({ wallet: wallet(log), registered: true, blockNumber: log.blockNumber, index: log.index })),
+      ...removed.map((log) => ({ wallet: wallet(log), registered: false, blockNumber: log.blockNumber, index: log.index })),
+    ]
       .sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index)
       .map(({ wallet: address, registered, blockNumber }) => ({ wallet: address, registered, blockNumber }));
   }
@@ -177,10 +188,17 @@ export class EvmRegistryChain implements RegistryChain {
         return { to: this.chain.identityFactory, data: factoryAbi.encodeFunctionData('createIdentity', [call.wallet, call.salt]) };
       case 'register':
         return call.entries.length === 1
-          ? { to: this.chain.identityRegistry, data: registryAbi.encodeFunctionData('registerIdentity', [call.entries[0]!.wallet, call.entries[0]!.identity, call.entries[0]!.country]) }
+          ? {
+              to: this.chain.identityRegistry,
+              data: registryAbi.encodeFunctionData('registerIdentity', [call.entries[0]!.wallet, call.entries[0]!.identity, call.entries[0]!.country]),
+            }
           : {
               to: this.chain.identityRegistry,
-              data: registryAbi.encodeFunctionData('batchRegisterIdentity', [call.entries.map((entry) => entry.wallet), call.entries.map((entry) => entry.identity), call.entries.map((entry) => entry.country)]),
+              data: registryAbi.encodeFunctionData('batchRegisterIdentity', [
+                call.entries.map((entry) => entry.wallet),
+                call.entries.map((entry) => entry.identity),
+                call.entries.map((entry) => entry.country),
+              ]),
             };
       case 'delete':
         return { to: this.chain.identityRegistry, data: registryAbi.encodeFunctionData('deleteIdentity', [call.wallet]) };
@@ -200,12 +218,16 @@ export class EvmRegistryChain implements RegistryChain {
         const reverted = error as { reason?: string | null; shortMessage?: string };
         throw new ChainRevertError(reverted.reason ?? reverted.shortMessage ?? 'execution reverted', { cause: error });
       }
-      throw new TransientError(`chain ${this.chainId} RPC failed: ${(error as { shortMessage?: string }).shortMessage ?? messageOf(error).slice(0, 200)}`, { cause: error });
+      throw new TransientError(`chain ${this.chainId} RPC failed: ${(error as { shortMessage?: string }).shortMessage ?? messageOf(error).slice(0, 200)}`, {
+        cause: error,
+      });
     }
   }
 }
 
 function messageOf(error: unknown): string {
-  const nested = (error as { info?: { error?: { message?: string } }; error?: { message?: string } }).info?.error?.message ?? (error as { error?: { message?: string } }).error?.message;
+  const nested =
+    (error as { info?: { error?: { message?: string } }; error?: { message?: string } }).info?.error?.message ??
+    (error as { error?: { message?: string } }).error?.message;
   return `${(error as Error).message ?? ''} ${nested ?? ''}`;
 }

@@ -19,7 +19,9 @@ export class KmsDigestSigner implements DigestSigner {
   }
 
   async signDigest(digest: Uint8Array): Promise<Uint8Array> {
-    const { Signature } = await this.client.send(new SignCommand({ KeyId: this.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }));
+    const { Signature } = await this.client.send(
+      new SignCommand({ KeyId: this.keyId, Message: digest, MessageType: 'DIGEST', SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
     if (!Signature) throw new Error(`KMS key ${this.keyId} returned no signature`);
     return Signature;
   }

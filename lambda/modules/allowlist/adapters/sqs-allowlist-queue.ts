@@ -1,12 +1,25 @@
 import { createHash } from 'node:crypto';
-import { ChangeMessageVisibilityBatchCommand, DeleteMessageCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type Message,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { changeGroupId, type FlushRequest, type RegistryTarget } from '../../../shared';
 import { flushRequestDeduplicationId } from '../intake';
 import type { DeadLetterReason, DeadLetters } from '../ports';
 import type { FlushRequests } from '../change';
 
 /** Message attributes that carry a dead letter's reason; `cli dlq list` shows them. */
-export const DEAD_LETTER_ATTRIBUTES = { code: 'failureCode', reason: 'failureReason', attempts: 'attempts', failedAt: 'failedAt', sourceGroup: 'sourceGroup' } as const;
+export const DEAD_LETTER_ATTRIBUTES = {
+  code: 'failureCode',
+  reason: 'failureReason',
+  attempts: 'attempts',
+  failedAt: 'failedAt',
+  sourceGroup: 'sourceGroup',
+} as const;
 /** Source group of messages whose registry could not be read from them. */
 const UNROUTED_GROUP = 'unrouted';
 
@@ -57,7 +70,14 @@ export class SqsFlushRequests implements FlushRequests {
     // SQS would drop the repeat anyway (same de-duplication id); this saves the call.
     if (this.lastSent.get(group) === token) return;
     const request: FlushRequest = { flush: { chainId: target.chainId, identityRegistry: target.identityRegistry.toLowerCase() } };
-    await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(request), MessageGroupId: group, MessageDeduplicationId: flushRequestDeduplicationId(target, token) }));
+    await this.client.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(request),
+        MessageGroupId: group,
+        MessageDeduplicationId: flushRequestDeduplicationId(target, token),
+      }),
+    );
     this.lastSent.set(group, token);
   }
 }
@@ -117,7 +137,14 @@ export class DeadLetterQueue {
     const held: Message[] = [];
     while (held.length < max) {
       const { Messages = [] } = await this.client.send(
-        new ReceiveMessageCommand({ QueueUrl: this.deadLetterUrl, MaxNumberOfMessages: Math.min(10, max - held.length), VisibilityTimeout: visibilitySeconds, WaitTimeSeconds: 0, MessageSystemAttributeNames: ['All'], MessageAttributeNames: ['All'] }),
+        new ReceiveMessageCommand({
+          QueueUrl: this.deadLetterUrl,
+          MaxNumberOfMessages: Math.min(10, max - held.length),
+          VisibilityTimeout: visibilitySeconds,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
       );
       if (Messages.length === 0) break;
       held.push(...Messages);
@@ -127,7 +154,9 @@ export class DeadLetterQueue {
 
   private async release(messages: readonly Message[]): Promise<void> {
     for (let start = 0; start < messages.length; start += 10) {
-      const entries = messages.slice(start, start + 10).map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 }));
+      const entries = messages
+        .slice(start, start + 10)
+        .map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 0 }));
       await this.client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: this.deadLetterUrl, Entries: entries }));
     }
   }

@@ -12,7 +12,8 @@ export class LocalKeySigner implements AuditSigner {
 
   constructor(privateKeyPem: string) {
     this.privateKey = createPrivateKey(privateKeyPem);
-    if (this.privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new ConfigurationError(`${KMS_KEYS.auditSigner.localEnvVar} must be an EC P-256 private key`);
+    if (this.privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+      throw new ConfigurationError(`${KMS_KEYS.auditSigner.localEnvVar} must be an EC P-256 private key`);
     this.publicPem = createPublicKey(this.privateKey).export({ type: 'spki', format: 'pem' }).toString();
   }
 
@@ -61,7 +62,9 @@ export class KmsAuditSigner implements AuditSigner {
   publicKeyPem(): Promise<string> {
     this.publicPem ??= this.kms.send(new GetPublicKeyCommand({ KeyId: this.kmsKeyId })).then(({ PublicKey }) => {
       if (!PublicKey) throw new Error('KMS returned no public key');
-      return createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' }).export({ type: 'spki', format: 'pem' }).toString();
+      return createPublicKey({ key: Buffer.from(PublicKey), format: 'der', type: 'spki' })
+        .export({ type: 'spki', format: 'pem' })
+        .toString();
     });
     return this.publicPem;
   }

@@ -1,5 +1,14 @@
 import { DescribeTableCommand, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, paginateQuery, paginateScan, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  paginateQuery,
+  paginateScan,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { ValidationError } from '../../../shared';
 import { CHECKPOINT_STREAM, isReservedStream, type AuditRecord } from '../record';
@@ -35,15 +44,30 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
 
   async streamsWithRecordsBetween(after: string, upTo: string): Promise<string[]> {
     const streams = new Set<string>();
-    const collect = (items: Item[]) => items.forEach((item) => (item.at as string) > after && (item.at as string) <= upTo && streams.add(item.stream as string));
+    const collect = (items: Item[]) =>
+      items.forEach((item) => (item.at as string) > after && (item.at as string) <= upTo && streams.add(item.stream as string));
     if (after === '') {
       // The first checkpoint: everything so far, read from the sparse day index (records only).
-      const pages = paginateScan({ client: this.client }, { TableName: this.tableName, IndexName: AUDIT_INDEXES.byDay, ProjectionExpression: '#s, #at', ExpressionAttributeNames: { '#s': 'stream', '#at': 'at' } });
+      const pages = paginateScan(
+        { client: this.client },
+        {
+          TableName: this.tableName,
+          IndexName: AUDIT_INDEXES.byDay,
+          ProjectionExpression: '#s, #at',
+          ExpressionAttributeNames: { '#s': 'stream', '#at': 'at' },
+        },
+      );
       for await (const page of pages) collect(page.Items ?? []);
       return [...streams];
     }
     for (const day of daysBetween(dayOf(after), dayOf(upTo))) {
-      for await (const items of this.pages({ IndexName: AUDIT_INDEXES.byDay, KeyConditionExpression: '#day = :day AND #at BETWEEN :a AND :b', ProjectionExpression: '#s, #at', ExpressionAttributeNames: { '#day': 'day', '#at': 'at', '#s': 'stream' }, ExpressionAttributeValues: { ':day': day, ':a': after, ':b': upTo } })) {
+      for await (const items of this.pages({
+        IndexName: AUDIT_INDEXES.byDay,
+        KeyConditionExpression: '#day = :day AND #at BETWEEN :a AND :b',
+        ProjectionExpression: '#s, #at',
+        ExpressionAttributeNames: { '#day': 'day', '#at': 'at', '#s': 'stream' },
+        ExpressionAttributeValues: { ':day': day, ':a': after, ':b': upTo },
+      })) {
         collect(items);
       }
     }
@@ -52,7 +76,12 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
 
   async recordsAfter(stream: string, afterSeq: number): Promise<AuditRecord[]> {
     const records: AuditRecord[] = [];
-    for await (const items of this.pages({ KeyConditionExpression: '#s = :s AND #seq > :after', ExpressionAttributeNames: { '#s': 'stream', '#seq': 'seq' }, ExpressionAttributeValues: { ':s': stream, ':after': afterSeq }, ConsistentRead: true })) {
+    for await (const items of this.pages({
+      KeyConditionExpression: '#s = :s AND #seq > :after',
+      ExpressionAttributeNames: { '#s': 'stream', '#seq': 'seq' },
+      ExpressionAttributeValues: { ':s': stream, ':after': afterSeq },
+      ConsistentRead: true,
+    })) {
       records.push(...(items as unknown as AuditRecord[]));
     }
     return records;
@@ -64,13 +93,28 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
   }
 
   async last(stream: string): Promise<Coverage | undefined> {
-    const { Items = [] } = await this.client.send(new QueryCommand({ TableName: this.tableName, KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `${COVERAGE_PREFIX}${stream}` }, ScanIndexForward: false, Limit: 1, ConsistentRead: true }));
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#s = :s',
+        ExpressionAttributeNames: { '#s': 'stream' },
+        ExpressionAttributeValues: { ':s': `${COVERAGE_PREFIX}${stream}` },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
     return Items[0] ? coverageFrom(stream, Items[0]) : undefined;
   }
 
   async all(stream: string): Promise<Coverage[]> {
     const coverage: Coverage[] = [];
-    for await (const items of this.pages({ KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': `${COVERAGE_PREFIX}${stream}` }, ConsistentRead: true })) {
+    for await (const items of this.pages({
+      KeyConditionExpression: '#s = :s',
+      ExpressionAttributeNames: { '#s': 'stream' },
+      ExpressionAttributeValues: { ':s': `${COVERAGE_PREFIX}${stream}` },
+      ConsistentRead: true,
+    })) {
       coverage.push(...items.map((item) => coverageFrom(stream, item)));
     }
     return coverage;
@@ -78,13 +122,19 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
 
   async record(number: number, coverage: readonly Coverage[]): Promise<void> {
     for (let index = 0; index < coverage.length; index += 25) {
-      await Promise.all(coverage.slice(index, index + 25).map((item) => this.putOnce({ stream: `${COVERAGE_PREFIX}${item.stream}`, seq: number, from: item.from, to: item.to, toHash: item.toHash })));
+      await Promise.all(
+        coverage
+          .slice(index, index + 25)
+          .map((item) => this.putOnce({ stream: `${COVERAGE_PREFIX}${item.stream}`, seq: number, from: item.from, to: item.to, toHash: item.toHash })),
+      );
     }
     await this.putOnce({ stream: COVERAGE_DONE_STREAM, seq: number, streams: coverage.length });
   }
 
   async isComplete(number: number): Promise<boolean> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { stream: COVERAGE_DONE_STREAM, seq: number }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { stream: COVERAGE_DONE_STREAM, seq: number }, ConsistentRead: true }),
+    );
     return Item !== undefined;
   }
 
@@ -138,7 +188,12 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
   async *scan(options: { onlyStream?: string }): AsyncIterable<{ records: AuditRecord[]; markers: IdempotencyMarker[]; scanned: number }> {
     if (options.onlyStream) {
       for (const stream of [options.onlyStream, CHECKPOINT_STREAM]) {
-        for await (const items of this.pages({ KeyConditionExpression: '#s = :s', ExpressionAttributeNames: { '#s': 'stream' }, ExpressionAttributeValues: { ':s': stream }, ConsistentRead: true })) {
+        for await (const items of this.pages({
+          KeyConditionExpression: '#s = :s',
+          ExpressionAttributeNames: { '#s': 'stream' },
+          ExpressionAttributeValues: { ':s': stream },
+          ConsistentRead: true,
+        })) {
           yield { records: items as unknown as AuditRecord[], markers: [], scanned: items.length };
         }
       }
@@ -149,7 +204,8 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
       const markers: IdempotencyMarker[] = [];
       for (const item of items) {
         const stream = item.stream as string;
-        if (stream.startsWith(IDEMPOTENCY_STREAM_PREFIX)) markers.push({ key: stream.slice(IDEMPOTENCY_STREAM_PREFIX.length), stream: item.recordStream as string, seq: item.recordSeq as number });
+        if (stream.startsWith(IDEMPOTENCY_STREAM_PREFIX))
+          markers.push({ key: stream.slice(IDEMPOTENCY_STREAM_PREFIX.length), stream: item.recordStream as string, seq: item.recordSeq as number });
         else if (stream === CHECKPOINT_STREAM || !isReservedStream(stream)) records.push(item as unknown as AuditRecord);
       }
       yield { records, markers, scanned: items.length };
@@ -162,12 +218,23 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
   }
 
   private async onePage(queryId: string, start: Cursor | undefined, limit: number, input: Omit<QueryCommandInput, 'TableName'>): Promise<AuditPage> {
-    const { Items = [], LastEvaluatedKey } = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input, Limit: limit, ExclusiveStartKey: start?.k }));
+    const { Items = [], LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({ TableName: this.tableName, ...input, Limit: limit, ExclusiveStartKey: start?.k }),
+    );
     return { records: Items as unknown as AuditRecord[], cursor: LastEvaluatedKey ? encodeCursor({ q: queryId, k: LastEvaluatedKey }) : undefined };
   }
 
   /** Time-only queries walk the day partitions of the `byDay` index until the page is full. */
-  private async dayPages(queryId: string, start: Cursor | undefined, limit: number, from: string, to: string, filter: { FilterExpression?: string }, names: Record<string, string>, values: Record<string, unknown>): Promise<AuditPage> {
+  private async dayPages(
+    queryId: string,
+    start: Cursor | undefined,
+    limit: number,
+    from: string,
+    to: string,
+    filter: { FilterExpression?: string },
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+  ): Promise<AuditPage> {
     const records: AuditRecord[] = [];
     const days = daysBetween(start?.d ?? dayOf(from), dayOf(to));
     let startKey = start?.k;
@@ -202,7 +269,9 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
     for (let index = 0; index < refs.length; index += 100) {
       let keys: Item[] | undefined = refs.slice(index, index + 100).map((ref) => ({ stream: ref.recordStream, seq: ref.recordSeq }));
       while (keys?.length) {
-        const { Responses, UnprocessedKeys } = await this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }),
+        );
         for (const item of Responses?.[this.tableName] ?? []) found.set(`${item.stream}/${item.seq}`, item as AuditRecord);
         keys = UnprocessedKeys?.[this.tableName]?.Keys as Item[] | undefined;
       }
@@ -212,7 +281,9 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
 
   private async putOnce(Item: Item): Promise<void> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(#seq)', ExpressionAttributeNames: { '#seq': 'seq' } }));
+      await this.client.send(
+        new PutCommand({ TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(#seq)', ExpressionAttributeNames: { '#seq': 'seq' } }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
@@ -229,7 +300,10 @@ export class DynamoAuditRecords implements AuditRecords, CoverageIndex, AuditQue
     let failure: unknown;
     let running = SCAN_SEGMENTS;
     const segment = async (Segment: number) => {
-      for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, Segment, TotalSegments: SCAN_SEGMENTS, ConsistentRead: true })) {
+      for await (const page of paginateScan(
+        { client: this.client },
+        { TableName: this.tableName, Segment, TotalSegments: SCAN_SEGMENTS, ConsistentRead: true },
+      )) {
         ready.push(page.Items ?? []);
         wake?.();
       }

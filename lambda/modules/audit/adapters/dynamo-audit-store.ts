@@ -117,9 +117,26 @@ export class DynamoAuditStore implements AuditStore {
 
   /** The record's put, then its idempotency marker (if any), then one reference per wallet it names. */
   private itemsOf(record: AuditRecord): ConditionalPut[] {
-    const put = (Item: Record<string, unknown>): ConditionalPut => ({ TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(#seq)', ExpressionAttributeNames: { '#seq': 'seq' } });
-    const marker = record.idempotencyKey ? [put({ stream: `${IDEMPOTENCY_STREAM_PREFIX}${record.idempotencyKey}`, seq: 0, recordStream: record.stream, recordSeq: record.seq })] : [];
-    const refs = walletsOf(record.data).map((wallet) => put({ stream: `${WALLET_REF_PREFIX}${wallet}#${record.stream}`, seq: record.seq, wallet, at: record.at, recordStream: record.stream, recordSeq: record.seq, recordType: record.type }));
+    const put = (Item: Record<string, unknown>): ConditionalPut => ({
+      TableName: this.tableName,
+      Item,
+      ConditionExpression: 'attribute_not_exists(#seq)',
+      ExpressionAttributeNames: { '#seq': 'seq' },
+    });
+    const marker = record.idempotencyKey
+      ? [put({ stream: `${IDEMPOTENCY_STREAM_PREFIX}${record.idempotencyKey}`, seq: 0, recordStream: record.stream, recordSeq: record.seq })]
+      : [];
+    const refs = walletsOf(record.data).map((wallet) =>
+      put({
+        stream: `${WALLET_REF_PREFIX}${wallet}#${record.stream}`,
+        seq: record.seq,
+        wallet,
+        at: record.at,
+        recordStream: record.stream,
+        recordSeq: record.seq,
+        recordType: record.type,
+      }),
+    );
     return [put({ ...record, day: dayOf(record.at) }), ...marker, ...refs];
   }
 }

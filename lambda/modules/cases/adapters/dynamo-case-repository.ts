@@ -27,9 +27,17 @@ export class DynamoCaseRepository implements CaseRepository {
 
   async save(next: Case): Promise<void> {
     try {
-      await this.client.send(new PutCommand({ TableName: this.tableName, Item: next, ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': next.version - 1 } }));
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: next,
+          ConditionExpression: 'version = :previous',
+          ExpressionAttributeValues: { ':previous': next.version - 1 },
+        }),
+      );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ConflictError(`case ${next.caseId} changed concurrently (expected version ${next.version - 1})`, { cause: error });
+      if (error instanceof ConditionalCheckFailedException)
+        throw new ConflictError(`case ${next.caseId} changed concurrently (expected version ${next.version - 1})`, { cause: error });
       throw error;
     }
   }

@@ -23,13 +23,26 @@ export class DynamoInvestorRepository implements InvestorRepository {
   ) {}
 
   private claim(pk: string, investorId: string, what: string): TransactItem {
-    return { Put: { TableName: this.tableName, Item: { pk, investorId, what }, ConditionExpression: 'attribute_not_exists(pk) OR investorId = :me', ExpressionAttributeValues: { ':me': investorId } } };
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: { pk, investorId, what },
+        ConditionExpression: 'attribute_not_exists(pk) OR investorId = :me',
+        ExpressionAttributeValues: { ':me': investorId },
+      },
+    };
   }
 
   async create(investor: Investor): Promise<{ investor: Investor; created: boolean }> {
     const items: TransactItem[] = [
       { Put: { TableName: this.tableName, Item: { pk: investorKey(investor.investorId), ...investor }, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: { TableName: this.tableName, Item: { pk: externalKey(investor.externalId), investorId: investor.investorId, what: 'externalId' }, ConditionExpression: 'attribute_not_exists(pk)' } },
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk: externalKey(investor.externalId), investorId: investor.investorId, what: 'externalId' },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
       ...investor.wallets.map((wallet, index) => this.claim(walletKey(wallet), investor.investorId, `wallets.${index}`)),
       ...(investor.kyc ? [this.claim(kycKey(investor.kyc.vendor, investor.kyc.applicantId), investor.investorId, 'kyc.applicantId')] : []),
     ];
@@ -55,8 +68,17 @@ export class DynamoInvestorRepository implements InvestorRepository {
         },
       },
       ...(claims.claimWallets ?? []).map((wallet) => this.claim(walletKey(wallet), next.investorId, 'wallet')),
-      ...(claims.releaseWallets ?? []).map((wallet): TransactItem => ({ Delete: { TableName: this.tableName, Key: { pk: walletKey(wallet) }, ConditionExpression: 'investorId = :me', ExpressionAttributeValues: { ':me': next.investorId } } })),
-      ...(claims.claimKycApplicant ? [this.claim(kycKey(claims.claimKycApplicant.vendor, claims.claimKycApplicant.applicantId), next.investorId, 'kyc.applicantId')] : []),
+      ...(claims.releaseWallets ?? []).map((wallet): TransactItem => ({
+        Delete: {
+          TableName: this.tableName,
+          Key: { pk: walletKey(wallet) },
+          ConditionExpression: 'investorId = :me',
+          ExpressionAttributeValues: { ':me': next.investorId },
+        },
+      })),
+      ...(claims.claimKycApplicant
+        ? [this.claim(kycKey(claims.claimKycApplicant.vendor, claims.claimKycApplicant.applicantId), next.investorId, 'kyc.applicantId')]
+        : []),
     ];
     try {
       if (items.length === 1) await this.client.send(new PutCommand(items[0]!.Put!));
@@ -115,7 +137,10 @@ export class DynamoInvestorRepository implements InvestorRepository {
   /** Investor items (not the claim items beside them), optionally filtered further. */
   private async *scan(filter?: string, values: Record<string, unknown> = {}): AsyncIterable<Investor> {
     const FilterExpression = `begins_with(pk, :prefix)${filter ? ` AND ${filter}` : ''}`;
-    for await (const page of paginateScan({ client: this.client }, { TableName: this.tableName, FilterExpression, ExpressionAttributeValues: { ':prefix': investorKey(''), ...values } })) {
+    for await (const page of paginateScan(
+      { client: this.client },
+      { TableName: this.tableName, FilterExpression, ExpressionAttributeValues: { ':prefix': investorKey(''), ...values } },
+    )) {
       for (const { pk: _pk, ...investor } of page.Items ?? []) yield investor as Investor;
     }
   }

@@ -13,7 +13,8 @@ export async function getVendorJson(vendor: string, url: string, headers: Record
     throw new TransientError(`${vendor} API unreachable`, { cause });
   }
   if (response.status === 429 || response.status >= 500) throw new TransientError(`${vendor} API answered ${response.status}`);
-  if (response.status === 401 || response.status === 403) throw new ConfigurationError(`${vendor} API refused our credentials (${response.status}); check the kycVendorApi secret`);
+  if (response.status === 401 || response.status === 403)
+    throw new ConfigurationError(`${vendor} API refused our credentials (${response.status}); check the kycVendorApi secret`);
   if (response.status === 404) throw new NotFoundError(`${vendor} API has no such resource`);
   if (!response.ok) throw new TransientError(`${vendor} API answered ${response.status}`);
   try {

@@ -13,7 +13,15 @@ export class DynamoInvestorBook implements InvestorBook {
   ) {}
 
   async *investorIds(): AsyncIterable<readonly string[]> {
-    const pages = paginateScan({ client: this.client }, { TableName: this.tableName, FilterExpression: 'begins_with(pk, :investor)', ProjectionExpression: 'investorId', ExpressionAttributeValues: { ':investor': investorKey('') } });
+    const pages = paginateScan(
+      { client: this.client },
+      {
+        TableName: this.tableName,
+        FilterExpression: 'begins_with(pk, :investor)',
+        ProjectionExpression: 'investorId',
+        ExpressionAttributeValues: { ':investor': investorKey('') },
+      },
+    );
     for await (const page of pages) {
       const ids = (page.Items ?? []).map((item) => item.investorId as string);
       if (ids.length > 0) yield ids;

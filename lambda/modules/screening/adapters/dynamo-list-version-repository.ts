@@ -39,7 +39,10 @@ export class DynamoListVersionRepository implements ListVersionRepository {
           Item: { versionId: CURRENT, currentVersionId: versionId },
           ...(expectedCurrent === undefined
             ? { ConditionExpression: 'attribute_not_exists(versionId) OR currentVersionId = :next', ExpressionAttributeValues: { ':next': versionId } }
-            : { ConditionExpression: 'currentVersionId IN (:expected, :next)', ExpressionAttributeValues: { ':expected': expectedCurrent, ':next': versionId } }),
+            : {
+                ConditionExpression: 'currentVersionId IN (:expected, :next)',
+                ExpressionAttributeValues: { ':expected': expectedCurrent, ':next': versionId },
+              }),
         }),
       );
     } catch (error) {

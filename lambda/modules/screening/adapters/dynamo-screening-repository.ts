@@ -13,21 +13,27 @@ export class DynamoScreeningRepository implements ScreeningRepository {
   ) {}
 
   async saveIfAbsent(record: ScreeningRecord): Promise<ScreeningRecord> {
-    if (await putIfAbsent(this.client, this.tableName, { ...record, screeningKey: screeningKey(record.listVersion, record.subjectHash) }, 'screeningKey')) return record;
+    if (await putIfAbsent(this.client, this.tableName, { ...record, screeningKey: screeningKey(record.listVersion, record.subjectHash) }, 'screeningKey'))
+      return record;
     const stored = await this.find(record.investorId, record.listVersion, record.subjectHash);
     if (!stored) throw new TransientError(`the screening of investor ${record.investorId} was there, then gone; retry`);
     return stored;
   }
 
   async find(investorId: string, listVersion: string, subjectHash: string): Promise<ScreeningRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { investorId, screeningKey: screeningKey(listVersion, subjectHash) }, ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { investorId, screeningKey: screeningKey(listVersion, subjectHash) }, ConsistentRead: true }),
+    );
     return Item ? withoutKey(Item) : undefined;
   }
 
   /** An investor has one item per list version they were screened against: few enough to read all. */
   async latest(investorId: string): Promise<ScreeningRecord | undefined> {
     let latest: ScreeningRecord | undefined;
-    const pages = paginateQuery({ client: this.client }, { TableName: this.tableName, KeyConditionExpression: 'investorId = :id', ExpressionAttributeValues: { ':id': investorId }, ConsistentRead: true });
+    const pages = paginateQuery(
+      { client: this.client },
+      { TableName: this.tableName, KeyConditionExpression: 'investorId = :id', ExpressionAttributeValues: { ':id': investorId }, ConsistentRead: true },
+    );
     for await (const page of pages) {
       for (const item of page.Items ?? []) {
         const record = withoutKey(item);

@@ -25,7 +25,15 @@ export class S3SnapshotStore implements SnapshotStore {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${prefix}/${file.name}`, Body: file.bytes }));
     }
     const key = `${prefix}/${PARSED}`;
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: await gzipAsync(JSON.stringify(list)), ContentType: 'application/json', ContentEncoding: 'gzip' }));
+    await this.client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: await gzipAsync(JSON.stringify(list)),
+        ContentType: 'application/json',
+        ContentEncoding: 'gzip',
+      }),
+    );
     return key;
   }
 
