@@ -6,8 +6,8 @@ import { FolderListSource } from '../../lambda/modules/screening/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { SqsScreeningRequests } from '../../lambda/modules/investors/adapters';
 import type { AuditRecord } from '../../lambda/modules/audit';
+import { UnprocessableDecisionError } from '../../lambda/modules/cases/errors';
 import {
-  UnprocessableDecisionError,
   approveCase,
   claimCase,
   claimNextCase,

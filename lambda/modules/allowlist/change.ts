@@ -1,4 +1,4 @@
-import type { AllowlistAction, AllowlistChange, RegistryTarget } from '../../shared';
+import type { AllowlistAction, AllowlistChange } from '../../shared';
 
 /** Registration (add/remove) and freezing (freeze/unfreeze) are independent on chain. */
 export type StateDimension = 'registration' | 'frozen';
@@ -21,9 +21,4 @@ export const ACTION_EVENT: Readonly<Record<AllowlistAction, string>> = {
 /** Audit idempotency key of a change: the record of one intended change is appended once. */
 export function changeAuditKey(change: AllowlistChange): string {
   return `allowlist#${change.chainId}:${change.identityRegistry.toLowerCase()}:${change.wallet}:${change.action}:v${change.version}`;
-}
-
-/** Asks the worker to apply what is pending for a registry; `token` de-duplicates repeated requests. */
-export interface FlushRequests {
-  requestFlush(target: RegistryTarget, token: string): Promise<void>;
 }

@@ -11,9 +11,8 @@ import {
   type AllowlistChange,
   type RegistryTarget,
 } from '../../shared';
-import type { FlushRequests } from './change';
+import type { FlushRequests, AllowlistJournal, DeadLetterReason, DeadLetters } from './ports';
 import { flushRegistry, type FlushDeps, type FlushResult } from './flush';
-import type { AllowlistJournal, DeadLetterReason, DeadLetters } from './ports';
 
 /** One message of the allowlist queue, as the worker needs it. */
 export interface AllowlistMessage {

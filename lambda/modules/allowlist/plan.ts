@@ -1,6 +1,5 @@
-import { InvariantError } from '../../shared';
+import { InvariantError, type AllowlistAction } from '../../shared';
 import { ACTION_DIMENSION, ACTION_TARGET } from './change';
-import type { AllowlistAction } from '../../shared';
 import type { PendingIntent, WalletState } from './ports';
 
 /** One on-chain change of one wallet, and every pending intent it satisfies. */

@@ -1,4 +1,5 @@
-import type { AllowlistChange } from '../../shared';
+import type { RegistryTarget, AllowlistChange } from '../../shared';
+import type { Investor } from '../investors';
 
 /** A change the worker has accepted and not yet applied; it lives in the journal until it is. */
 export interface PendingIntent {
@@ -141,4 +142,19 @@ export interface DeadLetterReason {
 /** The allowlist queue's dead-letter queue: failed messages with the reason they failed. */
 export interface DeadLetters {
   send(message: { body: string; group?: string; key: string }, reason: DeadLetterReason): Promise<void>;
+}
+
+/** Asks the worker to apply what is pending for a registry; `token` de-duplicates repeated requests. */
+export interface FlushRequests {
+  requestFlush(target: RegistryTarget, token: string): Promise<void>;
+}
+
+/** Every investor, for a full comparison; a scan, so it runs on a schedule only. */
+export interface InvestorDirectory {
+  all(): AsyncIterable<Investor>;
+}
+
+/** The registry's own log of registrations and removals. */
+export interface RegistryEventSource {
+  registryEvents(fromBlock: number, toBlock: number): Promise<{ wallet: string; registered: boolean; blockNumber: number }[]>;
 }

@@ -1,20 +1,9 @@
+import type { RegistryEventSource, InvestorDirectory, FlushRequests, AllowlistJournal, RegistryChain, WalletState } from './ports';
 import type { AuditLog } from '../audit';
 import { caseIdFor, openCase, type CaseRepository, type CaseRisk } from '../cases';
 import type { Investor, InvestorStatus } from '../investors';
 import { changeGroupId } from '../../shared';
-import type { FlushRequests } from './change';
 import { chunk } from './plan';
-import type { AllowlistJournal, RegistryChain, WalletState } from './ports';
-
-/** Every investor, for a full comparison; a scan, so it runs on a schedule only. */
-export interface InvestorDirectory {
-  all(): AsyncIterable<Investor>;
-}
-
-/** The registry's own log of registrations and removals. */
-export interface RegistryEventSource {
-  registryEvents(fromBlock: number, toBlock: number): Promise<{ wallet: string; registered: boolean; blockNumber: number }[]>;
-}
 
 export interface ReconcileDeps {
   readonly chain: RegistryChain & RegistryEventSource;

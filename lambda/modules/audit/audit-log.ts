@@ -1,20 +1,6 @@
+import type { AuditStore } from './ports';
 import { TransientError, InvariantError } from '../../shared';
 import { isReservedStream, nextRecord, type AuditEvent, type AuditRecord } from './record';
-
-/**
- * Storage for hash-chained records. `insert` is atomic: `'taken'` if the (stream, seq) slot is used,
- * `'duplicate'` if the record's idempotency key was used before; in both cases nothing is written.
- */
-export interface AuditStore {
-  head(stream: string): Promise<AuditRecord | undefined>;
-  insert(record: AuditRecord): Promise<'inserted' | 'taken' | 'duplicate'>;
-  /**
-   * Inserts the records of several streams with few writes. Each stream's records are written
-   * together or not at all; returns those not written (slot taken, key used, or a race), which the
-   * caller appends one by one. Optional: without it, appendAll appends one by one.
-   */
-  insertAll?(records: readonly AuditRecord[]): Promise<AuditRecord[]>;
-}
 
 const MAX_ATTEMPTS = 40;
 const BASE_DELAY_MS = 4;

@@ -1,8 +1,7 @@
 import { CHECKPOINT_STREAM, GENESIS_HASH, hashOf, isReservedStream, nextRecord, type AuditRecord } from './record';
-import type { AuditStore } from './audit-log';
+import type { AuditStore, AuditRecords, CheckpointBodies, Coverage, CoverageIndex, AuditSigner } from './ports';
 import { merkleRoot } from './merkle';
-import type { AuditRecords, CheckpointBodies, Coverage, CoverageIndex } from './ports';
-import { canonicalBytes, sha256Hex, type AuditSigner } from './signing';
+import { canonicalBytes, sha256Hex } from './signing';
 import type { CheckpointBody, CheckpointEntry, CheckpointHeader, CheckpointRange } from './checkpoint-body';
 import { InvariantError } from '../../shared';
 

@@ -4,9 +4,9 @@ import { CHECKPOINT_STREAM, hashOf, type AuditRecord } from './record';
 import { checkpointEntryOf, headerHash, leavesOf } from './checkpoint';
 import type { CheckpointBody, SignedCheckpoint } from './checkpoint-body';
 import { inclusionProof, merkleLevels, verifyInclusion, type InclusionProof } from './merkle';
-import type { AuditQueries, AuditRecords, CheckpointBodies, CoverageIndex, ExportDelivery } from './ports';
+import type { AuditQueries, AuditRecords, CheckpointBodies, CoverageIndex, ExportDelivery, AuditSigner } from './ports';
 import type { AuditQuery } from './query';
-import { canonicalBytes, sha256Hex, verifySignature, type AuditSigner } from './signing';
+import { canonicalBytes, sha256Hex, verifySignature } from './signing';
 import type { Break, VerifyReport } from './verify';
 
 /** A run of consecutive records of one stream in an export. */

@@ -1,7 +1,7 @@
 export { AuditLog } from './audit-log';
 export { parseExportRequest, parseVerifyParams, queryAudit } from './auditor';
+export { type CheckpointBody, type CheckpointRange } from './checkpoint-body';
 export { DEFAULT_SETTLE_MS, runCheckpoint, sealCheckpoint } from './checkpoint';
-export type { CheckpointBody, CheckpointRange } from './checkpoint-body';
 export { buildExport, exportAudit, exportLine, type ExportManifest, type ExportResult, verifyExport } from './export';
 export { type Coverage } from './ports';
 export { parseAuditQuery, parsePageSize } from './query';

@@ -71,3 +71,30 @@ export interface ExportDelivery {
   put(key: string, body: string, contentType: string): Promise<void>;
   link(key: string, expiresInSeconds: number): Promise<string>;
 }
+
+/**
+ * Storage for hash-chained records. `insert` is atomic: `'taken'` if the (stream, seq) slot is used,
+ * `'duplicate'` if the record's idempotency key was used before; in both cases nothing is written.
+ */
+export interface AuditStore {
+  head(stream: string): Promise<AuditRecord | undefined>;
+  insert(record: AuditRecord): Promise<'inserted' | 'taken' | 'duplicate'>;
+  /**
+   * Inserts the records of several streams with few writes. Each stream's records are written
+   * together or not at all; returns those not written (slot taken, key used, or a race), which the
+   * caller appends one by one. Optional: without it, appendAll appends one by one.
+   */
+  insertAll?(records: readonly AuditRecord[]): Promise<AuditRecord[]>;
+}
+
+/**
+ * Signs checkpoints and export manifests: ECDSA P-256 with SHA-256, DER signatures. KMS holds the
+ * key on AWS, a local key stands in on a laptop; verifying needs only the public key (PEM).
+ */
+export interface AuditSigner {
+  /** Which key signs: the KMS key id, or `local:<fingerprint>`. */
+  keyId(): Promise<string>;
+  /** Base64 DER ECDSA signature over sha256(message). */
+  sign(message: Buffer): Promise<string>;
+  publicKeyPem(): Promise<string>;
+}

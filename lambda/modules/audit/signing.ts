@@ -2,18 +2,6 @@ import { createHash, createPublicKey, verify } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { InvariantError } from '../../shared';
 
-/**
- * Signs checkpoints and export manifests: ECDSA P-256 with SHA-256, DER signatures. KMS holds the
- * key on AWS, a local key stands in on a laptop; verifying needs only the public key (PEM).
- */
-export interface AuditSigner {
-  /** Which key signs: the KMS key id, or `local:<fingerprint>`. */
-  keyId(): Promise<string>;
-  /** Base64 DER ECDSA signature over sha256(message). */
-  sign(message: Buffer): Promise<string>;
-  publicKeyPem(): Promise<string>;
-}
-
 /** The bytes that are hashed and signed: RFC 8785 canonical JSON, so any language can rebuild them. */
 export function canonicalBytes(value: unknown): Buffer {
   const text = canonicalize(value);

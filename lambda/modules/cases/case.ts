@@ -108,13 +108,3 @@ export interface CaseQuery {
   /** Opened at or after this time: a maximum age. */
   readonly openedAfter?: string;
 }
-
-export interface CaseRepository {
-  /** Stores the case unless one with its id exists; returns the stored case. */
-  openIfAbsent(candidate: Case): Promise<{ case: Case; opened: boolean }>;
-  get(caseId: string): Promise<Case | undefined>;
-  /** Replaces the case if its stored version is still `next.version - 1`; ConflictError otherwise. */
-  save(next: Case): Promise<void>;
-  /** Matching cases, oldest first within each status; at most `limit` per status. */
-  find(query: CaseQuery, limit: number): Promise<Case[]>;
-}

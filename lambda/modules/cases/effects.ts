@@ -1,3 +1,4 @@
+import type { SanctionsStanding } from './ports';
 import { stateChange, type AuditLog } from '../audit';
 import {
   canTransition,
@@ -11,14 +12,6 @@ import {
 } from '../investors';
 import { blockedPropertyReportDueBy } from './business-days';
 import type { Case, CaseEffects } from './case';
-
-/** Whether an investor's sanctions screening is clear, counting hits officers cleared as false positives. */
-export interface SanctionsStanding {
-  /** True when the latest screening of the investor's current data has no hit left that an officer has not cleared. */
-  isClear(investor: Investor): Promise<boolean>;
-  /** Why or why not: `stale` when the investor's data changed since their latest screening (or they were never screened). */
-  standing(investor: Investor): Promise<'clear' | 'uncleared_hits' | 'stale'>;
-}
 
 export interface CaseEffectsDeps extends StatusChangeDeps {
   readonly audit: AuditLog;

@@ -1,5 +1,6 @@
 import type { AuditLog } from '../audit';
-import { caseIdFor, type Case, type CaseRepository, type OpenCaseRequest } from './case';
+import { caseIdFor, type Case, type OpenCaseRequest } from './case';
+import type { CaseRepository } from './ports';
 
 export interface OpenCaseDeps {
   readonly cases: CaseRepository;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ValidationError, fieldIssuesFrom } from '../../shared';
-import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, type Case, type CaseQuery, type CaseRepository, type CaseStatus } from './case';
+import { CASE_RISKS, CASE_STATUSES, CASE_TYPES, type Case, type CaseQuery, type CaseStatus } from './case';
+import type { CaseRepository } from './ports';
 
 /** Statuses whose age counts against the SLA: a case parked for information waits on someone else. */
 const SLA_CLOCK_RUNS: ReadonlySet<CaseStatus> = new Set(['open', 'claimed', 'pending_approval']);

@@ -3,9 +3,8 @@ import { openCase, type CaseRepository } from '../cases';
 import { canTransition, changeStatus, streamOf, type Investor, type InvestorStatus, type KycFacts, type LifecycleDeps } from '../investors';
 import { stateChange } from '../audit';
 import { TransientError, type KycVerdict, type KycVendor } from '../../shared';
-import type { KycEvent, KycPerson } from './events';
-import type { KycEventStore, StoredKycEvent } from './receive';
-import type { KycVendorApi } from './vendor-api';
+import type { KycEvent, KycPerson, StoredKycEvent } from './events';
+import type { KycEventStore, KycVendorApi } from './ports';
 
 export interface ApplyKycDeps extends LifecycleDeps {
   readonly events: KycEventStore;

@@ -279,3 +279,11 @@ export function normaliseKycEvent({ vendor, rawBody, headers }: NormaliseInput):
     }
   }
 }
+
+export interface StoredKycEvent extends KycEvent {
+  /** `<vendor>#<eventId>`: the de-duplication key. */
+  readonly eventKey: string;
+  readonly bodySha256: string;
+  readonly receivedAt: string;
+  readonly state: 'received' | 'processed' | 'ignored';
+}

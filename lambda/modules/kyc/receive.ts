@@ -1,3 +1,4 @@
+import type { KycEventStore, KycEventQueue } from './ports';
 import { createHash } from 'node:crypto';
 import type { AuditLog } from '../audit';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError, isKycVendor, type KycVendor } from '../../shared';
@@ -18,26 +19,6 @@ export const HANDOFF_GRACE_MS = 2_000;
 export interface VendorSecrets {
   readonly secrets: readonly string[];
   readonly sumsubAlgorithm?: SumsubAlgorithm;
-}
-
-export interface StoredKycEvent extends KycEvent {
-  /** `<vendor>#<eventId>`: the de-duplication key. */
-  readonly eventKey: string;
-  readonly bodySha256: string;
-  readonly receivedAt: string;
-  readonly state: 'received' | 'processed' | 'ignored';
-}
-
-export interface KycEventStore {
-  /** Stores the event unless its key exists; returns the stored one either way. */
-  storeOnce(event: StoredKycEvent): Promise<{ stored: boolean; event: StoredKycEvent }>;
-  get(eventKey: string): Promise<StoredKycEvent | undefined>;
-  markState(eventKey: string, state: StoredKycEvent['state']): Promise<void>;
-}
-
-/** Hands a stored event to the asynchronous worker; delivery at least once. */
-export interface KycEventQueue {
-  enqueue(eventKey: string): Promise<void>;
 }
 
 export interface ReceiveDeps {

@@ -1,4 +1,4 @@
-import type { KycEvent, KycPerson } from './events';
+import type { KycPerson } from './events';
 import type { KycVerdict } from '../../shared';
 
 /** What a vendor's API tells us about the applicant behind an event whose payload lacks it. */
@@ -8,9 +8,4 @@ export interface ApplicantDetails {
   readonly person?: KycPerson;
   /** Set where only the API knows the verdict (an Onfido check's result). */
   readonly verdict?: KycVerdict;
-}
-
-/** A vendor's applicant API (Sumsub, Onfido); the local vendor simulator serves the same API. */
-export interface KycVendorApi {
-  details(pointer: NonNullable<KycEvent['enrichment']>): Promise<ApplicantDetails>;
 }

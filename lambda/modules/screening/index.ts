@@ -2,7 +2,6 @@ export { ScreeningEngine } from './engine';
 export { CurrentListCache } from './list-cache';
 export { type SanctionsEntry, type SanctionsList } from './list';
 export { displayOrder, nameTokens } from './normalize';
-export { type RescreenRequests } from './ports';
 export { parsePublication } from './publication';
 export { refreshSanctionsList } from './refresh-list';
 export { screenInvestor } from './screen-investor';

@@ -1,6 +1,6 @@
+import type { Screener, ScreeningMatch, ScreeningOutcome } from './screener';
 import type { ListDiff } from './diff';
 import type { ListVersion, SanctionsList, SourceFile } from './list';
-import type { ScreeningMatch, ScreeningOutcome } from './screener';
 
 /** One screening of one investor against one list version, "no hit" included: auditors ask for that evidence. */
 export interface ScreeningRecord extends ScreeningOutcome {
@@ -69,4 +69,16 @@ export interface InvestorBook {
 /** Asks for investors to be re-screened against a list version; delivery at least once. */
 export interface RescreenRequests {
   requestMany(investorIds: readonly string[], reason: string, listVersion: string): Promise<void>;
+}
+
+export interface ListProvider {
+  /** The current list; `wantedVersion` asks for a fresh look when the message names a version. */
+  current(wantedVersion?: string): Promise<ListScreener>;
+}
+
+/** A screener for one list version, as the worker holds it. */
+export interface ListScreener extends Screener {
+  readonly version: { readonly id: string };
+  /** Whether the entry is on this version (a hit on a removed entry is stale). */
+  entry(sdnId: number): unknown;
 }

@@ -1,3 +1,4 @@
+import type { ListProvider, ScreeningRecord, ScreeningRepository } from './ports';
 import {
   type AllowlistRequests,
   MAY_BE_ON_CHAIN,
@@ -11,23 +12,10 @@ import {
 import { type RegistryTarget, NotFoundError } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { clearsMatch, openCase, type Case, type CaseRepository, type OpenCaseRequest } from '../cases';
-import type { ScreeningRecord, ScreeningRepository } from './ports';
-import type { ScreeningMatch, Screener, ScreeningSubject } from './screener';
+import type { ScreeningMatch, ScreeningSubject } from './screener';
 import { effectiveVerdict, matchCaseKey } from './standing';
 import { subjectHashOf, subjectOf } from './subject';
 import { normaliseWallet } from './wallets';
-
-/** A screener for one list version, as the worker holds it. */
-export interface ListScreener extends Screener {
-  readonly version: { readonly id: string };
-  /** Whether the entry is on this version (a hit on a removed entry is stale). */
-  entry(sdnId: number): unknown;
-}
-
-export interface ListProvider {
-  /** The current list; `wantedVersion` asks for a fresh look when the message names a version. */
-  current(wantedVersion?: string): Promise<ListScreener>;
-}
 
 export interface ScreenInvestorDeps {
   readonly investors: InvestorRepository;

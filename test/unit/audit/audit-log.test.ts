@@ -1,5 +1,5 @@
 import { AuditLog, type AuditEvent, type AuditRecord } from '../../../lambda/modules/audit';
-import type { AuditStore } from '../../../lambda/modules/audit/audit-log';
+import type { AuditStore } from '../../../lambda/modules/audit/ports';
 
 /**
  * DynamoDB refuses a transaction that names one item twice (a ValidationException, not a

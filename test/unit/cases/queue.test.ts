@@ -1,4 +1,5 @@
-import { CASE_TYPES, DISPOSITIONS, UnprocessableDecisionError, listCases, parseCaseList, type Case } from '../../../lambda/modules/cases';
+import { CASE_TYPES, DISPOSITIONS, listCases, parseCaseList, type Case } from '../../../lambda/modules/cases';
+import { UnprocessableDecisionError } from '../../../lambda/modules/cases/errors';
 import { needsSecondOfficer } from '../../../lambda/modules/cases/review';
 import { queueOrder, viewOf } from '../../../lambda/modules/cases/queue';
 import { ValidationError } from '../../../lambda/shared';

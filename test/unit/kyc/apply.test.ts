@@ -1,7 +1,7 @@
 import { TransientError } from '../../../lambda/shared';
 import { applyKycEvent } from '../../../lambda/modules/kyc';
 import type { ApplyKycDeps } from '../../../lambda/modules/kyc/apply';
-import type { StoredKycEvent } from '../../../lambda/modules/kyc/receive';
+import type { StoredKycEvent } from '../../../lambda/modules/kyc/events';
 
 // A missing secret is an error path no real part produces on demand: the store is a stand-in.
 describe('applyKycEvent without the vendor API it needs', () => {

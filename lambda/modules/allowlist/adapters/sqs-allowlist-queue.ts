@@ -9,8 +9,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { changeGroupId, type FlushRequest, type RegistryTarget } from '../../../shared';
 import { flushRequestDeduplicationId } from '../intake';
-import type { DeadLetterReason, DeadLetters } from '../ports';
-import type { FlushRequests } from '../change';
+import type { DeadLetterReason, DeadLetters, FlushRequests } from '../ports';
 
 /** Message attributes that carry a dead letter's reason; `cli dlq list` shows them. */
 export const DEAD_LETTER_ATTRIBUTES = {

@@ -3,7 +3,8 @@ import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms
 import { ConfigurationError } from '../../../config/env';
 import type { KeySource } from '../../../config/function-config';
 import { KMS_KEYS } from '../../../config/system';
-import { publicKeyFingerprint, sha256Hex, type AuditSigner } from '../signing';
+import { publicKeyFingerprint, sha256Hex } from '../signing';
+import type { AuditSigner } from '../ports';
 
 /** Local runs: a P-256 private key (PKCS#8 PEM) from the runner's configuration stands in for KMS. */
 export class LocalKeySigner implements AuditSigner {

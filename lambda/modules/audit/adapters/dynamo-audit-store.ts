@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { walletsOf } from '../query';
 import type { AuditRecord } from '../record';
-import { AuditLog, type AuditStore } from '../audit-log';
+import { AuditLog } from '../audit-log';
+import type { AuditStore } from '../ports';
 import { documentClient } from '../../../platform/aws/dynamo';
 
 /** Items that reserve an idempotency key live under their own partition, never in a record stream. */

@@ -1,4 +1,4 @@
 export { auditSigner, LocalKeySigner } from './audit-signer';
 export { DynamoAuditRecords } from './dynamo-audit-records';
-export { DynamoAuditStore, dynamoAuditLog } from './dynamo-audit-store';
+export { dynamoAuditLog, DynamoAuditStore } from './dynamo-audit-store';
 export { S3CheckpointBodies, S3ExportDelivery } from './s3-audit-buckets';

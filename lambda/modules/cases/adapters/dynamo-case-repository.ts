@@ -2,7 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, TransientError } from '../../../shared';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
-import type { Case, CaseQuery, CaseRepository, CaseStatus } from '../case';
+import type { Case, CaseQuery, CaseStatus } from '../case';
+import type { CaseRepository } from '../ports';
 
 /** The cases table's index by status, oldest first (see TABLES.cases in lambda/config/system.ts). */
 const BY_STATUS = 'byStatus';

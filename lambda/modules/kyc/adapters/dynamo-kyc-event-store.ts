@@ -1,7 +1,8 @@
 import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../../../shared';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
-import type { KycEventStore, StoredKycEvent } from '../receive';
+import type { KycEventStore } from '../ports';
+import type { StoredKycEvent } from '../events';
 
 export class DynamoKycEventStore implements KycEventStore {
   constructor(

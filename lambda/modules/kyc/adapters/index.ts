@@ -1,4 +1,4 @@
 export { DynamoKycEventStore } from './dynamo-kyc-event-store';
+export { SqsKycEventQueue } from './sqs-kyc-event-queue';
 export { sumsubRequestHeaders } from './sumsub-api';
 export { vendorApis, webhookSecrets } from './vendor-config';
-export { SqsKycEventQueue } from './sqs-kyc-event-queue';

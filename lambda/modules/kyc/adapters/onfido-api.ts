@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toAlpha2, type KycVerdict } from '../../../shared';
-import type { ApplicantDetails, KycVendorApi } from '../vendor-api';
+import type { ApplicantDetails } from '../vendor-api';
+import type { KycVendorApi } from '../ports';
 import { getVendorJson } from './vendor-http';
 
 export const onfidoCredentialsSchema = z.object({ baseUrl: z.string().url().default('https://api.eu.onfido.com/v3.6'), apiToken: z.string().min(1) });

@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { KycEventMessage } from '../../../shared';
-import type { KycEventQueue } from '../receive';
+import type { KycEventQueue } from '../ports';
 
 /** Hands a stored KYC webhook event to the KYC worker. */
 export class SqsKycEventQueue implements KycEventQueue {

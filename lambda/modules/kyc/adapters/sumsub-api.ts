@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 import { toAlpha2 } from '../../../shared';
-import type { ApplicantDetails, KycVendorApi } from '../vendor-api';
+import type { ApplicantDetails } from '../vendor-api';
+import type { KycVendorApi } from '../ports';
 import { getVendorJson } from './vendor-http';
 
 export const sumsubCredentialsSchema = z.object({

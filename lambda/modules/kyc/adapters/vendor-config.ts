@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type KycVendor, KYC_VENDORS } from '../../../shared';
 import { SUMSUB_ALGORITHMS } from '../signatures';
 import type { VendorSecrets } from '../receive';
-import type { KycVendorApi } from '../vendor-api';
+import type { KycVendorApi } from '../ports';
 import type { SecretSource } from '../../../config/function-config';
 import { readSecretJson } from '../../../platform/aws/secrets';
 import { OnfidoApi, onfidoCredentialsSchema } from './onfido-api';

@@ -1,0 +1,21 @@
+/** What the KYC module needs from the outside: the event store, the hand-off queue, the vendors' applicant APIs. */
+
+import type { StoredKycEvent, KycEvent } from './events';
+import type { ApplicantDetails } from './vendor-api';
+
+export interface KycEventStore {
+  /** Stores the event unless its key exists; returns the stored one either way. */
+  storeOnce(event: StoredKycEvent): Promise<{ stored: boolean; event: StoredKycEvent }>;
+  get(eventKey: string): Promise<StoredKycEvent | undefined>;
+  markState(eventKey: string, state: StoredKycEvent['state']): Promise<void>;
+}
+
+/** Hands a stored event to the asynchronous worker; delivery at least once. */
+export interface KycEventQueue {
+  enqueue(eventKey: string): Promise<void>;
+}
+
+/** A vendor's applicant API (Sumsub, Onfido); the local vendor simulator serves the same API. */
+export interface KycVendorApi {
+  details(pointer: NonNullable<KycEvent['enrichment']>): Promise<ApplicantDetails>;
+}
