@@ -1,0 +1,1 @@
+export { InMemoryAuditStore, inMemoryAuditLog } from './in-memory-audit-store';

@@ -1,0 +1,1 @@
+export { InMemoryCaseRepository } from './in-memory-case-repository';

@@ -1,0 +1,2 @@
+export { InMemoryInvestorRepository, RecordingAllowlistRequests, RecordingScreeningRequests } from './in-memory-investors';
+export { anInvestor } from './investors';
