@@ -1,10 +1,11 @@
-import path from 'node:path';
 import { readListFolder } from '../../lambda/modules/screening/adapters';
 import { parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
-/** shared/data beside the repository (see shared/data/ofac/PROVENANCE.md). */
-export const OFAC_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'ofac');
-export const CURRENT_LIST_DIR = path.join(OFAC_DATA, '2024-05-03');
+import { CURRENT_SDN_DIR, OFAC_DATA_DIR } from '../../bin/local/ofac-data';
+
+/** The OFAC snapshots in data/ofac (see its PROVENANCE.md). */
+export const OFAC_DATA = OFAC_DATA_DIR;
+export const CURRENT_LIST_DIR = CURRENT_SDN_DIR;
 
 export function loadList(folder = CURRENT_LIST_DIR): SanctionsList {
   const { files, fileDate } = readListFolder(folder);

@@ -1,5 +1,4 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { ListFolderError, readListFolder, FolderListSource } from '../../lambda/modules/screening/adapters';
@@ -10,9 +9,9 @@ import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
 import { composeFor } from './session';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-/** The newest complete SDN snapshot beside the repository (shared/data/ofac, see its PROVENANCE.md). */
-const DEFAULT_LIST_DIR = path.join(ROOT, '..', 'shared', 'data', 'ofac', '2024-05-03');
+import { CURRENT_SDN_DIR } from '../local/ofac-data';
+/** The newest complete SDN snapshot shipped with the repository (data/ofac, see its PROVENANCE.md). */
+const DEFAULT_LIST_DIR = CURRENT_SDN_DIR;
 
 /** One line of `--in`: our contract with the acceptance checks, so unknown fields are ignored but known ones must be right. */
 const queryLineSchema = z
@@ -155,7 +154,7 @@ export function register(program: Command): void {
   lists
     .command('load')
     .description('Load a list folder as a new version: diff against the current one, snapshot, re-screen the whole book')
-    .requiredOption('--dir <folder>', 'folder with OFAC files (e.g. ../shared/data/ofac/2023-12-28)')
+    .requiredOption('--dir <folder>', 'folder with OFAC files (e.g. data/ofac/2023-12-28)')
     .option('--local', 'use the running `npm start` system', false)
     .option('--work-dir <dir>', "the local system's work dir", '.local')
     .option('--json', 'print JSON', false)

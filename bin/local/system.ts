@@ -15,6 +15,7 @@ import { lambdaContext } from './lambda-context';
 import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
 import { loadFunction } from './functions';
+import { CURRENT_SDN_DIR } from './ofac-data';
 import { freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
@@ -193,8 +194,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 // runner invokes it once before the queue consumers start, so the first screening has a list;
 // `cli lists load --dir <folder> --local` loads another one (diff + re-screen of the book).
 
-/** The newest complete SDN snapshot in shared/data (see its PROVENANCE.md). */
-export const LOCAL_SANCTIONS_DIR = path.resolve(ROOT, '..', 'shared', 'data', 'ofac', '2024-05-03');
+/** The newest complete SDN snapshot shipped with the repository (data/ofac/PROVENANCE.md). */
+export const LOCAL_SANCTIONS_DIR = CURRENT_SDN_DIR;
 
 type ScheduledLambda = (event: Record<string, never>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 

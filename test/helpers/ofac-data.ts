@@ -1,11 +1,12 @@
-import path from 'node:path';
 import { readListFolder } from '../../lambda/modules/screening/adapters';
 import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
-/** shared/data/ofac beside the repository (CI clones the repo with shared/ next to it). */
-export const OFAC_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'ofac');
-export const LIST_2024_05_03 = path.join(OFAC_DATA, '2024-05-03');
-export const LIST_2023_12_28 = path.join(OFAC_DATA, '2023-12-28');
+import { CURRENT_SDN_DIR, OFAC_DATA_DIR, PREVIOUS_SDN_DIR } from '../../bin/local/ofac-data';
+
+/** The OFAC snapshots in data/ofac (see its PROVENANCE.md). */
+export const OFAC_DATA = OFAC_DATA_DIR;
+export const LIST_2024_05_03 = CURRENT_SDN_DIR;
+export const LIST_2023_12_28 = PREVIOUS_SDN_DIR;
 
 const cache = new Map<string, SanctionsList>();
 
