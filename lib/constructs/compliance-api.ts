@@ -72,7 +72,7 @@ export const ACCESS_LOG_FIELDS: Readonly<Record<string, string>> = {
 /**
  * The HTTP API: a Cognito user pool (MFA required, threat protection enforced, one group per role),
  * a JWT authorizer on every non-public route, stage-wide and per-route throttling, JSON access logs.
- * Roles are enforced in the handlers from the same route table (lambda/handlers/shared/http.ts).
+ * Roles are enforced in the handlers from the same route table (lambda/platform/http.ts).
  */
 export class ComplianceApi extends Construct {
   readonly api: HttpApi;
