@@ -1,7 +1,8 @@
 import { countryCodeOf } from './countries';
 import { entryHashOf, type ListVersion, type SanctionsEntry, type SanctionsList } from './list';
 import { NameIndex, tokenSimilarity, tokenVariants, type NameField, type TokenMatches } from './name-index';
-import { displayOrder } from './normalize';
+import { abjadKeyOf, displayOrder } from './normalize';
+import { hasNonLatinLetters, isAbjad, romanise } from './transliterate';
 import type { MatchEvidence, ScreeningMatch, ScreeningOutcome, Screener, ScreeningSubject, Verdict } from './screener';
 import { normaliseWallet } from './wallets';
 
@@ -119,7 +120,9 @@ export class ScreeningEngine implements Screener {
     }
     matches.sort((a, b) => b.score - a.score || a.sdnId - b.sdnId);
     const top = matches.slice(0, MAX_MATCHES);
-    return { verdict: this.verdictOf(top), listVersion: this.list.version.id, matches: top };
+    const outcome: ScreeningOutcome = { verdict: this.verdictOf(top), listVersion: this.list.version.id, matches: top };
+    // The officer sees the name as the document has it and as it was compared.
+    return subject.name && hasNonLatinLetters(subject.name) ? { ...outcome, transliteration: { name: subject.name, latin: romanise(subject.name) } } : outcome;
   }
 
   private verdictOf(matches: readonly ScreeningMatch[]): Verdict {
@@ -152,17 +155,25 @@ export class ScreeningEngine implements Screener {
     const best = new Map<number, { strong?: EntryMatch; weak?: EntryMatch }>();
     const variants = tokenVariants(name);
     const queryParts = new Set(variants[0]).size;
+    const abjad = isAbjad(name);
     for (const variant of variants) {
       const queryTokens = [...new Set(variant)];
       let formIds: Iterable<number>;
       let similarityOf: (q: number, tokenId: number) => number;
       if (mode === 'indexed') {
-        const near: TokenMatches[] = queryTokens.map((token) => this.index.nearTokens(token));
+        const near: TokenMatches[] = queryTokens.map((token) => this.index.nearTokens(token, abjad));
         formIds = this.index.candidates(near, this.thresholds.review);
         similarityOf = (q, tokenId) => near[q]!.get(tokenId) ?? 0;
       } else {
         formIds = this.index.forms.keys();
-        similarityOf = (q, tokenId) => tokenSimilarity(queryTokens[q]!, this.index.tokens[tokenId]!);
+        const keys = queryTokens.map((token) => (abjad ? abjadKeyOf(token) : ''));
+        similarityOf = (q, tokenId) =>
+          tokenSimilarity(
+            queryTokens[q]!,
+            this.index.tokens[tokenId]!,
+            undefined,
+            abjad ? { query: keys[q]!, listed: this.index.abjadKey(tokenId) } : undefined,
+          );
       }
       for (const formId of formIds) {
         const score = this.index.score(formId, queryTokens, queryParts, similarityOf);

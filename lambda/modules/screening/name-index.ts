@@ -1,5 +1,5 @@
 import { IntMultiMap, hashSkipping } from './int-multimap';
-import { LOW_INFORMATION_TOKENS, nameTokens, skeletonOf } from './normalize';
+import { LOW_INFORMATION_TOKENS, abjadKeyOf, nameTokens, skeletonOf } from './normalize';
 import { jaroWinkler } from './similarity';
 
 export type NameField = 'name' | 'alias' | 'weak_alias';
@@ -31,6 +31,13 @@ const LISTED_GAP_PENALTY = 0.35;
 const QUERY_GAP_PENALTY = 0.15;
 /** ... unless the listed name has a single meaningful token: then the query must be mostly that token. */
 const QUERY_GAP_PENALTY_SINGLE = 0.45;
+/**
+ * A token of a name written in Arabic or Hebrew script carries its consonants only: one whose
+ * consonant key equals a listed token's (MHMD / MUHAMMAD) is that close, never exact.
+ */
+export const ABJAD_SIMILARITY = 0.9;
+/** Keys of one consonant (AWAD → d) say too little to match on. */
+const MIN_ABJAD_KEY = 2;
 /** Low-information tokens (legal forms, particles) weigh this share of their frequency weight. */
 const LOW_INFORMATION_FACTOR = 0.25;
 
@@ -98,8 +105,19 @@ export function oneEditApart(a: string, b: string): boolean {
  * letters; the index reaches exactly those pairs, so indexed and exhaustive screening agree.
  * Jaro-Winkler scores the pair; a shared skeleton lifts a near miss (Mohammed/Muhammad).
  */
-export function tokenSimilarity(query: string, listed: string, skeletons?: { query: string; listed: string }): number {
+export function tokenSimilarity(
+  query: string,
+  listed: string,
+  skeletons?: { query: string; listed: string },
+  abjad?: { query: string; listed: string },
+): number {
   if (query === listed) return 1;
+  const latin = latinSimilarity(query, listed, skeletons);
+  if (!abjad || abjad.query.length < MIN_ABJAD_KEY || abjad.query !== abjad.listed) return latin;
+  return Math.max(latin, ABJAD_SIMILARITY);
+}
+
+function latinSimilarity(query: string, listed: string, skeletons?: { query: string; listed: string }): number {
   if (!fuzzy(query) || !fuzzy(listed)) return 0;
   const similarity = jaroWinkler(query, listed);
   if (similarity < SKELETON_LIFT_FROM) return 0;
@@ -136,6 +154,9 @@ export class NameIndex {
   /** Hashes of consonant skeletons and of first letters → token ids. */
   private skeletonKeys = new IntMultiMap(16);
   private skeletons: string[] = [];
+  /** Consonant keys of every token → token ids, for queries written in Arabic or Hebrew script. */
+  private abjadKeys = new IntMultiMap(16);
+  private abjadKeysOf: string[] = [];
   /** Weight a query token unknown to the list gets: as rare as a token can be. */
   private unknownTokenWeight = 1;
   // Per-query scratch space, reused: the engine is single-threaded.
@@ -204,6 +225,11 @@ export class NameIndex {
       this.skeletonKeys.add(hashSkipping(this.skeletons[id]!, -1), id);
       this.skeletonKeys.add(prefixKey(token), id);
     });
+    this.abjadKeysOf = this.tokens.map((token) => abjadKeyOf(token));
+    this.abjadKeys = new IntMultiMap(vocabulary);
+    this.abjadKeysOf.forEach((key, id) => {
+      if (key.length >= MIN_ABJAD_KEY) this.abjadKeys.add(hashSkipping(key, -1), id);
+    });
     this.bound = new Float64Array(total);
     this.touched = new Int32Array(total);
   }
@@ -224,23 +250,40 @@ export class NameIndex {
     return id === undefined ? this.unknownTokenWeight : this.weights[id]!;
   }
 
-  /** Listed tokens near a query token, found through the blocking keys, with their similarity. */
-  nearTokens(token: string): TokenMatches {
+  /** The consonant key of a listed token (see abjadKeyOf). */
+  abjadKey(tokenId: number): string {
+    return this.abjadKeysOf[tokenId]!;
+  }
+
+  /**
+   * Listed tokens near a query token, found through the blocking keys, with their similarity. A
+   * token of a name written in Arabic or Hebrew script (`abjad`) also meets tokens of its consonant key.
+   */
+  nearTokens(token: string, abjad = false): TokenMatches {
     const matches = new Map<number, number>();
     const exact = this.tokenIds.get(token);
     if (exact !== undefined) matches.set(exact, 1);
-    if (!fuzzy(token)) return matches;
+    const abjadKey = abjad ? abjadKeyOf(token) : '';
+    if (!fuzzy(token) && abjadKey.length < MIN_ABJAD_KEY) return matches;
     const candidates = new Set<number>();
     const add = (id: number) => candidates.add(id);
-    const skeleton = skeletonOf(token);
-    this.deletionKeys.forEach(hashSkipping(token, -1), add);
-    for (let i = 0; i < token.length; i++) this.deletionKeys.forEach(hashSkipping(token, i), add);
-    this.skeletonKeys.forEach(hashSkipping(skeleton, -1), add);
-    this.skeletonKeys.forEach(prefixKey(token), add);
+    const skeleton = fuzzy(token) ? skeletonOf(token) : '';
+    if (fuzzy(token)) {
+      this.deletionKeys.forEach(hashSkipping(token, -1), add);
+      for (let i = 0; i < token.length; i++) this.deletionKeys.forEach(hashSkipping(token, i), add);
+      this.skeletonKeys.forEach(hashSkipping(skeleton, -1), add);
+      this.skeletonKeys.forEach(prefixKey(token), add);
+    }
+    if (abjadKey.length >= MIN_ABJAD_KEY) this.abjadKeys.forEach(hashSkipping(abjadKey, -1), add);
     for (const id of candidates) {
       if (matches.has(id)) continue;
       // Hash collisions only add candidates: the same rule as the exhaustive scan decides.
-      const similarity = tokenSimilarity(token, this.tokens[id]!, { query: skeleton, listed: this.skeletons[id]! });
+      const similarity = tokenSimilarity(
+        token,
+        this.tokens[id]!,
+        fuzzy(token) ? { query: skeleton, listed: this.skeletons[id]! } : undefined,
+        abjad ? { query: abjadKey, listed: this.abjadKeysOf[id]! } : undefined,
+      );
       if (similarity > 0) matches.set(id, similarity);
     }
     return matches;

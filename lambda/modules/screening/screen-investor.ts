@@ -150,6 +150,8 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
     listVersion: record.listVersion,
     screenedAt: record.screenedAt,
     screened: subject,
+    // A name in another script: as the document has it (above) and the Latin letters it was compared in.
+    ...(record.transliteration ? { screenedNameLatin: record.transliteration.latin } : {}),
     subjectHash,
     entry: { sdnId: match.sdnId, name: match.name, programs: match.programs, entryHash: match.evidence?.entryHash },
     score: match.score,

@@ -42,6 +42,8 @@ export interface ScreeningOutcome {
   readonly listVersion: string;
   /** Matches at or above the review threshold, best first, at most 10. */
   readonly matches: readonly ScreeningMatch[];
+  /** A name written in another script: as written, and in the Latin letters it was compared in. */
+  readonly transliteration?: { readonly name: string; readonly latin: string };
 }
 
 export interface Screener {
