@@ -59,7 +59,7 @@ export class ScreeningEngine implements Screener {
         this.wallets.set(key, holders);
       }
     });
-    this.index = new NameIndex(names);
+    this.index = new NameIndex(names, thresholds.review);
   }
 
   get version(): ListVersion {
@@ -74,6 +74,11 @@ export class ScreeningEngine implements Screener {
   /** Every normalised wallet address on the list with the SDN ids that hold it. */
   listedWallets(): ReadonlyMap<string, readonly number[]> {
     return new Map([...this.wallets].map(([address, holders]) => [address, holders.map((i) => this.list.entries[i]!.sdnId)]));
+  }
+
+  /** Forgets what the index remembers between queries, so a benchmark can time first lookups. */
+  forgetCaches(): void {
+    this.index.forgetNearTokens();
   }
 
   screen(subject: ScreeningSubject): ScreeningOutcome {
@@ -162,7 +167,7 @@ export class ScreeningEngine implements Screener {
       let similarityOf: (q: number, tokenId: number) => number;
       if (mode === 'indexed') {
         const near: TokenMatches[] = queryTokens.map((token) => this.index.nearTokens(token, abjad));
-        formIds = this.index.candidates(near, this.thresholds.review);
+        formIds = this.index.candidates(near, this.thresholds.review, queryTokens, queryParts);
         similarityOf = (q, tokenId) => near[q]!.get(tokenId) ?? 0;
       } else {
         formIds = this.index.forms.keys();

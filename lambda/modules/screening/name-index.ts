@@ -74,6 +74,18 @@ export function tokenVariants(text: string): string[][] {
   return variants;
 }
 
+/** A token in more forms than this is common: its postings are cut to the forms it may bring to review alone. */
+const COMMON_POSTINGS = 64;
+
+/** Query tokens whose near tokens are remembered (oldest forgotten first): a few MB at most. */
+const NEAR_CACHE_SIZE = 20_000;
+
+function popcount(mask: number): number {
+  let count = 0;
+  for (let rest = mask >>> 0; rest !== 0; rest &= rest - 1) count++;
+  return count;
+}
+
 /** Tokens sharing their first letters are compared; JW rewards a shared prefix anyway. */
 const PREFIX = 4;
 
@@ -159,11 +171,22 @@ export class NameIndex {
   private abjadKeysOf: string[] = [];
   /** Weight a query token unknown to the list gets: as rare as a token can be. */
   private unknownTokenWeight = 1;
+  /** Tokens in more than COMMON_POSTINGS forms, and for them the postings of the forms they alone may bring to review. */
+  private commonToken = new Uint8Array(0);
+  private reachableOffsets = new Int32Array(1);
+  private reachableData = new Int32Array(0);
+  /** The review threshold the common tokens' postings were cut for; a lower one walks every posting. */
+  private readonly builtFor: number;
+  private readonly nearCache = new Map<string, TokenMatches>();
   // Per-query scratch space, reused: the engine is single-threaded.
   private bound = new Float64Array(0);
   private touched = new Int32Array(0);
+  private nearSimilarity = new Float64Array(0);
+  private nearMask = new Int32Array(0);
+  private nearInformative = new Uint8Array(0);
 
-  constructor(names: readonly { entry: number; field: NameField; text: string; individual: boolean }[]) {
+  constructor(names: readonly { entry: number; field: NameField; text: string; individual: boolean }[], minScore = 0.84) {
+    this.builtFor = minScore;
     const forms: { -readonly [K in keyof NameForm]: NameForm[K] }[] = [];
     for (const name of names) {
       const variants = tokenVariants(name.text);
@@ -232,6 +255,40 @@ export class NameIndex {
     });
     this.bound = new Float64Array(total);
     this.touched = new Int32Array(total);
+    this.nearSimilarity = new Float64Array(vocabulary);
+    this.nearMask = new Int32Array(vocabulary);
+    this.nearInformative = new Uint8Array(vocabulary);
+    this.cutCommonPostings(minScore);
+  }
+
+  /**
+   * Marks the common tokens and keeps, for each, only the forms whose common tokens carry enough of
+   * their weight to pass the listed-weight bound without any rare token (see `candidates`).
+   */
+  private cutCommonPostings(minScore: number): void {
+    const vocabulary = this.tokens.length;
+    this.commonToken = new Uint8Array(vocabulary);
+    for (let id = 0; id < vocabulary; id++) if (this.postingOffsets[id + 1]! - this.postingOffsets[id]! > COMMON_POSTINGS) this.commonToken[id] = 1;
+    const minShare = 1 - (1 - minScore) / LISTED_GAP_PENALTY;
+    const reachable = new Uint8Array(this.forms.length);
+    this.forms.forEach((form, formId) => {
+      let commonWeight = 0;
+      for (const id of form.tokens) if (this.commonToken[id]) commonWeight += this.weights[id]!;
+      if (commonWeight >= minShare * form.weightSum - 1e-6) reachable[formId] = 1;
+    });
+    const offsets = new Int32Array(vocabulary + 1);
+    for (let id = 0; id < vocabulary; id++) {
+      let count = 0;
+      if (this.commonToken[id]) for (let p = this.postingOffsets[id]!; p < this.postingOffsets[id + 1]!; p++) count += reachable[this.postingData[p]!]!;
+      offsets[id + 1] = offsets[id]! + count;
+    }
+    const data = new Int32Array(offsets[vocabulary]!);
+    for (let id = 0, at = 0; id < vocabulary; id++) {
+      if (!this.commonToken[id]) continue;
+      for (let p = this.postingOffsets[id]!; p < this.postingOffsets[id + 1]!; p++) if (reachable[this.postingData[p]!]) data[at++] = this.postingData[p]!;
+    }
+    this.reachableOffsets = offsets;
+    this.reachableData = data;
   }
 
   private intern(token: string): number {
@@ -260,6 +317,22 @@ export class NameIndex {
    * token of a name written in Arabic or Hebrew script (`abjad`) also meets tokens of its consonant key.
    */
   nearTokens(token: string, abjad = false): TokenMatches {
+    // Names repeat their tokens (MUHAMMAD, COMPANY, TRADING): each is looked up once, then remembered.
+    const key = abjad ? `\u0001${token}` : token;
+    let matches = this.nearCache.get(key);
+    if (matches === undefined) {
+      if (this.nearCache.size >= NEAR_CACHE_SIZE) this.nearCache.delete(this.nearCache.keys().next().value!);
+      this.nearCache.set(key, (matches = this.findNearTokens(token, abjad)));
+    }
+    return matches;
+  }
+
+  /** Forgets the remembered near tokens (benchmarks time first lookups with it). */
+  forgetNearTokens(): void {
+    this.nearCache.clear();
+  }
+
+  private findNearTokens(token: string, abjad: boolean): TokenMatches {
     const matches = new Map<number, number>();
     const exact = this.tokenIds.get(token);
     if (exact !== undefined) matches.set(exact, 1);
@@ -290,11 +363,98 @@ export class NameIndex {
   }
 
   /**
-   * Forms that could reach `minScore`: an upper bound of each form's score from the weights of its
-   * tokens that some query token is near, so most forms sharing only a common token are skipped
-   * without scoring.
+   * Forms that could reach `minScore`, and only those: every test below is a bound the scorer
+   * cannot beat, so skipping a form never changes a result (indexed and exhaustive screening agree).
+   *
+   * Common tokens (MUHAMMAD, BANK, TRADING) are where the time goes: thousands of forms share them.
+   * A form reaches the listed-weight bound through its common tokens alone only if they carry most
+   * of its weight (few do: `commonlyReachable`); every other form needs one of its rare tokens near
+   * the query. So a common token's postings are walked only into those few forms, rare tokens'
+   * postings in full, and each form found is then bounded with all of its tokens.
    */
-  candidates(queryMatches: readonly TokenMatches[], minScore: number): number[] {
+  candidates(queryMatches: readonly TokenMatches[], minScore: number, queryTokens?: readonly string[], queryParts = 2): number[] {
+    if (minScore < this.builtFor || !queryTokens) return this.candidatesByFullPostings(queryMatches, minScore);
+    const nearSimilarity = this.nearSimilarity;
+    const nearMask = this.nearMask;
+    const nearInformative = this.nearInformative;
+    const seen = this.bound;
+    const touched = this.touched;
+    let touchedCount = 0;
+    const nearIds: number[] = [];
+    queryMatches.forEach((matches, q) => {
+      const informativeQuery = !isLowInformation(queryTokens[q]!);
+      for (const [id, similarity] of matches) {
+        if (nearMask[id] === 0) nearIds.push(id);
+        if (similarity > nearSimilarity[id]!) nearSimilarity[id] = similarity;
+        nearMask[id]! |= 1 << q % 31;
+        if (informativeQuery) nearInformative[id] = 1;
+      }
+    });
+    for (const id of nearIds) {
+      const common = this.commonToken[id] === 1;
+      const offsets = common ? this.reachableOffsets : this.postingOffsets;
+      const data = common ? this.reachableData : this.postingData;
+      for (let p = offsets[id]!, end = offsets[id + 1]!; p < end; p++) {
+        const formId = data[p]!;
+        if (seen[formId] === 0) {
+          seen[formId] = 1;
+          touched[touchedCount++] = formId;
+        }
+      }
+    }
+    const queryWeights = queryTokens.map((token) => this.queryTokenWeight(token));
+    const minShare = 1 - (1 - minScore) / LISTED_GAP_PENALTY;
+    const result: number[] = [];
+    for (let i = 0; i < touchedCount; i++) {
+      const formId = touched[i]!;
+      seen[formId] = 0;
+      if (this.mayReach(this.forms[formId]!, minScore, minShare, queryWeights, queryParts)) result.push(formId);
+    }
+    for (const id of nearIds) {
+      nearSimilarity[id] = 0;
+      nearMask[id] = 0;
+      nearInformative[id] = 0;
+    }
+    // Forms of one entry may tie; a fixed order keeps which one is reported independent of the query's token order.
+    return result.sort((a, b) => a - b);
+  }
+
+  /** The scorer's own limits, from what the query's near tokens can give this form at best. */
+  private mayReach(form: NameForm, minScore: number, minShare: number, queryWeights: readonly number[], queryParts: number): boolean {
+    let similarityWeight = 0;
+    let touchedWeight = 0;
+    let touchedTokens = 0;
+    let informativeTouched = 0;
+    let mask = 0;
+    for (const id of form.tokens) {
+      const similarity = this.nearSimilarity[id]!;
+      if (similarity === 0) continue;
+      similarityWeight += this.weights[id]! * similarity;
+      touchedWeight += this.weights[id]!;
+      touchedTokens++;
+      if (this.informative[id] && this.nearInformative[id]) informativeTouched++;
+      mask |= this.nearMask[id]!;
+    }
+    // Score ≤ 1 − LISTED_GAP_PENALTY × (unmatched listed weight share), with the similarities.
+    if (similarityWeight < minShare * form.weightSum - 1e-9) return false;
+    if (informativeTouched === 0) return false;
+    if (minScore > SINGLE_TOKEN_CAP) {
+      // A match on one meaningful token of several, or on one token of a person's longer name, is capped below review.
+      if (form.informativeCount >= 2 && informativeTouched < 2) return false;
+      const queryTouching = popcount(mask);
+      if (form.individual && form.parts >= 2 && (queryParts === 1 || (Math.min(touchedTokens, queryTouching) === 1 && form.tokens.length >= 2))) return false;
+    }
+    // Query tokens near none of the form's tokens stay unmatched and cost their weight.
+    // (Past 31 query tokens the mask wraps around: those count as matched, which only loosens the bound.)
+    let unmatchedQuery = 0;
+    for (let q = 0; q < queryWeights.length && q < 31; q++) if ((mask & (1 << q)) === 0) unmatchedQuery += queryWeights[q]!;
+    const queryPenalty = form.informativeCount <= 1 ? QUERY_GAP_PENALTY_SINGLE : QUERY_GAP_PENALTY;
+    const upper = 1 - LISTED_GAP_PENALTY * (1 - touchedWeight / form.weightSum) - queryPenalty * (unmatchedQuery / (touchedWeight + unmatchedQuery));
+    return upper >= minScore - 1e-9;
+  }
+
+  /** Every posting of every near token: for a threshold below the one the index was built for. */
+  private candidatesByFullPostings(queryMatches: readonly TokenMatches[], minScore: number): number[] {
     const bound = this.bound;
     const touched = this.touched;
     let touchedCount = 0;
@@ -311,14 +471,13 @@ export class NameIndex {
       }
     }
     const result: number[] = [];
-    // Score ≤ 1 − LISTED_GAP_PENALTY × (unmatched listed weight share): a form whose matched share is too small cannot reach minScore.
     const minShare = 1 - (1 - minScore) / LISTED_GAP_PENALTY;
     for (let i = 0; i < touchedCount; i++) {
       const formId = touched[i]!;
       if (bound[formId]! >= minShare * this.forms[formId]!.weightSum - 1e-9) result.push(formId);
       bound[formId] = 0;
     }
-    return result;
+    return result.sort((a, b) => a - b);
   }
 
   /**

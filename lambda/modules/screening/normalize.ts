@@ -18,13 +18,6 @@ const FOLDABLE = new RegExp(`[${Object.keys(FOLDED_LETTERS).join('')}]`, 'g');
  */
 const LEGAL_FORMS: ReadonlyArray<readonly [readonly string[], string]> = (
   [
-    // Russian forms as OFAC transliterates them, and as Cyrillic documents read once transliterated.
-    ['obshchestvo s ogranichennoi otvetstvennostyu', 'llc'],
-    ['obshchestvo s ogranichennoy otvetstvennostyu', 'llc'],
-    ['publichnoe aktsionernoe obshchestvo', 'pjsc'],
-    ['otkrytoe aktsionernoe obshchestvo', 'ojsc'],
-    ['zakrytoe aktsionernoe obshchestvo', 'cjsc'],
-    ['aktsionernoe obshchestvo', 'jsc'],
     ['sociedad de responsabilidad limitada', 'srl'],
     ['open joint stock company', 'ojsc'],
     ['closed joint stock company', 'cjsc'],

@@ -19,6 +19,23 @@ const ARABIC_ARTICLE = /(^|[^\p{L}])ال(?=\p{L})/gu;
 /** Taa marbuta (ة), the feminine ending read -a (Usama, Fatima); any-ascii writes it h. */
 const TAA_MARBUTA = /ة/g;
 
+/**
+ * Russian legal forms, written out or abbreviated, in the English OFAC's entries use (PUBLIC JOINT
+ * STOCK COMPANY ALROSA): transliterated, they would be long words no entry shares.
+ */
+const CYRILLIC_LEGAL_FORMS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/публичное акционерное общество/giu, 'public joint stock company'],
+  [/открытое акционерное общество/giu, 'open joint stock company'],
+  [/закрытое акционерное общество/giu, 'closed joint stock company'],
+  [/акционерное общество/giu, 'joint stock company'],
+  [/общество с ограниченной ответственностью/giu, 'limited liability company'],
+  [/(?<!\p{L})ПАО(?!\p{L})/gu, 'PJSC'],
+  [/(?<!\p{L})ОАО(?!\p{L})/gu, 'OJSC'],
+  [/(?<!\p{L})ЗАО(?!\p{L})/gu, 'CJSC'],
+  [/(?<!\p{L})АО(?!\p{L})/gu, 'JSC'],
+  [/(?<!\p{L})ООО(?!\p{L})/gu, 'LLC'],
+];
+
 export function hasNonLatinLetters(text: string): boolean {
   return NON_LATIN.test(text);
 }
@@ -46,6 +63,10 @@ function spaceHangul(run: string): string {
 /** The name in Latin letters, or the name itself when it has no letter of another script. */
 export function romanise(text: string): string {
   if (!NON_LATIN.test(text)) return text;
-  const prepared = text.replace(HAN_RUN, spaceHan).replace(HANGUL_RUN, spaceHangul).replace(ARABIC_ARTICLE, '$1al-').replace(TAA_MARBUTA, 'a');
+  const prepared = CYRILLIC_LEGAL_FORMS.reduce((written, [form, english]) => written.replace(form, english), text)
+    .replace(HAN_RUN, spaceHan)
+    .replace(HANGUL_RUN, spaceHangul)
+    .replace(ARABIC_ARTICLE, '$1al-')
+    .replace(TAA_MARBUTA, 'a');
   return anyAscii(prepared).replace(/\s+/g, ' ').trim();
 }

@@ -22,10 +22,11 @@ describe('names written in other scripts', () => {
     expect(romanise('Nicolás Maduro')).toBe('Nicolás Maduro');
   });
 
-  it('canonicalises Russian legal forms written in Cyrillic or transliterated', () => {
+  it('reads Russian legal forms written in Cyrillic as the English forms OFAC uses', () => {
     expect(nameTokens('Публичное акционерное общество «Алроса»')).toEqual(['pjsc', 'alrosa']);
     expect(nameTokens('Общество с ограниченной ответственностью «Ромашка»')).toEqual(['llc', 'romashka']);
-    expect(nameTokens('AKTSIONERNOE OBSHCHESTVO ALROSA')).toEqual(['jsc', 'alrosa']);
+    expect(nameTokens('ПАО «Сбербанк России»')).toEqual(['pjsc', 'sberbank', 'rossii']);
+    expect(nameTokens('Раоул')).toEqual(['raoul']);
   });
 
   it('reads Arabic-script tokens by their consonants: every Latin spelling of a name meets one key', () => {
