@@ -138,7 +138,7 @@ const TO_ARABIC: ReadonlyArray<readonly [string, string]> = [
 function rewrite(word: string, table: ReadonlyArray<readonly [string, string]>, vowelsOut = false): string {
   let out = '';
   const lower = word.toLowerCase();
-  for (let i = 0; i < lower.length; ) {
+  for (let i = 0; i < lower.length;) {
     if (vowelsOut && 'aeiou'.includes(lower[i]!) && !table.some(([from]) => lower.startsWith(from, i))) {
       if (i === 0) out += 'ا';
       i++;
@@ -269,7 +269,10 @@ export function buildHardMix(entries: readonly SanctionsEntry[], options: { seed
       });
     } else if (script === 2) {
       const pool = pick(random, Object.values(NAME_POOLS));
-      queries.push({ category: 'non_latin', query: { name: writtenIn(`${pick(random, pool.given)} ${pick(random, pool.surnames)}`, TO_GREEK), type: 'individual' } });
+      queries.push({
+        category: 'non_latin',
+        query: { name: writtenIn(`${pick(random, pool.given)} ${pick(random, pool.surnames)}`, TO_GREEK), type: 'individual' },
+      });
     } else {
       queries.push({ category: 'non_latin', query: { name: pick(random, HAN_NAMES), type: 'individual' } });
     }

@@ -15,7 +15,7 @@ import { lambdaContext } from './lambda-context';
 import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
 import { loadFunction } from './functions';
-import { CURRENT_SDN_DIR } from './ofac-data';
+import { CURRENT_SDN_DIR, NON_SDN_DIR } from './ofac-data';
 import { freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
@@ -134,7 +134,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const contextFor = (name: FunctionName) => () =>
       lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
 
-    progress('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');
+    progress('loading the sanctions lists (OFAC SDN, 2024-05-03 snapshot; consolidated non-SDN, 2025-12 snapshot)');
     await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
 
     progress('starting the HTTP API and the queue consumers');
@@ -189,18 +189,21 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   }
 }
 
-// ---- Sanctions list ---------------------------------------------------------------------------
-// Locally the list-refresh function loads OFAC's files from a folder instead of fetching them. The
-// runner invokes it once before the queue consumers start, so the first screening has a list;
-// `cli lists load --dir <folder> --local` loads another one (diff + re-screen of the book).
+// ---- Sanctions lists --------------------------------------------------------------------------
+// Locally the list-refresh function loads OFAC's files from folders instead of fetching them: the
+// SDN list and the consolidated non-SDN lists. The runner invokes it once before the queue
+// consumers start, so the first screening has both lists; `cli lists load --dir <folder> --local`
+// loads another version of either (diff + re-screen of the book).
 
 /** The newest complete SDN snapshot shipped with the repository (data/ofac/PROVENANCE.md). */
 export const LOCAL_SANCTIONS_DIR = CURRENT_SDN_DIR;
+/** The consolidated non-SDN snapshot shipped with the repository. */
+export const LOCAL_NON_SDN_DIR = NON_SDN_DIR;
 
 type ScheduledLambda = (event: Record<string, never>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 function sanctionsListEnv(): Record<string, string> {
-  return { [ENV.sanctionsSourceDir]: LOCAL_SANCTIONS_DIR };
+  return { [ENV.sanctionsSourceDir]: LOCAL_SANCTIONS_DIR, [ENV.nonSdnSourceDir]: LOCAL_NON_SDN_DIR };
 }
 
 async function seedSanctionsList(refresh: ScheduledLambda, context: () => ReturnType<typeof lambdaContext>): Promise<void> {

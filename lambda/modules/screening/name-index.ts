@@ -1,5 +1,6 @@
 import { IntMultiMap, hashSkipping } from './int-multimap';
 import { LOW_INFORMATION_TOKENS, abjadKeyOf, nameTokens, skeletonOf } from './normalize';
+import type { TokenWeighting } from './list';
 import { jaroWinkler } from './similarity';
 
 export type NameField = 'name' | 'alias' | 'weak_alias';
@@ -169,8 +170,6 @@ export class NameIndex {
   /** Consonant keys of every token → token ids, for queries written in Arabic or Hebrew script. */
   private abjadKeys = new IntMultiMap(16);
   private abjadKeysOf: string[] = [];
-  /** Weight a query token unknown to the list gets: as rare as a token can be. */
-  private unknownTokenWeight = 1;
   /** Tokens in more than COMMON_POSTINGS forms, and for them the postings of the forms they alone may bring to review. */
   private commonToken = new Uint8Array(0);
   private reachableOffsets = new Int32Array(1);
@@ -178,6 +177,9 @@ export class NameIndex {
   /** The review threshold the common tokens' postings were cut for; a lower one walks every posting. */
   private readonly builtFor: number;
   private readonly nearCache = new Map<string, TokenMatches>();
+  private weightingUsed?: TokenWeighting;
+  private counted?: ReadonlyMap<string, number>;
+  private countedForms = 1;
   // Per-query scratch space, reused: the engine is single-threaded.
   private bound = new Float64Array(0);
   private touched = new Int32Array(0);
@@ -185,7 +187,7 @@ export class NameIndex {
   private nearMask = new Int32Array(0);
   private nearInformative = new Uint8Array(0);
 
-  constructor(names: readonly { entry: number; field: NameField; text: string; individual: boolean }[], minScore = 0.84) {
+  constructor(names: readonly { entry: number; field: NameField; text: string; individual: boolean }[], minScore = 0.84, weighting?: TokenWeighting) {
     this.builtFor = minScore;
     const forms: { -readonly [K in keyof NameForm]: NameForm[K] }[] = [];
     for (const name of names) {
@@ -217,17 +219,23 @@ export class NameIndex {
       for (const id of form.tokens) postings[fill[id]!++] = formId;
     });
 
-    const total = forms.length;
+    // Weighted by the given counts (those a delta re-screen's chain began with), else by this index's own.
+    const counted = weighting ? new Map(weighting.frequencies) : undefined;
+    const total = weighting ? weighting.forms : forms.length;
+    this.counted = counted;
+    this.countedForms = total;
+    this.weightingUsed = weighting;
     this.weights = new Float64Array(vocabulary);
     this.informative = new Uint8Array(vocabulary);
     for (let id = 0; id < vocabulary; id++) {
       const token = this.tokens[id]!;
-      const idf = Math.log(1 + total / (offsets[id + 1]! - offsets[id]!));
+      // A token the counts have never seen is as rare as a token can be.
+      const frequency = counted ? (counted.get(token) ?? 1) : offsets[id + 1]! - offsets[id]!;
+      const idf = Math.log(1 + total / frequency);
       const lowInformation = isLowInformation(token);
       this.weights[id] = lowInformation ? idf * LOW_INFORMATION_FACTOR : idf;
       this.informative[id] = lowInformation ? 0 : 1;
     }
-    this.unknownTokenWeight = Math.log(1 + total);
     for (const form of forms) {
       for (const id of form.tokens) {
         form.weightSum += this.weights[id]!;
@@ -253,8 +261,8 @@ export class NameIndex {
     this.abjadKeysOf.forEach((key, id) => {
       if (key.length >= MIN_ABJAD_KEY) this.abjadKeys.add(hashSkipping(key, -1), id);
     });
-    this.bound = new Float64Array(total);
-    this.touched = new Int32Array(total);
+    this.bound = new Float64Array(forms.length);
+    this.touched = new Int32Array(forms.length);
     this.nearSimilarity = new Float64Array(vocabulary);
     this.nearMask = new Int32Array(vocabulary);
     this.nearInformative = new Uint8Array(vocabulary);
@@ -301,10 +309,16 @@ export class NameIndex {
     return id;
   }
 
-  /** Weight of a query token: the list's own weight if the list uses it, else that of a rare token. */
+  /**
+   * Weight of a query token: the list's own weight if the list uses it, else that of a token the
+   * counts hold (a delta index holds few tokens, the counts all of them), else that of a rare token.
+   * A legal form or particle weighs its low-information share however rare it is.
+   */
   queryTokenWeight(token: string): number {
     const id = this.tokenIds.get(token);
-    return id === undefined ? this.unknownTokenWeight : this.weights[id]!;
+    if (id !== undefined) return this.weights[id]!;
+    const idf = Math.log(1 + this.countedForms / (this.counted?.get(token) ?? 1));
+    return isLowInformation(token) ? idf * LOW_INFORMATION_FACTOR : idf;
   }
 
   /** The consonant key of a listed token (see abjadKeyOf). */
@@ -325,6 +339,13 @@ export class NameIndex {
       this.nearCache.set(key, (matches = this.findNearTokens(token, abjad)));
     }
     return matches;
+  }
+
+  /** The token counts this index weighs by: those it was given, else its own, as counted in `countedIn`. */
+  weighting(countedIn: string): TokenWeighting {
+    if (this.weightingUsed) return this.weightingUsed;
+    const frequencies = this.tokens.map((token, id) => [token, this.postingOffsets[id + 1]! - this.postingOffsets[id]!] as const);
+    return { countedIn, forms: this.forms.length, frequencies };
   }
 
   /** Forgets the remembered near tokens (benchmarks time first lookups with it). */
@@ -386,7 +407,7 @@ export class NameIndex {
       for (const [id, similarity] of matches) {
         if (nearMask[id] === 0) nearIds.push(id);
         if (similarity > nearSimilarity[id]!) nearSimilarity[id] = similarity;
-        nearMask[id]! |= 1 << q % 31;
+        nearMask[id]! |= 1 << (q % 31);
         if (informativeQuery) nearInformative[id] = 1;
       }
     });

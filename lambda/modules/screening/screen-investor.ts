@@ -13,7 +13,8 @@ import { type RegistryTarget, NotFoundError } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { clearsMatch, openCase, type Case, type CaseRepository, type OpenCaseRequest } from '../cases';
 import type { ScreeningMatch, ScreeningSubject } from './screener';
-import { effectiveVerdict, matchCaseKey } from './standing';
+import { listingOf } from './lists';
+import { effectiveVerdict, isBlocking, matchCaseKey } from './standing';
 import { subjectHashOf, subjectOf } from './subject';
 import { normaliseWallet } from './wallets';
 
@@ -69,9 +70,11 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
   const firstScreening = FIRST_SCREENING.has(investor.status);
   let record = await deps.screenings.find(investorId, screener.version.id, subjectHash);
   if (!record) {
-    const outcome = screener.screen(subject);
     const previous = await deps.screenings.latest(investorId);
-    const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId));
+    // After a list change, the same data's previous result is carried forward against the entries
+    // that changed (a delta re-screen); the engine falls back to a full screening where it may not.
+    const outcome = previous && previous.subjectHash === subjectHash ? screener.rescreen(subject, previous) : screener.screen(subject);
+    const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId, match.list ?? 'ofac-sdn'));
     const candidate: ScreeningRecord = { investorId, subjectHash, screenedAt: now().toISOString(), reason: request.reason, staleMatches, ...outcome };
     const completed = {
       stream,
@@ -82,7 +85,7 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
         verdict: outcome.verdict,
         listVersion: outcome.listVersion,
         reason: request.reason,
-        matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })),
+        matches: outcome.matches.map(({ sdnId, score, matchedOn, list, outcome: hit }) => ({ sdnId, score, matchedOn, list, outcome: hit })),
         staleSdnIds: staleMatches.map((match) => match.sdnId),
       },
     };
@@ -154,13 +157,16 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
     ...(record.transliteration ? { screenedNameLatin: record.transliteration.latin } : {}),
     subjectHash,
     entry: { sdnId: match.sdnId, name: match.name, programs: match.programs, entryHash: match.evidence?.entryHash },
+    // Which list, and what a listing on it means: a non-SDN listing restricts, it does not block.
+    list: listingOf(match.list ?? 'ofac-sdn', match.programs),
+    outcome: isBlocking(match) ? 'block' : 'review',
     score: match.score,
     matchedOn: match.matchedOn,
     matchedName: match.evidence?.matchedName,
     facts: match.evidence?.facts,
   };
   const key = matchCaseKey(investor.investorId, subjectHash, match);
-  if (match.matchedOn === 'address') {
+  if (match.matchedOn === 'address' && isBlocking(match)) {
     return {
       type: 'wallet_hit',
       key,
@@ -169,13 +175,14 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
       evidence: { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') },
     };
   }
-  const corroborated = match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95;
+  // A listed wallet that does not block (a non-SDN list's) is as sure as a hit gets: high risk, for a human.
+  const corroborated = match.matchedOn === 'address' || (match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95);
   return {
     type: 'potential_match',
     key,
     investorId: investor.investorId,
     risk: corroborated ? 'high' : 'medium',
-    evidence,
+    evidence: match.matchedOn === 'address' ? { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') } : evidence,
   };
 }
 
@@ -192,7 +199,7 @@ async function block(
   caseIds: readonly string[],
   now: () => Date,
 ): Promise<Investor> {
-  const sdnIds = uncleared.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId);
+  const sdnIds = uncleared.filter(isBlocking).map((match) => match.sdnId);
   if (investor.status === 'suspended') {
     if (investor.suspension?.kind === 'sanctions') return investor;
     // Suspended by an operator: the wallets left the registries but may still hold tokens, and
