@@ -129,6 +129,11 @@ export class ScreeningEngine implements Screener {
     return this.outcomeOf(subject, [...kept, ...this.deltaIndex(change).matches(subject, 'indexed', this.outcomes)]);
   }
 
+  /** Whether `rescreen` would carry this previous screening forward (a delta) rather than screen in full. */
+  carriesForward(previous: ScreeningOutcome & { engineVersion?: string }): boolean {
+    return this.applicableChange(previous) !== undefined;
+  }
+
   private applicableChange(previous: ScreeningOutcome & { engineVersion?: string }): ListChange | undefined {
     if (previous.engineVersion !== ENGINE_VERSION || previous.matches.length >= MAX_MATCHES) return undefined;
     const before = listVersionsOf(previous);

@@ -3,6 +3,7 @@ export { CurrentListCache } from './list-cache';
 export { type SanctionsEntry, type SanctionsList } from './list';
 export { DEFAULT_LIST_OUTCOMES, LIST_IDS, LISTS, isListId, listingOf, outcomeProblems, type HitOutcome, type ListId, type ListOutcomes } from './lists';
 export { displayOrder, nameTokens } from './normalize';
+export { diffLists, type ListDiff } from './diff';
 export { parsePublication } from './publication';
 export { listStream, refreshSanctionsList } from './refresh-list';
 export { screenInvestor } from './screen-investor';

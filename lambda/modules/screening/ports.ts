@@ -13,6 +13,8 @@ export interface ScreeningRecord extends ScreeningOutcome {
   readonly reason: string;
   /** Earlier matches whose entry is no longer on this list version: the hit is stale, not cleared by a human. */
   readonly staleMatches: readonly ScreeningMatch[];
+  /** `delta`: the previous result carried forward against a list change's added and changed entries; `full`: screened against every entry. */
+  readonly computedBy?: 'delta' | 'full';
 }
 
 export interface ScreeningRepository {
@@ -92,4 +94,5 @@ export interface ListScreener extends Screener {
   entry(sdnId: number, list: ListId): unknown;
   /** What `screen` gives, carried forward from the subject's previous screening where a list changed by a delta. */
   rescreen(subject: ScreeningSubject, previous: ScreeningOutcome): ScreeningOutcome;
+  carriesForward(previous: ScreeningOutcome): boolean;
 }

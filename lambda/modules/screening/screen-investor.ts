@@ -73,9 +73,19 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
     const previous = await deps.screenings.latest(investorId);
     // After a list change, the same data's previous result is carried forward against the entries
     // that changed (a delta re-screen); the engine falls back to a full screening where it may not.
-    const outcome = previous && previous.subjectHash === subjectHash ? screener.rescreen(subject, previous) : screener.screen(subject);
+    const delta = previous !== undefined && previous.subjectHash === subjectHash && screener.carriesForward(previous);
+    const outcome = delta ? screener.rescreen(subject, previous) : screener.screen(subject);
+    const computedBy = delta ? 'delta' : 'full';
     const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId, match.list ?? 'ofac-sdn'));
-    const candidate: ScreeningRecord = { investorId, subjectHash, screenedAt: now().toISOString(), reason: request.reason, staleMatches, ...outcome };
+    const candidate: ScreeningRecord = {
+      investorId,
+      subjectHash,
+      screenedAt: now().toISOString(),
+      reason: request.reason,
+      staleMatches,
+      computedBy,
+      ...outcome,
+    };
     const completed = {
       stream,
       type: 'screening.completed',
@@ -85,6 +95,7 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
         verdict: outcome.verdict,
         listVersion: outcome.listVersion,
         reason: request.reason,
+        computedBy,
         matches: outcome.matches.map(({ sdnId, score, matchedOn, list, outcome: hit }) => ({ sdnId, score, matchedOn, list, outcome: hit })),
         staleSdnIds: staleMatches.map((match) => match.sdnId),
       },
