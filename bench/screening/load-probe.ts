@@ -15,6 +15,7 @@ const gc = runInNewContext('gc') as () => void;
 const [engineName, ...folders] = process.argv.slice(2);
 gc();
 const rssBefore = process.memoryUsage().rss;
+const cpuStart = process.cpuUsage();
 const start = performance.now();
 const lists: SanctionsList[] = folders.map((folder) => {
   const { files, fileDate } = readListFolder(folder);
@@ -23,6 +24,7 @@ const lists: SanctionsList[] = folders.map((folder) => {
 const parsed = performance.now();
 const engine = engineName === 'before' ? new BaselineEngine(lists[0]!) : new ScreeningEngine(lists);
 const indexed = performance.now();
+const cpu = process.cpuUsage(cpuStart);
 gc();
 const memory = process.memoryUsage();
 // Kept alive until the figures are taken.
@@ -30,6 +32,7 @@ if (!engine) process.exit(1);
 console.log(
   JSON.stringify({
     totalMs: indexed - start,
+    cpuMs: (cpu.user + cpu.system) / 1000,
     parseMs: parsed - start,
     indexMs: indexed - parsed,
     entries: lists.reduce((sum, list) => sum + list.entries.length, 0),

@@ -45,7 +45,8 @@ export class ScreeningEngine implements Screener {
   readonly outcomes: ListOutcomes;
   private readonly parts: ListIndex[];
   private readonly changes: readonly ListChange[];
-  private readonly deltas = new Map<string, ListIndex>();
+  private readonly deltas = new Map<string, { index: ListIndex; touched: ReadonlySet<number> }>();
+  private readonly versionsByList: Partial<Record<ListId, string>>;
 
   constructor(lists: SanctionsList | readonly SanctionsList[], options: EngineOptions | Thresholds = {}) {
     const settings: EngineOptions = 'review' in options ? { thresholds: options } : options;
@@ -56,6 +57,7 @@ export class ScreeningEngine implements Screener {
       (a, b) => LIST_IDS.indexOf(listIdOf(a.version)) - LIST_IDS.indexOf(listIdOf(b.version)),
     );
     this.parts = ordered.map((list) => new ListIndex(list, this.thresholds, list.weighting));
+    this.versionsByList = Object.fromEntries(this.parts.map((part) => [part.list, part.source.version.id]));
   }
 
   /** The first list (the SDN list where it is screened). */
@@ -74,7 +76,7 @@ export class ScreeningEngine implements Screener {
   }
 
   get listVersions(): Partial<Record<ListId, string>> {
-    return Object.fromEntries(this.parts.map((part) => [part.list, part.source.version.id]));
+    return this.versionsByList;
   }
 
   /** How each list's names are weighted (to carry forward to the next version of the list). */
@@ -93,7 +95,7 @@ export class ScreeningEngine implements Screener {
 
   /** Forgets what the indexes remember between queries, so a benchmark can time first lookups. */
   forgetCaches(): void {
-    for (const part of [...this.parts, ...this.deltas.values()]) part.forgetCaches();
+    for (const part of [...this.parts, ...[...this.deltas.values()].map((delta) => delta.index)]) part.forgetCaches();
   }
 
   screen(subject: ScreeningSubject): ScreeningOutcome {
@@ -122,11 +124,11 @@ export class ScreeningEngine implements Screener {
   rescreen(subject: ScreeningSubject, previous: ScreeningOutcome & { engineVersion?: string }): ScreeningOutcome {
     const change = this.applicableChange(previous);
     if (!change) return this.screen(subject);
-    const touched = new Set([...change.diff.added, ...change.diff.changed, ...change.diff.removed]);
+    const delta = this.deltaIndex(change);
     const kept = previous.matches
-      .filter((match) => (match.list ?? 'ofac-sdn') !== change.list || !touched.has(match.sdnId))
+      .filter((match) => (match.list ?? 'ofac-sdn') !== change.list || !delta.touched.has(match.sdnId))
       .map((match) => this.withCurrentOutcome(match));
-    return this.outcomeOf(subject, [...kept, ...this.deltaIndex(change).matches(subject, 'indexed', this.outcomes)]);
+    return this.outcomeOf(subject, [...kept, ...delta.index.matches(subject, 'indexed', this.outcomes)]);
   }
 
   /** Whether `rescreen` would carry this previous screening forward (a delta) rather than screen in full. */
@@ -143,15 +145,16 @@ export class ScreeningEngine implements Screener {
     return this.changes.find((change) => change.list === moved[0] && change.fromVersion === before[change.list] && change.toVersion === now[change.list]);
   }
 
-  /** The added and changed entries of a change, indexed with the whole list's weighting. */
-  private deltaIndex(change: ListChange): ListIndex {
+  /** The added and changed entries of a change, indexed with the whole list's weighting, and every entry the change touched. */
+  private deltaIndex(change: ListChange): { index: ListIndex; touched: ReadonlySet<number> } {
     const key = `${change.fromVersion}>${change.toVersion}`;
     let delta = this.deltas.get(key);
     if (!delta) {
       const part = this.parts.find((candidate) => candidate.list === change.list)!;
       const wanted = new Set([...change.diff.added, ...change.diff.changed]);
       const entries = part.source.entries.filter((entry) => wanted.has(entry.sdnId));
-      delta = new ListIndex(part.source, this.thresholds, part.index.weighting(part.source.weighting?.countedIn ?? part.source.version.id), entries);
+      const index = new ListIndex(part.source, this.thresholds, part.index.weighting(part.source.weighting?.countedIn ?? part.source.version.id), entries);
+      delta = { index, touched: new Set([...wanted, ...change.diff.removed]) };
       this.deltas.set(key, delta);
     }
     return delta;

@@ -174,6 +174,9 @@ export class NameIndex {
   private commonToken = new Uint8Array(0);
   private reachableOffsets = new Int32Array(1);
   private reachableData = new Int32Array(0);
+  /** Per form: its weight, and the weight of its tokens whose postings are not walked into it (common tokens, unless it is reachable by them). */
+  private formWeightSums = new Float64Array(0);
+  private formUnwalkedWeights = new Float64Array(0);
   /** The review threshold the common tokens' postings were cut for; a lower one walks every posting. */
   private readonly builtFor: number;
   private readonly nearCache = new Map<string, TokenMatches>();
@@ -279,10 +282,15 @@ export class NameIndex {
     for (let id = 0; id < vocabulary; id++) if (this.postingOffsets[id + 1]! - this.postingOffsets[id]! > COMMON_POSTINGS) this.commonToken[id] = 1;
     const minShare = 1 - (1 - minScore) / LISTED_GAP_PENALTY;
     const reachable = new Uint8Array(this.forms.length);
+    this.formWeightSums = new Float64Array(this.forms.length);
+    this.formUnwalkedWeights = new Float64Array(this.forms.length);
     this.forms.forEach((form, formId) => {
       let commonWeight = 0;
       for (const id of form.tokens) if (this.commonToken[id]) commonWeight += this.weights[id]!;
+      this.formWeightSums[formId] = form.weightSum;
       if (commonWeight >= minShare * form.weightSum - 1e-6) reachable[formId] = 1;
+      // A reachable form's every token is walked; another's common tokens are not, and may add at most their weight.
+      else this.formUnwalkedWeights[formId] = commonWeight;
     });
     const offsets = new Int32Array(vocabulary + 1);
     for (let id = 0; id < vocabulary; id++) {
@@ -411,24 +419,33 @@ export class NameIndex {
         if (informativeQuery) nearInformative[id] = 1;
       }
     });
+    // Walking the postings sums what each form's walked tokens give; a form reached through a rare
+    // token may owe the rest of its bound to common tokens not walked for it, at most their weight.
+    const weights = this.weights;
+    // What the common near tokens give together: at most what a form's unwalked tokens can add.
+    let commonNear = 0;
     for (const id of nearIds) {
       const common = this.commonToken[id] === 1;
       const offsets = common ? this.reachableOffsets : this.postingOffsets;
       const data = common ? this.reachableData : this.postingData;
+      const contribution = weights[id]! * nearSimilarity[id]!;
+      if (common) commonNear += contribution;
       for (let p = offsets[id]!, end = offsets[id + 1]!; p < end; p++) {
         const formId = data[p]!;
-        if (seen[formId] === 0) {
-          seen[formId] = 1;
-          touched[touchedCount++] = formId;
-        }
+        if (seen[formId] === 0) touched[touchedCount++] = formId;
+        seen[formId]! += contribution;
       }
     }
     const queryWeights = queryTokens.map((token) => this.queryTokenWeight(token));
     const minShare = 1 - (1 - minScore) / LISTED_GAP_PENALTY;
     const result: number[] = [];
+    const weightSums = this.formWeightSums;
+    const unwalked = this.formUnwalkedWeights;
     for (let i = 0; i < touchedCount; i++) {
       const formId = touched[i]!;
+      const walked = seen[formId]!;
       seen[formId] = 0;
+      if (walked + Math.min(unwalked[formId]!, commonNear) < minShare * weightSums[formId]! - 1e-9) continue;
       if (this.mayReach(this.forms[formId]!, minScore, minShare, queryWeights, queryParts)) result.push(formId);
     }
     for (const id of nearIds) {
