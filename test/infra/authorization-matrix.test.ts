@@ -67,6 +67,23 @@ describe('authorization matrix of the synthesized stack', () => {
     },
   );
 
+  it("admits to the console's read routes exactly the people whose screens need them", () => {
+    const rolesOf = (routeKey: string) => ROUTES.find((route) => `${route.method} ${route.path}` === routeKey)?.auth;
+    expect({
+      kyc: rolesOf('GET /investors/{investorId}/kyc'),
+      screenings: rolesOf('GET /investors/{investorId}/screenings'),
+      wallets: rolesOf('GET /investors/{investorId}/wallets'),
+      caseHistory: rolesOf('GET /cases/{caseId}/history'),
+      listedEntry: rolesOf('GET /lists/{listVersion}/entries/{sdnId}'),
+    }).toEqual({
+      kyc: ['operator', 'compliance-officer'],
+      screenings: ['operator', 'compliance-officer'],
+      wallets: ['operator', 'compliance-officer'],
+      caseHistory: ['compliance-officer', 'auditor'],
+      listedEntry: ['compliance-officer', 'auditor'],
+    });
+  });
+
   it('ignores scopes of other resource servers', () => {
     expect(() => authorize(httpEvent('POST /investors', { subject: 'client-id', scope: 'other-server/portal aws.cognito.signin.user.admin' }))).toThrow(
       ForbiddenError,

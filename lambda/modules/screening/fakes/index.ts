@@ -1,0 +1,1 @@
+export { InMemoryListVersions, InMemoryScreeningRepository } from './in-memory-screenings';
