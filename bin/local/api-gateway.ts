@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { RouteSpec } from '../../lambda/config/system';
+import { CONSOLE_CORS, type RouteSpec } from '../../lambda/config/system';
 import type { DevAuthority } from './dev-auth';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -36,10 +36,6 @@ export interface CorsOptions {
   readonly allowOrigins: readonly string[];
 }
 
-export const CORS_ALLOW_METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type'] as const;
-export const CORS_MAX_AGE_SECONDS = 3600;
-
 /**
  * A local HTTP API: turns requests into API Gateway HTTP API (payload 2.0) events for the same
  * handlers the stack deploys, checks bearer tokens like the JWT authorizer, and maps the results
@@ -64,9 +60,9 @@ export function createApiServer(routes: readonly ApiRoute[], authority: DevAutho
 function preflight(cors: CorsOptions, request: IncomingMessage, response: ServerResponse): void {
   const origin = request.headers.origin;
   if (origin && cors.allowOrigins.includes(origin)) {
-    response.setHeader('access-control-allow-methods', CORS_ALLOW_METHODS.join(','));
-    response.setHeader('access-control-allow-headers', CORS_ALLOW_HEADERS.join(','));
-    response.setHeader('access-control-max-age', String(CORS_MAX_AGE_SECONDS));
+    response.setHeader('access-control-allow-methods', CONSOLE_CORS.allowMethods.join(','));
+    response.setHeader('access-control-allow-headers', CONSOLE_CORS.allowHeaders.join(','));
+    response.setHeader('access-control-max-age', String(CONSOLE_CORS.maxAgeSeconds));
   }
   response.writeHead(204).end();
 }

@@ -106,6 +106,16 @@ export type Role = (typeof ROLES)[number];
 export const MACHINE_ROLES: readonly Role[] = ['portal'];
 export const API_SCOPE_SERVER = 'treasury-compliance';
 
+/**
+ * CORS of the HTTP API for the officers' console, on AWS (the console's CloudFront origin) and
+ * locally (the runner's console server): what a browser may send and how long it may cache the answer.
+ */
+export const CONSOLE_CORS = {
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+  allowHeaders: ['authorization', 'content-type'],
+  maxAgeSeconds: 3600,
+} as const;
+
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway route path, with `{param}` placeholders. */
