@@ -119,7 +119,6 @@ describe('the console in a browser', () => {
     expect(await row.textContent()).toMatch(/Potential match.*(High|Medium).*within.*Open/);
     await waitForText(page.getByTestId('count-open').locator('.count-value'), /^[1-9]\d*$/);
     await expectAccessible(page);
-    await screenshot(page, '02-queue');
 
     // The case: what was screened beside the listed entry, the tokens that matched, the score and list version.
     await row.getByRole('link', { name: caseId }).click();
@@ -260,6 +259,8 @@ describe('the console in a browser', () => {
     const later = await listedInvestor();
     await page.locator(`tr[data-case-id="${later.caseId}"]`).waitFor({ timeout: 30_000 });
     expect(navigations).toEqual([]);
+    await expectAccessible(page);
+    await screenshot(page, '02-queue');
     await page.close();
   });
 
