@@ -85,10 +85,15 @@ function Summary({ found }: { found: CaseView }) {
             ? `${found.assignee}${found.status === 'claimed' ? (found.leaseActive ? `, claimed until ${dateTime(found.leaseExpiresAt)}` : ', claim lapsed') : ''}`
             : '—',
         ],
-        ['Investor', found.investorId ? <a href={href.investor(found.investorId)}>{found.investorId}</a> : '—'],
+        ['Investor', found.investorId ? <InvestorLink investorId={found.investorId} /> : '—'],
       ]}
     />
   );
+}
+
+function InvestorLink({ investorId }: { investorId: string }) {
+  const { role } = useSession();
+  return can(role, 'GET /investors/{investorId}') ? <a href={href.investor(investorId)}>{investorId}</a> : <code>{investorId}</code>;
 }
 
 function MatchEvidenceView({ evidence }: { evidence: MatchEvidence }) {

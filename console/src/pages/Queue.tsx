@@ -5,7 +5,8 @@ import { query } from '../api';
 import { Badge, Loading, usePageTitle } from '../components';
 import { ErrorNotice } from '../errors';
 import { age, dateTime, label } from '../format';
-import { useApi } from '../app-context';
+import { useApi, useSession } from '../app-context';
+import { can } from '../permissions';
 import { href } from '../router';
 import { ACTIVE_STATUSES, CASE_RISKS, CASE_STATUSES, CASE_TYPES, type CaseSummary } from '../types';
 
@@ -45,20 +46,20 @@ const columns = column.columns([
   }),
   column.accessor('status', { header: 'Status', cell: (info) => label(info.getValue()) }),
   column.accessor('assignee', { header: 'Assignee', cell: (info) => info.getValue() ?? '—' }),
-  column.accessor('investorId', {
-    header: 'Investor',
-    cell: (info) => {
-      const investorId = info.getValue();
-      return investorId ? (
-        <a href={href.investor(investorId)} className="id-link">
-          {investorId}
-        </a>
-      ) : (
-        '—'
-      );
-    },
-  }),
+  column.accessor('investorId', { header: 'Investor', cell: (info) => <InvestorRef investorId={info.getValue()} /> }),
 ]);
+
+/** A link to the investor for roles that may open investors (auditors read them in the audit trail instead). */
+function InvestorRef({ investorId }: { investorId: string | undefined }) {
+  const { role } = useSession();
+  if (!investorId) return <>—</>;
+  if (!can(role, 'GET /investors/{investorId}')) return <code className="id-link">{investorId}</code>;
+  return (
+    <a href={href.investor(investorId)} className="id-link">
+      {investorId}
+    </a>
+  );
+}
 
 function Select({
   label: text,
