@@ -1,9 +1,22 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { readListFolder } from '../../lambda/modules/screening/adapters';
 import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
-/** shared/data/ofac beside the repository (CI clones the repo with shared/ next to it). */
-export const OFAC_DATA = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'ofac');
+/**
+ * shared/data/ofac beside the repository (CI clones the repo with shared/ next to it). A git
+ * worktree sits deeper than the main checkout, so the nearest ancestor that has it wins.
+ */
+function besideTheRepository(): string {
+  const repository = path.resolve(__dirname, '..', '..');
+  const beside = path.join(path.dirname(repository), 'shared', 'data', 'ofac');
+  for (let folder = path.dirname(repository); folder !== path.dirname(folder); folder = path.dirname(folder)) {
+    const candidate = path.join(folder, 'shared', 'data', 'ofac');
+    if (existsSync(candidate)) return candidate;
+  }
+  return beside;
+}
+export const OFAC_DATA = besideTheRepository();
 export const LIST_2024_05_03 = path.join(OFAC_DATA, '2024-05-03');
 export const LIST_2023_12_28 = path.join(OFAC_DATA, '2023-12-28');
 
