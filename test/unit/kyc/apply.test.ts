@@ -2,7 +2,7 @@ import { NotFoundError, TransientError, type KycVendor } from '../../../lambda/s
 import { applyKycEvent, receiveKycWebhook, signWebhook } from '../../../lambda/modules/kyc';
 import type { ApplyKycDeps } from '../../../lambda/modules/kyc/apply';
 import { InMemoryKycEventStore, RecordingKycEventQueue, TableKycVendorApi, type VendorApplicantTable } from '../../../lambda/modules/kyc/fakes';
-import { streamOf, type Investor } from '../../../lambda/modules/investors';
+import { expireKycApprovals, streamOf, type Investor } from '../../../lambda/modules/investors';
 import { InMemoryInvestorRepository, RecordingAllowlistRequests, RecordingScreeningRequests, anInvestor } from '../../../lambda/modules/investors/fakes';
 import { InMemoryCaseRepository } from '../../../lambda/modules/cases/fakes';
 import { inMemoryAuditLog } from '../../../lambda/modules/audit/fakes';
@@ -138,6 +138,21 @@ describe('applyKycEvent applies a verdict to the investor it is about', () => {
       status: 'kyc_approved',
       kyc: { vendor: 'persona', applicantId: 'inq_1', verdict: 'approved' },
     });
+  });
+
+  it('claims the applicant of an investor found by reference: its later verdicts find them, and nobody else can be given it', async () => {
+    const world = kycWorld();
+    const investor = world.stored(anInvestor({ status: 'registered', externalId: 'portal-8', kyc: undefined }));
+    await applyKycEvent(world.deps, await world.deliver('persona', persona('inquiry.approved', { externalReference: 'portal-8' })));
+
+    expect((await world.investors.findByKycApplicant('persona', 'inq_1'))?.investorId).toBe(investor.investorId);
+    const other = world.stored(anInvestor({ status: 'registered', kyc: undefined }));
+    await expect(
+      world.investors.save(
+        { ...other, kyc: { vendor: 'persona', applicantId: 'inq_1' }, version: other.version + 1 },
+        { claimKycApplicant: { vendor: 'persona', applicantId: 'inq_1' } },
+      ),
+    ).rejects.toThrow('kyc.applicantId already belongs to another investor');
   });
 
   it('prefers the applicant over the reference when both point somewhere', async () => {
@@ -358,6 +373,23 @@ describe('applyKycEvent after approval', () => {
     expect(world.allowlist.requests).toEqual([]);
     expect(world.auditStore.types(streamOf(investor.investorId))).toEqual(['investor.kyc_updated', 'investor.kyc_updated']);
     expect(world.auditStore.records(streamOf(investor.investorId))[0]!.data).toMatchObject({ verdict: 'review', status: 'allowlisted' });
+  });
+
+  it('keeps a standing approval through a later review: its validity still runs out on time and the re-KYC sweep revokes it', async () => {
+    const world = kycWorld();
+    const approved = allowlisted();
+    const investor = world.stored({ ...approved, kyc: { ...approved.kyc!, expiresAt: new Date(minutes(0).getTime() + 365 * 86_400_000).toISOString() } });
+    const approval = investor.kyc!;
+    await expect(applyKycEvent(world.deps, await world.deliver('veriff', veriff('review', { at: minutes(10) })))).resolves.toBe('unchanged');
+    expect((await world.current(investor.investorId)).kyc).toMatchObject({
+      verdict: 'approved',
+      approvedAt: approval.approvedAt,
+      expiresAt: approval.expiresAt,
+    });
+
+    const afterExpiry = new Date(Date.parse(approval.expiresAt!) + 1000);
+    await expect(expireKycApprovals({ ...world.deps, now: () => afterExpiry })).resolves.toEqual({ expired: 1 });
+    expect(await world.current(investor.investorId)).toMatchObject({ status: 'kyc_retry', kyc: { verdict: 'expired' } });
   });
 
   it('keeps the newest verdict of a suspended investor without moving them', async () => {
