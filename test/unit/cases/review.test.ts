@@ -1,6 +1,7 @@
 import {
   approveCase,
   claimCase,
+  clearsMatch,
   claimNextCase,
   decideCase,
   openCase,
@@ -472,5 +473,24 @@ describe('four-eyes approval and rejection', () => {
     await expect(rejectProposal(setup.deps, opened.caseId, {}, bob)).rejects.toThrow(/reason is required/);
     await rejectProposal(setup.deps, opened.caseId, { reason: 'r' }, bob);
     await expect(rejectProposal(setup.deps, opened.caseId, { reason: 'r' }, bob)).rejects.toThrow(ConflictError);
+  });
+});
+
+describe('clearsMatch', () => {
+  it('holds only for a sanctions hit two officers cleared as a false positive', async () => {
+    const setup = setUp();
+    const cleared = await setup.open(nameMatch('k-cleared'));
+    await claimCase(setup.deps, cleared.caseId, alice);
+    await decideCase(setup.deps, cleared.caseId, { disposition: 'false_positive', reason: 'different person' }, alice);
+    expect(clearsMatch(await setup.stored(cleared.caseId))).toBe(false);
+    await approveCase(setup.deps, cleared.caseId, {}, bob);
+    expect(clearsMatch(await setup.stored(cleared.caseId))).toBe(true);
+
+    const confirmed = await setup.open(nameMatch('k-confirmed'));
+    await claimCase(setup.deps, confirmed.caseId, alice);
+    await decideCase(setup.deps, confirmed.caseId, { disposition: 'true_match', reason: 'same person' }, alice);
+    await approveCase(setup.deps, confirmed.caseId, {}, bob);
+    expect(clearsMatch(await setup.stored(confirmed.caseId))).toBe(false);
+    expect(clearsMatch(undefined)).toBe(false);
   });
 });
