@@ -113,8 +113,9 @@ export interface ReinstateDeps extends LifecycleDeps {
 export async function reinstateInvestor(deps: ReinstateDeps, investorId: string, actor: string): Promise<Investor> {
   const investor = await loadInvestor(deps.investors, investorId);
   // Reinstated before a crash or a lost answer: the adds are requested again (de-duplicated), nothing else.
+  // Only while the latest screening covers every wallet: one added since joins once its screening clears it.
   if (investor.status === 'eligible') {
-    await requestAllowlistChanges(deps, investor, ['add']);
+    if ((await deps.screeningStanding(investor)) === 'clear') await requestAllowlistChanges(deps, investor, ['add']);
     return investor;
   }
   if (investor.status !== 'suspended') throw new ConflictError(`investor ${investorId} is ${investor.status}, not suspended`);

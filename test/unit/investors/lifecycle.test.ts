@@ -1,5 +1,6 @@
 import { anInvestor } from '../../../lambda/modules/investors/fakes';
 import {
+  addWallet,
   attachKycApplicant,
   changeStatus,
   expireKycApprovals,
@@ -202,12 +203,29 @@ describe('reinstateInvestor', () => {
   });
 
   it('only asks for the adds again when the investor is eligible already (a lost answer), recording nothing', async () => {
-    const { reinstateDeps, store, allowlist, investor, stream } = setUp({ status: 'eligible', version: 4 });
+    const { reinstateDeps, sanctions, store, allowlist, investor, stream } = setUp({ status: 'eligible', version: 4 });
+    sanctions.screened(investor, 'clear');
     expect(await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob')).toEqual(investor);
     await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob');
 
     expect(allowlist.summary().sort()).toEqual([`add ${wallet('1')}@1`, `add ${wallet('1')}@8453`, `add ${wallet('2')}@1`, `add ${wallet('2')}@8453`]);
     expect(store.records(stream)).toEqual([]);
+  });
+
+  it('adds no wallet of an eligible investor whose latest screening does not cover it yet', async () => {
+    const { reinstateDeps, investors, sanctions, screening, allowlist, investor } = setUp({ status: 'eligible', wallets: [wallet('1')] });
+    sanctions.screened(investor, 'clear');
+    await addWallet(reinstateDeps, investor.investorId, wallet('5'), 'portal:fund');
+    expect(screening.requests).toEqual([{ investorId: investor.investorId, reason: 'wallet added' }]);
+
+    const unchanged = await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob');
+    expect(unchanged).toMatchObject({ status: 'eligible', wallets: [wallet('1'), wallet('5')] });
+    expect(allowlist.requests).toEqual([]);
+
+    // Once the screening of the new wallet cleared it, asking again adds both.
+    sanctions.screened((await investors.get(investor.investorId))!, 'clear');
+    await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob');
+    expect(allowlist.summary().sort()).toEqual([`add ${wallet('1')}@1`, `add ${wallet('1')}@8453`, `add ${wallet('5')}@1`, `add ${wallet('5')}@8453`]);
   });
 
   it('never lifts a sanctions suspension: that takes two officers in the review queue', async () => {
