@@ -212,20 +212,28 @@ describe('reinstateInvestor', () => {
     expect(store.records(stream)).toEqual([]);
   });
 
-  it('adds no wallet of an eligible investor whose latest screening does not cover it yet', async () => {
+  it('adds no wallet of an eligible investor whose latest screening does not cover it yet, and asks for that screening', async () => {
     const { reinstateDeps, investors, sanctions, screening, allowlist, investor } = setUp({ status: 'eligible', wallets: [wallet('1')] });
     sanctions.screened(investor, 'clear');
     await addWallet(reinstateDeps, investor.investorId, wallet('5'), 'portal:fund');
-    expect(screening.requests).toEqual([{ investorId: investor.investorId, reason: 'wallet added' }]);
 
     const unchanged = await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob');
     expect(unchanged).toMatchObject({ status: 'eligible', wallets: [wallet('1'), wallet('5')] });
     expect(allowlist.requests).toEqual([]);
+    expect(screening.requests.map((request) => request.reason)).toEqual(['wallet added', 'reinstatement']);
 
     // Once the screening of the new wallet cleared it, asking again adds both.
     sanctions.screened((await investors.get(investor.investorId))!, 'clear');
     await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob');
     expect(allowlist.summary().sort()).toEqual([`add ${wallet('1')}@1`, `add ${wallet('1')}@8453`, `add ${wallet('5')}@1`, `add ${wallet('5')}@8453`]);
+  });
+
+  it('adds nothing for an eligible investor with hits no officer cleared: the clearance adds them', async () => {
+    const { reinstateDeps, sanctions, screening, allowlist, investor } = setUp({ status: 'eligible' });
+    sanctions.screened(investor, 'uncleared_hits');
+    expect(await reinstateInvestor(reinstateDeps, investor.investorId, 'operator:bob')).toEqual(investor);
+    expect(allowlist.requests).toEqual([]);
+    expect(screening.requests).toEqual([]);
   });
 
   it('never lifts a sanctions suspension: that takes two officers in the review queue', async () => {
