@@ -112,9 +112,13 @@ export interface ReinstateDeps extends LifecycleDeps {
  */
 export async function reinstateInvestor(deps: ReinstateDeps, investorId: string, actor: string): Promise<Investor> {
   const investor = await loadInvestor(deps.investors, investorId);
-  // Reinstated before a crash or a lost answer: the adds are requested again (de-duplicated), nothing else.
+  // Reinstated before a crash or a lost answer: the adds are requested again (de-duplicated), nothing else;
+  // but only while the latest screening covers the current data, else a wallet added since would join
+  // unscreened: that data is screened instead, and a clear screening adds every wallet.
   if (investor.status === 'eligible') {
-    await requestAllowlistChanges(deps, investor, ['add']);
+    const standing = await deps.screeningStanding(investor);
+    if (standing === 'clear') await requestAllowlistChanges(deps, investor, ['add']);
+    if (standing === 'stale') await deps.screening.request(investorId, 'reinstatement');
     return investor;
   }
   if (investor.status !== 'suspended') throw new ConflictError(`investor ${investorId} is ${investor.status}, not suspended`);
