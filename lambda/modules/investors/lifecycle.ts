@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, fieldIssuesFrom, type AllowlistAction, type RegistryTarget } from '../../shared';
+import { ConflictError, NotFoundError, TransientError, ValidationError, fieldIssuesFrom, type AllowlistAction, type RegistryTarget } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { MAY_BE_ON_CHAIN, kycApplicantSchema, transition, type Investor, type InvestorStatus } from './investor';
 import type { AllowlistRequests, Claims, InvestorRepository, ScreeningRequests } from './ports';
@@ -183,16 +183,38 @@ export interface ExpiryDeps extends StatusChangeDeps {
 export async function expireKycApprovals(deps: ExpiryDeps): Promise<{ expired: number }> {
   const now = (deps.now ?? (() => new Date()))();
   let expired = 0;
-  for await (const investor of deps.investors.kycExpiringBefore(now.toISOString())) {
-    const kyc = investor.kyc;
-    if (!EXPIRABLE.has(investor.status) || kyc?.verdict !== 'approved') continue;
-    await changeStatus(deps, investor, 'kyc_retry', {
-      type: 'investor.kyc_expired',
-      actor: deps.actor,
-      data: { vendor: kyc.vendor, expiresAt: kyc.expiresAt },
-      patch: { kyc: { ...kyc, verdict: 'expired' } },
-    });
-    expired++;
+  let contended = 0;
+  for await (const scanned of deps.investors.kycExpiringBefore(now.toISOString())) {
+    const outcome = await expireApproval(deps, scanned, now);
+    if (outcome === 'expired') expired++;
+    if (outcome === 'contended') contended++;
   }
+  // The rest of the book was swept; the scheduled retry takes those that kept changing.
+  if (contended > 0) throw new TransientError(`${contended} investor(s) changed during the KYC expiry sweep (${expired} expired); the retry expires them`);
   return { expired };
+}
+
+/**
+ * Expires one approval. The sweep's scan may be behind (it reads eventually consistently): an
+ * investor whose save loses to a newer change is read again and judged on what they are now.
+ */
+async function expireApproval(deps: ExpiryDeps, scanned: Investor, now: Date): Promise<'expired' | 'current' | 'contended'> {
+  let investor: Investor | undefined = scanned;
+  for (let attempt = 0; attempt < 3 && investor; attempt++) {
+    const kyc = investor.kyc;
+    if (!EXPIRABLE.has(investor.status) || kyc?.verdict !== 'approved' || !kyc.expiresAt || Date.parse(kyc.expiresAt) > now.getTime()) return 'current';
+    try {
+      await changeStatus(deps, investor, 'kyc_retry', {
+        type: 'investor.kyc_expired',
+        actor: deps.actor,
+        data: { vendor: kyc.vendor, expiresAt: kyc.expiresAt },
+        patch: { kyc: { ...kyc, verdict: 'expired' } },
+      });
+      return 'expired';
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      investor = await deps.investors.get(investor.investorId);
+    }
+  }
+  return investor ? 'contended' : 'current';
 }

@@ -96,7 +96,8 @@ describe('a cleared potential match', () => {
   });
 
   it('only asks for the adds again for an investor eligible already', async () => {
-    const { decided, current, allowlist, investorTypes } = setUp({ status: 'eligible', version: 3 });
+    const { decided, current, allowlist, investorTypes, sanctions, investor } = setUp({ status: 'eligible', version: 3 });
+    sanctions.screened(investor, 'clear');
     await decided('potential_match', 'false_positive');
 
     expect(await current()).toMatchObject({ status: 'eligible', version: 3 });
@@ -106,6 +107,16 @@ describe('a cleared potential match', () => {
     );
     expect(allowlist.requests.every((request) => request.version === 3)).toBe(true);
     expect(investorTypes()).toEqual([]);
+  });
+
+  it('adds nothing for an eligible investor whose data changed since the latest screening (a wallet added): that screening adds it', async () => {
+    const { decided, allowlist, sanctions, investor, investors } = setUp({ status: 'eligible', version: 3 });
+    sanctions.screened(investor, 'clear');
+    investors.put({ ...investor, wallets: [...WALLETS, wallet('3')], version: 4 });
+    const view = await decided('potential_match', 'false_positive');
+
+    expect(allowlist.requests).toEqual([]);
+    expect(view.resolution!.effects).toMatchObject({ investorStatus: 'eligible' });
   });
 
   it.each(['allowlisted', 'kyc_retry'] as const)('changes nothing for a %s investor', async (status) => {
@@ -198,10 +209,19 @@ describe('a cleared wallet hit', () => {
   });
 
   it('only asks for the unfreeze and the adds again for an investor eligible already', async () => {
-    const { decided, allowlist, investorTypes } = setUp({ status: 'eligible' });
+    const { decided, allowlist, investorTypes, sanctions, investor } = setUp({ status: 'eligible' });
+    sanctions.screened(investor, 'clear');
     await decided('wallet_hit', 'false_positive');
     onEveryRegistry(allowlist, [`unfreeze ${wallet('1')}`, `add ${wallet('1')}`, `unfreeze ${wallet('2')}`, `add ${wallet('2')}`]);
     expect(investorTypes()).toEqual([]);
+  });
+
+  it('unfreezes but adds nothing for an eligible investor whose data changed since the latest screening', async () => {
+    const { decided, allowlist, sanctions, investor, investors } = setUp({ status: 'eligible' });
+    sanctions.screened(investor, 'clear');
+    investors.put({ ...investor, wallets: [...WALLETS, wallet('3')], version: investor.version + 1 });
+    await decided('wallet_hit', 'false_positive');
+    onEveryRegistry(allowlist, [`unfreeze ${wallet('1')}`, `unfreeze ${wallet('2')}`, `unfreeze ${wallet('3')}`]);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   streamOf,
   suspendInvestor,
   type Investor,
+  type InvestorRepository,
   type InvestorStatus,
 } from '../../../lambda/modules/investors';
 import { ConflictError, NotFoundError, TransientError, ValidationError } from '../../../lambda/shared';
@@ -415,6 +416,30 @@ describe('expireKycApprovals', () => {
     }
     for (const investor of [current, suspended, expiredBefore]) expect(await investors.get(investor.investorId)).toEqual(investor);
     expect(allowlist.summary().sort()).toEqual([`remove ${wallet('3')}@1`, `remove ${wallet('3')}@8453`]);
+  });
+
+  it('goes on past an investor who changed since the scan: judged on what they are now, the rest of the book still swept', async () => {
+    const { lifecycle, investors } = inMemoryWorld();
+    const renewed = investors.put(anInvestor({ status: 'eligible', kyc: lapsed(YESTERDAY) }));
+    const changed = investors.put(anInvestor({ status: 'eligible', kyc: lapsed(YESTERDAY) }));
+    const lapsedToo = investors.put(anInvestor({ status: 'allowlisted', kyc: lapsed(YESTERDAY) }));
+    // What an eventually consistent scan hands out: the renewed approval and the other change are not in it yet.
+    investors.put({ ...renewed, kyc: lapsed(TOMORROW), version: renewed.version + 1 });
+    investors.put({ ...changed, status: 'allowlisted', version: changed.version + 1 });
+    const repository: InvestorRepository = {
+      create: (investor) => investors.create(investor),
+      get: (investorId) => investors.get(investorId),
+      save: (next, claims) => investors.save(next, claims),
+      findByKycApplicant: (vendor, applicantId) => investors.findByKycApplicant(vendor, applicantId),
+      findByExternalId: (externalId) => investors.findByExternalId(externalId),
+      kycExpiringBefore: async function* () {
+        yield* [renewed, changed, lapsedToo];
+      },
+    };
+    expect(await expireKycApprovals({ ...lifecycle, investors: repository, actor: 'system:kyc-expiry' })).toEqual({ expired: 2 });
+    expect(await investors.get(renewed.investorId)).toMatchObject({ status: 'eligible', kyc: { verdict: 'approved', expiresAt: TOMORROW } });
+    expect(await investors.get(changed.investorId)).toMatchObject({ status: 'kyc_retry', kyc: { verdict: 'expired' } });
+    expect(await investors.get(lapsedToo.investorId)).toMatchObject({ status: 'kyc_retry' });
   });
 
   it('finds nothing more to expire on a second run', async () => {
