@@ -3,26 +3,12 @@ import { checkpointEntryOf, headerHash } from '../../../lambda/modules/audit/che
 import { CHECKPOINT_STREAM, hashOf } from '../../../lambda/modules/audit/record';
 import { canonicalBytes, verifySignature } from '../../../lambda/modules/audit/signing';
 import { merkleRoot } from '../../../lambda/modules/audit/merkle';
-import { inMemoryAuditTrail } from '../../../lambda/modules/audit/fakes';
 import type { CoverageIndex } from '../../../lambda/modules/audit/ports';
 import { InvariantError } from '../../../lambda/shared';
+import { at, fakeTrail } from '../../helpers/audit-fixtures';
 
 const SETTLE_MS = 60_000;
-const T0 = Date.parse('2026-03-02T10:00:00.000Z');
-const at = (seconds: number) => new Date(T0 + seconds * 1000);
-
-/** An in-memory trail whose writers' clock the test sets. */
-function trail() {
-  let clock = at(0);
-  const fakes = inMemoryAuditTrail({ settleMs: SETTLE_MS, now: () => clock });
-  const append = async (stream: string, seconds: number, type = 'investor.updated') => {
-    clock = at(seconds);
-    return (await fakes.audit.append({ stream, type, actor: 'system:test', data: { seconds } }))!;
-  };
-  /** Runs a checkpoint at `seconds` (its cutoff is one settle delay earlier). */
-  const checkpoint = (seconds: number) => fakes.checkpoint(at(seconds));
-  return { ...fakes, append, checkpoint };
-}
+const trail = () => fakeTrail(SETTLE_MS);
 
 const sealed = (result: Awaited<ReturnType<typeof runCheckpoint>>) => {
   if (result.status !== 'checkpointed') throw new Error(`expected a checkpoint, got ${result.status}`);
