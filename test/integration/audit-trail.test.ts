@@ -1,8 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { DynamoAuditRecords, DynamoAuditStore, S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters';
+import { DynamoAuditRecords, DynamoAuditStore, LocalKeySigner, S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
 import { s3Client } from '../../lambda/platform/aws/s3';
 import { BUCKETS, TABLES } from '../../lambda/config/system';
@@ -16,11 +19,13 @@ import {
   verifyExport,
   type AuditRecord,
   type ExportManifest,
+  type VerifyReport,
 } from '../../lambda/modules/audit';
 import { CHECKPOINT_STREAM, hashOf } from '../../lambda/modules/audit/record';
 import type { CheckpointEntry } from '../../lambda/modules/audit/checkpoint-body';
 import { ValidationError } from '../../lambda/shared';
 import { testSigner } from '../helpers/audit-fixtures';
+import { runCliAsync } from '../helpers/cli';
 import { awsClients, provisionFresh } from '../helpers/local-env';
 
 const SETTLE_MS = 60_000;
@@ -378,6 +383,35 @@ describe('checkpoints deleted from the table are found in the checkpoint bucket 
         return [streams[1], seq, seq, `${streams[1]}/${seq} differs from the record checkpoint ${seq} signed`];
       }),
     );
+  });
+
+  it('`cli audit verify` reports them, with the window not yet anchored, in words and in JSON, and exits 1', async () => {
+    const { env, deleteCheckpoint, rewrite, streams } = await fourCheckpoints();
+    await deleteCheckpoint(4);
+    await rewrite(streams[1]!, 4);
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-verify-'));
+    const publicKey = path.join(dir, 'audit-key.pem');
+    writeFileSync(publicKey, await signer.publicKeyPem());
+    // The operator's path on AWS: the deployment's variables (here the fresh tables'), no --local.
+    const cliEnv = { ...env, S3_FORCE_PATH_STYLE: 'true', AUDIT_SIGNER_PRIVATE_KEY: LocalKeySigner.generatePem() };
+    const human = await runCliAsync(['audit', 'verify', '--public-key', publicKey], { env: cliEnv });
+    expect(human.status).toBe(1);
+    const lines = human.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^audit log: BROKEN \(2 breaks\): 15 records in 3 streams, 4 checkpoints, last #4 at \S+, root [0-9a-f]{16}…$/);
+    expect(lines[1]).toMatch(/^ {2}not yet anchored: 3 records in 3 streams since \S+Z \(after checkpoint #4\)$/);
+    // (Warnings follow: the fixture's checkpoints run with cutoffs ahead of the clock, so seq 5 looks late.)
+    expect(lines.slice(2, 4)).toEqual([
+      expect.stringMatching(/^ {2}break {4}checkpoint_missing_from_table: checkpoint 4 is in the checkpoint bucket \(checkpoints\/0000000004-/),
+      `  break    checkpoint_leaf_mismatch: ${streams[1]}/4 differs from the record checkpoint 4 signed`,
+    ]);
+    const json = await runCliAsync(['audit', 'verify', '--public-key', publicKey, '--json'], { env: cliEnv });
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout) as VerifyReport;
+    expect(report).toMatchObject({ ok: false, checkpoints: 4, unanchored: { records: 3, streams: 3, since: expect.any(String) } });
+    expect(report.breaks.map((b) => [b.kind, b.checkpoint])).toEqual([
+      ['checkpoint_missing_from_table', 4],
+      ['checkpoint_leaf_mismatch', 4],
+    ]);
   });
 
   it('after the checkpointer sealed the deleted number again over the rewritten record', async () => {
