@@ -14,8 +14,8 @@ const BODIES_IN_FLIGHT = 16;
 /**
  * Verifies the stored log (or one stream of it) against its checkpoints: `cli audit verify` and
  * `GET /audit/verify`. The checkpoint bucket is listed before the table is read, so a checkpoint
- * sealed while the scan runs is at worst named by the table and fetched by its key, never found
- * in the bucket but not yet in the table.
+ * sealed while the scan runs is at worst named by the table and fetched by its key; only a body
+ * stored in the milliseconds between the listing and its chain record looks missing from the table.
  */
 export async function verifyAuditLog(deps: VerifyLogDeps, options: { onlyStream?: string; onProgress?: (items: number) => void } = {}): Promise<VerifyReport> {
   const keys = new Set<string>();
