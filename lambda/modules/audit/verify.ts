@@ -81,16 +81,7 @@ export class AuditVerifier {
       this.checkChain(stream, entries);
       byStream.set(stream, new Map(entries.map((entry) => [entry.seq, entry])));
     }
-    for (const marker of this.markers) {
-      if (!byStream.get(marker.stream)?.has(marker.seq)) {
-        this.breaks.push({
-          kind: 'orphan_idempotency_key',
-          stream: marker.stream,
-          seq: marker.seq,
-          message: `idempotency key ${marker.key} names record ${marker.stream}/${marker.seq}, which is missing: it was deleted`,
-        });
-      }
-    }
+    this.checkMarkers(byStream);
     const table = this.tableCheckpoints(bodies);
     const signed = signedChain(this.storedCheckpoints(bodies), new Set([...table.values()].map((entry) => entry.bodyKey)));
     this.breaks.push(...signed.breaks);
@@ -139,6 +130,19 @@ export class AuditVerifier {
       }
       expected = entry.seq + 1;
       previous = entry;
+    }
+  }
+
+  private checkMarkers(byStream: ReadonlyMap<string, ReadonlyMap<number, Entry>>): void {
+    for (const marker of this.markers) {
+      if (!byStream.get(marker.stream)?.has(marker.seq)) {
+        this.breaks.push({
+          kind: 'orphan_idempotency_key',
+          stream: marker.stream,
+          seq: marker.seq,
+          message: `idempotency key ${marker.key} names record ${marker.stream}/${marker.seq}, which is missing: it was deleted`,
+        });
+      }
     }
   }
 
