@@ -252,10 +252,11 @@ class RegistryFlush {
     const prepared: Prepared[] = [];
     for (const batch of chunk(operations, this.deps.chain.maxBatchSize)) {
       prepared.push(
-        ...(await this.simulate(batch, () =>
+        // The call is built from the part being simulated: a split simulates each half on its own.
+        ...(await this.simulate(batch, (part) =>
           toCall(
-            batch.map((operation) => operation.wallet),
-            batch,
+            part.map((operation) => operation.wallet),
+            part,
           ),
         )),
       );
