@@ -134,12 +134,22 @@ async function flushPending(run: FlushRun, exposure: Exposure): Promise<FlushRes
   return { ...plus(recorded, { deadLettered: progress.deadLettered, transactions: progress.transactions }), remaining };
 }
 
-/** Finishes the transactions of this registry that a crashed run broadcast, and records what they did. */
+/**
+ * Finishes the transactions of this registry that a crashed run broadcast, and records what they
+ * did. Their intents are in flight until then, as those of a transaction this run sends.
+ */
 async function finishCrashed(run: FlushRun, books: Bookkeeping, exposure: Exposure): Promise<Progress> {
-  const recovered = (await run.sender.recover()).filter((slot) => slot.group === run.group && slot.intentKeys.length > 0);
-  if (recovered.length === 0) return NO_PROGRESS;
-  exposure.page = await run.journal.pendingIntents(run.group, Number.MAX_SAFE_INTEGER);
-  return applySettled(run, books, exposure, exposure.page, recovered);
+  const open = await run.sender.openSlots();
+  const keys = open.filter((slot) => slot.group === run.group).flatMap((slot) => slot.intentKeys);
+  for (const key of keys) exposure.inFlight.add(key);
+  const recovered = (await run.sender.resume(open)).filter((slot) => slot.group === run.group && slot.intentKeys.length > 0);
+  let progress = NO_PROGRESS;
+  if (recovered.length > 0) {
+    exposure.page = await run.journal.pendingIntents(run.group, Number.MAX_SAFE_INTEGER);
+    progress = await applySettled(run, books, exposure, exposure.page, recovered);
+  }
+  for (const key of keys) exposure.inFlight.delete(key);
+  return progress;
 }
 
 /**

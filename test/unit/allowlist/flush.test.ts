@@ -601,6 +601,37 @@ describe('crash recovery', () => {
     expect(world.trail(investor)).toEqual(['allowlist.removed']);
     expect(world.records(investor)[0]!.data).toMatchObject({ observedOnChain: true });
   });
+  it("never counts a failure against the intent of a crashed run's transaction while it may still be mined", async () => {
+    const world = allowlistWorld({ maxAttempts: 1, chain: { automine: false } });
+    const investor = world.investor({ status: 'allowlisted' });
+    world.chain.registerByHand(investor.wallets[0]!);
+    await world.pend(world.change(investor, 'freeze'));
+    let crashed = false;
+    void flushRegistry(
+      world.deps({
+        holder: 'doomed',
+        leaseTtlMs: 1_000,
+        afterBroadcast: async () => {
+          crashed = true;
+          await new Promise(() => undefined);
+        },
+      }),
+      { deadline: soon() },
+    );
+    await settle(() => crashed);
+    world.advance(1_001);
+
+    // The survivor re-broadcasts the crashed run's freeze and waits for it, but it is not mined before the deadline.
+    await expect(
+      flushRegistry(world.deps({ holder: 'survivor', sleep: () => new Promise((resolve) => setTimeout(resolve, 5)) }), { deadline: Date.now() + 50 }),
+    ).rejects.toThrow('1 transaction(s) of chain 31337 not confirmed yet');
+    expect(world.deadLetters.letters).toEqual([]);
+    expect((await world.pending()).map((intent) => intent.attempts)).toEqual([0]);
+
+    world.chain.mine();
+    expect(await flush(world, { holder: 'survivor' })).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(world.trail(investor)).toEqual(['allowlist.frozen']);
+  });
 });
 
 describe('a flush that stops at its deadline', () => {
