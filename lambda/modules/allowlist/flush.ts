@@ -57,14 +57,13 @@ interface Exposure {
   readonly inFlight: Set<string>;
 }
 
-/** What a step of the flush did: intents it resolved (applied, already in state, skipped or dead-lettered; recorded or being recorded) and what it counted at once. */
+/** What a step of the flush did: intents it resolved (applied, already in state, skipped or dead-lettered; recorded or being recorded) and transactions it sent. */
 interface Progress {
   readonly resolved: number;
-  readonly deadLettered: number;
   readonly transactions: number;
 }
 
-const NO_PROGRESS: Progress = { resolved: 0, deadLettered: 0, transactions: 0 };
+const NO_PROGRESS: Progress = { resolved: 0, transactions: 0 };
 
 /**
  * Applies what is pending for one registry: finishes transactions a crashed run left behind,
@@ -131,7 +130,7 @@ async function flushPending(run: FlushRun, exposure: Exposure): Promise<FlushRes
   }
   const recorded = await books.recorded();
   const remaining = (await run.journal.pendingSummary(run.group, 10_000)).count;
-  return { ...plus(recorded, { deadLettered: progress.deadLettered, transactions: progress.transactions }), remaining };
+  return { ...plus(recorded, { transactions: progress.transactions }), remaining };
 }
 
 /**
@@ -168,19 +167,19 @@ async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, 
     books,
     plan.satisfied.map((intent) => ({ intent })),
   );
-  const rejected = await deadLetter(
+  const rejected = deadLetterLater(
     run,
+    books,
     plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })),
   );
   const sent = plan.operations.length > 0 ? await execute(run, books, exposure, fresh, plan.operations) : NO_PROGRESS;
-  return advanced({ resolved: stale.length + satisfied + rejected, deadLettered: rejected, transactions: 0 }, sent);
+  return advanced({ resolved: stale.length + satisfied + rejected, transactions: 0 }, sent);
 }
 
 /**
  * Freezes, removals and missing identities go first (independent of each other), then
  * registrations and unfreezes, which need the identities. Nonce order keeps a freeze ahead of
- * the same wallet's removal. Each kind of call is simulated, and what would revert dead-lettered,
- * before the next kind is.
+ * the same wallet's removal. What would revert goes to the DLQ, recorded in turn with the rest.
  */
 async function execute(
   run: FlushRun,
@@ -195,25 +194,26 @@ async function execute(
   const identities = await chain.identities(adds.map((operation) => operation.wallet));
   const withoutIdentity = adds.filter((operation) => !identities.get(operation.wallet));
 
-  const freezes = await deadLetterReverted(run, await simulateBatches(chain, of('freeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: true })));
-  const removals = await deadLetterReverted(run, await simulateEach(chain, of('remove'), (operation) => ({ kind: 'delete', wallet: operation.wallet })));
+  const freezes = deadLetterReverted(run, books, await simulateBatches(chain, of('freeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: true })));
+  const removals = deadLetterReverted(run, books, await simulateEach(chain, of('remove'), (operation) => ({ kind: 'delete', wallet: operation.wallet })));
   const removalCalls = await shareOneEstimate(chain, removals.calls);
-  const creations = await deadLetterReverted(run, await simulateEach(chain, withoutIdentity, identityCreation));
+  const creations = deadLetterReverted(run, books, await simulateEach(chain, withoutIdentity, identityCreation));
   const creationCalls = await shareOneEstimate(chain, creations.calls);
   const first = await sendStage(run, books, exposure, page, [...freezes.calls, ...removalCalls, ...creationCalls]);
 
   const created =
     withoutIdentity.length > 0 ? await chain.identities(withoutIdentity.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
   const identityOf = (operation: Operation) => identities.get(operation.wallet) ?? created.get(operation.wallet);
-  const registrations = await deadLetterReverted(
+  const registrations = deadLetterReverted(
     run,
+    books,
     await simulateBatches(chain, adds.filter(identityOf), (_wallets, batch) => registration(batch, identityOf)),
   );
-  const unfreezes = await deadLetterReverted(run, await simulateBatches(chain, of('unfreeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: false })));
+  const unfreezes = deadLetterReverted(run, books, await simulateBatches(chain, of('unfreeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: false })));
   const second = await sendStage(run, books, exposure, page, [...registrations.calls, ...unfreezes.calls]);
 
   const reverted = [freezes, removals, creations, registrations, unfreezes].reduce((count, { reverted }) => count + reverted.length, 0);
-  return [first, second].reduce(advanced, { resolved: reverted, deadLettered: reverted, transactions: 0 });
+  return [first, second].reduce(advanced, { resolved: reverted, transactions: 0 });
 }
 
 function identityCreation(operation: Operation): ChainCall {
@@ -232,9 +232,18 @@ function registration(batch: readonly Operation[], identityOf: (operation: Opera
 }
 
 /** The intents the chain would refuse go to the DLQ with the revert reason. */
-async function deadLetterReverted(run: FlushRun, preparation: Preparation): Promise<Preparation> {
-  await deadLetter(run, preparation.reverted);
+function deadLetterReverted(run: FlushRun, books: Bookkeeping, preparation: Preparation): Preparation {
+  deadLetterLater(run, books, preparation.reverted);
   return preparation;
+}
+
+/**
+ * Dead letters are recorded behind what is being recorded, like every outcome of the flush, so
+ * each audit stream keeps its order; returns how many are queued.
+ */
+function deadLetterLater(run: FlushRun, books: Bookkeeping, entries: readonly { intent: PendingIntent; code: string; reason: string }[]): number {
+  if (entries.length > 0) books.later(async () => ({ deadLettered: await deadLetter(run, entries) }));
+  return entries.length;
 }
 
 /** Sends a stage's calls and records what they did; their intents are in flight until their transactions settle. */
@@ -256,7 +265,7 @@ async function sendStage(
   const settled = await run.sender.send(calls);
   const applied = await applySettled(run, books, exposure, page, settled);
   for (const key of keys) exposure.inFlight.delete(key);
-  return advanced(applied, { resolved: 0, deadLettered: 0, transactions: settled.length });
+  return advanced(applied, { resolved: 0, transactions: settled.length });
 }
 
 /** Records what settled transactions did: mined ones complete their intents, reverted ones count a failed attempt. */
@@ -274,12 +283,13 @@ async function applySettled(
     for (const key of keys) exposure.inFlight.delete(key);
     const counted = await run.journal.recordFailure(run.group, keys, `transaction ${hash} reverted`);
     const exhausted = counted.filter((intent) => intent.attempts >= run.maxAttempts);
-    deadLettered += await deadLetter(
+    deadLettered += deadLetterLater(
       run,
+      books,
       exhausted.map((intent) => ({ intent, code: 'CHAIN_REVERTED', reason: `transaction ${hash} reverted ${intent.attempts} times` })),
     );
   }
-  return { resolved: completed + deadLettered, deadLettered, transactions: 0 };
+  return { resolved: completed + deadLettered, transactions: 0 };
 }
 
 /** The page's intents that mined transactions applied (with the transaction), and those of reverted transactions. */
@@ -326,5 +336,5 @@ async function countFailure(run: FlushRun, exposure: Exposure, error: unknown): 
 }
 
 function advanced(a: Progress, b: Progress): Progress {
-  return { resolved: a.resolved + b.resolved, deadLettered: a.deadLettered + b.deadLettered, transactions: a.transactions + b.transactions };
+  return { resolved: a.resolved + b.resolved, transactions: a.transactions + b.transactions };
 }

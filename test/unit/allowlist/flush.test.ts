@@ -428,6 +428,38 @@ describe('order across pages', () => {
     expect(world.trail(y)).toEqual(['allowlist.frozen']);
   });
 
+  it("records a later page's dead letters after the pages before it, so an investor's stream keeps queue order", async () => {
+    const world = allowlistWorld({ chain: { maxBatchSize: 1 } });
+    const investor = world.investor({
+      status: 'allowlisted',
+      wallets: ['0x5000000000000000000000000000000000000001', '0x5000000000000000000000000000000000000002'],
+    });
+    const [frozen, unverified] = investor.wallets as [string, string];
+    world.chain.registerByHand(frozen);
+    world.chain.registerByHand(unverified, { verified: false });
+    // Page 1: freeze the first wallet (applied); page 2: add the second, which can never apply (REJECTED).
+    await world.pend(world.change(investor, 'freeze', frozen), world.change(investor, 'add', unverified));
+    const recording = gate();
+    const appendAll = world.audit.appendAll.bind(world.audit);
+    jest.spyOn(world.audit, 'appendAll').mockImplementation(async (events) => {
+      await recording.opened;
+      return appendAll(events);
+    });
+    const reads = jest.spyOn(world.journal, 'pendingIntents');
+
+    const flushed = flush(world);
+    // Pages 1 and 2 are read, then the page after them; from the oldest again, the flush waits for its records.
+    await settle(() => reads.mock.calls.length >= 3);
+    await settle(() => false, 50).catch(() => undefined);
+    expect(world.trail(investor)).toEqual([]);
+    expect(world.deadLetters.letters).toEqual([]);
+    recording.open();
+
+    expect(await flushed).toMatchObject({ applied: 1, deadLettered: 1, remaining: 0 });
+    expect(world.trail(investor)).toEqual(['allowlist.frozen', 'allowlist.failed']);
+    expect(world.deadLetters.reasons()).toEqual([expect.stringMatching(/^REJECTED: /)]);
+  });
+
   it('reports a failed recording as the flush error once what was recorded before it is in, and leaves the rest pending', async () => {
     const world = allowlistWorld({ chain: { maxBatchSize: 1 } });
     const [x, y] = [world.investor({ status: 'allowlisted' }), world.investor({ status: 'allowlisted' })];
