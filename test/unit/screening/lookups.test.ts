@@ -1,7 +1,7 @@
 import { NotFoundError, ValidationError } from '../../../lambda/shared';
 import { ListEntryLookup, investorScreenings, parseSdnId, type SanctionsList } from '../../../lambda/modules/screening';
 import type { ScreeningRecord } from '../../../lambda/modules/screening/ports';
-import { InMemoryListVersions, InMemoryScreeningRepository } from '../../../lambda/modules/screening/fakes';
+import { InMemoryListVersionRepository, InMemoryScreeningRepository, InMemorySnapshotStore } from '../../../lambda/modules/screening/fakes';
 import { InMemoryInvestorRepository, anInvestor } from '../../../lambda/modules/investors/fakes';
 import { realList } from '../../helpers/ofac-data';
 
@@ -36,15 +36,28 @@ describe("an investor's screenings", () => {
   });
 });
 
+/** Lists recorded as the refresh records them: a snapshot, and a version record naming it. */
+async function recorded(...lists: SanctionsList[]) {
+  const versions = new InMemoryListVersionRepository();
+  const snapshots = new InMemorySnapshotStore();
+  for (const list of lists) {
+    const snapshotKey = await snapshots.put(list, []);
+    await versions.recordIfAbsent({ ...list.version, recordedAt: '2026-01-05T10:00:00.000Z', snapshotKey, diff: { added: [], removed: [], changed: [] } });
+  }
+  return { versions, snapshots };
+}
+
 describe('listed entries of a list version', () => {
   const list = realList();
-  const second: SanctionsList = { version: { ...list.version, id: 'ofac-sdn:2024-05-04:cccc' }, entries: list.entries.slice(0, 10) };
-  const third: SanctionsList = { version: { ...list.version, id: 'ofac-sdn:2024-05-05:dddd' }, entries: list.entries.slice(0, 10) };
+  const later = (listDate: string, hash: string): SanctionsList => ({
+    version: { ...list.version, id: `ofac-sdn:${listDate}:${hash}`, listDate, contentHash: hash.repeat(16) },
+    entries: list.entries.slice(0, 10),
+  });
+  const second = later('2024-05-04', 'cccc');
+  const third = later('2024-05-05', 'dddd');
 
   it('gives the entry as published, with aliases, programs, dates of birth, addresses and remarks, and its version', async () => {
-    const versions = new InMemoryListVersions();
-    versions.add(list);
-    const lookup = new ListEntryLookup({ versions, snapshots: versions });
+    const lookup = new ListEntryLookup(await recorded(list));
     const { listVersion, entry } = await lookup.entry(list.version.id, 22790);
     expect(listVersion).toMatchObject({ id: list.version.id, listDate: '2024-05-03', entryCount: list.entries.length, recordedAt: expect.any(String) });
     expect(entry).toMatchObject({
@@ -58,25 +71,23 @@ describe('listed entries of a list version', () => {
   });
 
   it('reads a version once while it stays among the last ones used, and again once it was let go', async () => {
-    const versions = new InMemoryListVersions();
-    [list, second, third].forEach((added) => versions.add(added));
-    const lookup = new ListEntryLookup({ versions, snapshots: versions }, 2);
+    const deps = await recorded(list, second, third);
+    const lookup = new ListEntryLookup(deps, 2);
+    const loads = () => deps.snapshots.loads.length;
     const sdnId = list.entries[0]!.sdnId;
     await lookup.entry(list.version.id, sdnId);
     await lookup.entry(list.version.id, list.entries[1]!.sdnId);
     await lookup.entry(second.version.id, sdnId);
-    expect(versions.loads).toBe(2);
+    expect(loads()).toBe(2);
     await lookup.entry(list.version.id, sdnId);
     await lookup.entry(third.version.id, sdnId);
-    expect(versions.loads).toBe(3);
+    expect(loads()).toBe(3);
     await lookup.entry(second.version.id, sdnId);
-    expect(versions.loads).toBe(4);
+    expect(loads()).toBe(4);
   });
 
   it('is a 404 for a version never recorded or an entry the version does not hold, and a 400 for an id that is not a number', async () => {
-    const versions = new InMemoryListVersions();
-    versions.add(second);
-    const lookup = new ListEntryLookup({ versions, snapshots: versions });
+    const lookup = new ListEntryLookup(await recorded(second));
     await expect(lookup.entry('ofac-sdn:1999-01-01:0000', 22790)).rejects.toThrow(NotFoundError);
     await expect(lookup.entry(second.version.id, 22790)).rejects.toThrow(NotFoundError);
     expect(parseSdnId('22790')).toBe(22790);

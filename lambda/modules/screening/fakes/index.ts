@@ -1,1 +1,9 @@
-export { InMemoryListVersions, InMemoryScreeningRepository } from './in-memory-screenings';
+export {
+  InMemoryInvestorBook,
+  InMemoryListSource,
+  InMemoryListVersionRepository,
+  InMemoryScreeningRepository,
+  InMemorySnapshotStore,
+  RecordingRescreenRequests,
+  StaticListProvider,
+} from './in-memory-screening';
