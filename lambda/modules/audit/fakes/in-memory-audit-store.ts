@@ -1,6 +1,7 @@
 import { AuditLog } from '../audit-log';
 import type { AuditRecord } from '../record';
-import type { AuditStore, IdempotencyMarker } from '../ports';
+import type { AuditPage, AuditStore, IdempotencyMarker } from '../ports';
+import type { AuditQuery } from '../query';
 
 /**
  * The audit store's contract in memory, as DynamoDB keeps it: a record's (stream, seq) slot is taken
@@ -39,6 +40,30 @@ export class InMemoryAuditStore implements AuditStore {
       else unwritten.push(...ofStream);
     }
     return unwritten;
+  }
+
+  /** As the DynamoDB reader gives them: a stream's records after `afterSeq`, in seq order. */
+  async recordsAfter(stream: string, afterSeq: number): Promise<AuditRecord[]> {
+    return this.records(stream).filter((record) => record.seq > afterSeq);
+  }
+
+  /**
+   * A page of an auditor's query by investor, case, stream or type (no time range), oldest first as
+   * the DynamoDB indexes order them; the cursor is opaque to callers.
+   */
+  async page(query: AuditQuery, limit: number, cursor?: string): Promise<AuditPage> {
+    const matching = this.all()
+      .filter(
+        (record) =>
+          (query.investorId === undefined || record.investorId === query.investorId) &&
+          (query.caseId === undefined || record.stream === `case#${query.caseId}`) &&
+          (query.stream === undefined || record.stream === query.stream) &&
+          (query.type === undefined || record.type === query.type),
+      )
+      .sort((a, b) => a.at.localeCompare(b.at) || a.stream.localeCompare(b.stream) || a.seq - b.seq);
+    const start = cursor === undefined ? 0 : Number(cursor);
+    const records = matching.slice(start, start + limit);
+    return { records, ...(start + limit < matching.length ? { cursor: String(start + limit) } : {}) };
   }
 
   /** Every record of a stream, in seq order. */
