@@ -32,6 +32,7 @@ const program = new Command()
   .option('--sqs-port <port>', 'fauxqs (SQS + S3) port', port, 4566)
   .option('--chain-port <port>', 'first Hardhat JSON-RPC port; the other chains take the next ones', port, 8545)
   .option('--vendors-port <port>', 'KYC vendor simulator port', port, 8700)
+  .option('--console-port <port>', "the officers' and auditors' web console", port, 3001)
   .option('--chains <count>', "how many of the fund's seven chains to run, 1 to 7", chainCount, 7)
   .option('--log-level <level>', 'handler log level: DEBUG, INFO, WARN, ERROR', 'WARN')
   .option('--work-dir <dir>', 'where logs and scratch files go', '.local')
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
     sqsPort: number;
     chainPort: number;
     vendorsPort: number;
+    consolePort: number;
     chains: number;
     logLevel: string;
     workDir: string;
@@ -62,7 +64,14 @@ async function main(): Promise<void> {
 
   const startedAt = Date.now();
   const system = await startLocalSystem({
-    ports: { api: options.apiPort, dynamodb: options.dynamodbPort, fauxqs: options.sqsPort, chain: options.chainPort, vendors: options.vendorsPort },
+    ports: {
+      api: options.apiPort,
+      dynamodb: options.dynamodbPort,
+      fauxqs: options.sqsPort,
+      chain: options.chainPort,
+      vendors: options.vendorsPort,
+      console: options.consolePort,
+    },
     chains: options.chains,
     workDir: options.workDir,
     logLevel: options.logLevel,
@@ -93,6 +102,7 @@ async function main(): Promise<void> {
         ready: true,
         readyMs,
         apiUrl: system.apiUrl,
+        consoleUrl: system.consoleUrl,
         vendorSimulatorUrl: system.vendorSimulatorUrl,
         services: system.services.map(({ name, endpoint }) => ({ name, endpoint })),
         chains: system.chains,
@@ -112,7 +122,8 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     `treasury-compliance is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
     '',
     `  HTTP API                    ${system.apiUrl}`,
-    ...system.services.map((service) => `  ${service.name.padEnd(28)}${service.endpoint}`),
+    `  ${'Console'.padEnd(28)}${system.consoleUrl}   officers, auditors, operators: sign in as a dev identity below`,
+    ...system.services.filter((service) => service.name !== 'Console').map((service) => `  ${service.name.padEnd(28)}${service.endpoint}`),
     ...system.chains.map(
       (chain) => `  ${`${chain.name} (${chain.chainId})`.padEnd(28)}${chain.rpcUrl}   registry ${chain.identityRegistry}  token ${chain.token}`,
     ),
@@ -127,7 +138,7 @@ function printBanner(system: LocalSystem, readyMs: number, workDir: string): voi
     `    -d '{"externalId":"demo-1","legalName":"Jane Doe","dateOfBirth":"1980-01-31","countryOfResidence":"US","wallets":["0x1111111111111111111111111111111111111111"],"kyc":{"vendor":"sumsub","applicantId":"demo-applicant-1"}}'`,
     `  npm run --silent cli -- kyc decide --vendor sumsub --applicant demo-applicant-1 --verdict approved`,
     `  npm run --silent cli -- investors show <investorId> --as portal`,
-    'Officers work the review queue (register "legalName":"Nicolas Maduro Moros" for a case); four-eyes needs both:',
+    `Officers work the review queue in the console (${system.consoleUrl}) or the CLI (register "legalName":"Nicolas Maduro Moros" for a case); four-eyes needs both:`,
     `  npm run --silent cli -- cases list --as officer-alice      # then claim, decide; approve --as officer-bob`,
     '',
     'Ctrl-C stops everything.',

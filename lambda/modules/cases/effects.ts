@@ -59,8 +59,14 @@ async function clearPotentialMatch(deps: CaseEffectsDeps, cleared: Case, investo
     await requestAllowlistChanges(deps, eligible, ['add']);
     return { summary: 'the investor is eligible; allowlist add requested on every registry', investorStatus: eligible.status };
   }
-  // Resumed after a crash between the move to eligible and the request.
+  // Resumed after a crash between the move to eligible and the request, or eligible already. A
+  // wallet added since the latest screening waits for its own: the screening worker adds it.
   if (investor.status === 'eligible') {
+    if (!(await deps.sanctions.isClear(investor)))
+      return {
+        summary: 'the investor is eligible; the adds wait for the screening of their changed data or for other hits to be cleared',
+        investorStatus: investor.status,
+      };
     await requestAllowlistChanges(deps, investor, ['add']);
     return { summary: 'the investor is eligible; allowlist add requested on every registry', investorStatus: investor.status };
   }
@@ -88,6 +94,16 @@ async function clearWalletHit(deps: CaseEffectsDeps, cleared: Case, investor: In
     return { summary: 'the sanctions suspension is lifted; unfreeze and allowlist add requested on every registry', investorStatus: eligible.status };
   }
   if (investor.status === 'eligible') {
+    // The cleared wallets are unfrozen whatever else holds: nothing else ever unfreezes them. A
+    // wallet added since the latest screening waits for its own before it is added.
+    if (!(await deps.sanctions.isClear(investor))) {
+      await requestAllowlistChanges(deps, investor, ['unfreeze']);
+      return {
+        summary:
+          'the sanctions suspension is lifted; unfreeze requested on every registry, the adds wait for the screening of changed data or for other hits to be cleared',
+        investorStatus: investor.status,
+      };
+    }
     await requestAllowlistChanges(deps, investor, ['unfreeze', 'add']);
     return { summary: 'the sanctions suspension is lifted; unfreeze and allowlist add requested on every registry', investorStatus: investor.status };
   }

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, ValidationError, fieldIssuesFrom, type AllowlistAction, type RegistryTarget } from '../../shared';
+import { ConflictError, NotFoundError, TransientError, ValidationError, fieldIssuesFrom, type AllowlistAction, type RegistryTarget } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { MAY_BE_ON_CHAIN, kycApplicantSchema, transition, type Investor, type InvestorStatus } from './investor';
 import type { AllowlistRequests, Claims, InvestorRepository, ScreeningRequests } from './ports';
@@ -112,9 +112,13 @@ export interface ReinstateDeps extends LifecycleDeps {
  */
 export async function reinstateInvestor(deps: ReinstateDeps, investorId: string, actor: string): Promise<Investor> {
   const investor = await loadInvestor(deps.investors, investorId);
-  // Reinstated before a crash or a lost answer: the adds are requested again (de-duplicated), nothing else.
+  // Reinstated before a crash or a lost answer: the adds are requested again (de-duplicated), nothing else;
+  // but only while the latest screening covers the current data, else a wallet added since would join
+  // unscreened: that data is screened instead, and a clear screening adds every wallet.
   if (investor.status === 'eligible') {
-    await requestAllowlistChanges(deps, investor, ['add']);
+    const standing = await deps.screeningStanding(investor);
+    if (standing === 'clear') await requestAllowlistChanges(deps, investor, ['add']);
+    if (standing === 'stale') await deps.screening.request(investorId, 'reinstatement');
     return investor;
   }
   if (investor.status !== 'suspended') throw new ConflictError(`investor ${investorId} is ${investor.status}, not suspended`);
@@ -179,16 +183,38 @@ export interface ExpiryDeps extends StatusChangeDeps {
 export async function expireKycApprovals(deps: ExpiryDeps): Promise<{ expired: number }> {
   const now = (deps.now ?? (() => new Date()))();
   let expired = 0;
-  for await (const investor of deps.investors.kycExpiringBefore(now.toISOString())) {
-    const kyc = investor.kyc;
-    if (!EXPIRABLE.has(investor.status) || kyc?.verdict !== 'approved') continue;
-    await changeStatus(deps, investor, 'kyc_retry', {
-      type: 'investor.kyc_expired',
-      actor: deps.actor,
-      data: { vendor: kyc.vendor, expiresAt: kyc.expiresAt },
-      patch: { kyc: { ...kyc, verdict: 'expired' } },
-    });
-    expired++;
+  let contended = 0;
+  for await (const scanned of deps.investors.kycExpiringBefore(now.toISOString())) {
+    const outcome = await expireApproval(deps, scanned, now);
+    if (outcome === 'expired') expired++;
+    if (outcome === 'contended') contended++;
   }
+  // The rest of the book was swept; the scheduled retry takes those that kept changing.
+  if (contended > 0) throw new TransientError(`${contended} investor(s) changed during the KYC expiry sweep (${expired} expired); the retry expires them`);
   return { expired };
+}
+
+/**
+ * Expires one approval. The sweep's scan may be behind (it reads eventually consistently): an
+ * investor whose save loses to a newer change is read again and judged on what they are now.
+ */
+async function expireApproval(deps: ExpiryDeps, scanned: Investor, now: Date): Promise<'expired' | 'current' | 'contended'> {
+  let investor: Investor | undefined = scanned;
+  for (let attempt = 0; attempt < 3 && investor; attempt++) {
+    const kyc = investor.kyc;
+    if (!EXPIRABLE.has(investor.status) || kyc?.verdict !== 'approved' || !kyc.expiresAt || Date.parse(kyc.expiresAt) > now.getTime()) return 'current';
+    try {
+      await changeStatus(deps, investor, 'kyc_retry', {
+        type: 'investor.kyc_expired',
+        actor: deps.actor,
+        data: { vendor: kyc.vendor, expiresAt: kyc.expiresAt },
+        patch: { kyc: { ...kyc, verdict: 'expired' } },
+      });
+      return 'expired';
+    } catch (error) {
+      if (!(error instanceof ConflictError)) throw error;
+      investor = await deps.investors.get(investor.investorId);
+    }
+  }
+  return investor ? 'contended' : 'current';
 }

@@ -32,6 +32,29 @@ const TARGET: Readonly<Partial<Record<KycVerdict, InvestorStatus>>> = {
 /** Once approved, only a revocation moves the investor back: a late `pending` does not. */
 const PROGRESSED: ReadonlySet<InvestorStatus> = new Set(['kyc_approved', 'screened', 'eligible', 'allowlisted']);
 
+/** Verdicts that end an approval (where the investor cannot move, they are still recorded: a reinstatement then refuses). */
+const REVOKING: ReadonlySet<KycVerdict> = new Set(['rejected', 'retry', 'expired', 'abandoned']);
+
+/**
+ * The facts after an event: the newest verdict, except that one which neither approves nor revokes
+ * (a later review, pending or error) leaves a standing approval in force, with its validity, so the
+ * re-KYC sweep still expires it on time and reinstatement still sees it.
+ */
+function factsAfter(facts: KycFacts | undefined, event: KycEvent, eventKey: string, kycValidityDays: number): KycFacts {
+  const verdict = event.verdict!;
+  const approves = verdict === 'approved';
+  const keepsApproval = facts?.verdict === 'approved' && !approves && !REVOKING.has(verdict);
+  return {
+    vendor: event.vendor,
+    applicantId: event.applicantId ?? facts?.applicantId ?? event.eventId,
+    verdict: keepsApproval ? 'approved' : verdict,
+    lastEventAt: event.occurredAt,
+    lastEventKey: eventKey,
+    approvedAt: approves ? event.occurredAt : facts?.approvedAt,
+    expiresAt: approves ? new Date(Date.parse(event.occurredAt) + kycValidityDays * 86_400_000).toISOString() : facts?.expiresAt,
+  };
+}
+
 const normalised = (value: string | undefined) =>
   value
     ?.normalize('NFKD')
@@ -154,15 +177,13 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
   }
 
   const now = (deps.now ?? (() => new Date()))();
-  const nextFacts: KycFacts = {
-    vendor: event.vendor,
-    applicantId: event.applicantId ?? facts?.applicantId ?? event.eventId,
-    verdict: event.verdict,
-    lastEventAt: event.occurredAt,
-    lastEventKey: eventKey,
-    approvedAt: event.verdict === 'approved' ? event.occurredAt : facts?.approvedAt,
-    expiresAt: event.verdict === 'approved' ? new Date(Date.parse(event.occurredAt) + deps.kycValidityDays * 86_400_000).toISOString() : facts?.expiresAt,
-  };
+  const nextFacts = factsAfter(facts, event, eventKey, deps.kycValidityDays);
+  // An investor found by our reference gets the applicant claimed now, so its later verdicts find
+  // them by applicant and no other investor can be given the same applicant.
+  const claims =
+    facts?.vendor === nextFacts.vendor && facts.applicantId === nextFacts.applicantId
+      ? undefined
+      : { claimKycApplicant: { vendor: nextFacts.vendor, applicantId: nextFacts.applicantId } };
   const target = TARGET[event.verdict];
   const moves =
     target !== undefined &&
@@ -179,6 +200,7 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
       actor: deps.actor,
       data,
       patch: { kyc: nextFacts },
+      claims,
     });
   } else {
     // Suspended, offboarded, or already there: the facts are kept (newest verdict wins), the status stays.
@@ -195,7 +217,7 @@ export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promi
         next.version,
       ),
     );
-    await deps.investors.save(next);
+    await deps.investors.save(next, claims);
   }
   await effects(deps, next);
   return settle(moves ? 'applied' : 'unchanged', 'processed');

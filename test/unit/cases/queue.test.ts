@@ -2,6 +2,7 @@ import { CASE_TYPES, DISPOSITIONS, listCases, parseCaseList, type Case } from '.
 import { UnprocessableDecisionError } from '../../../lambda/modules/cases/errors';
 import { needsSecondOfficer } from '../../../lambda/modules/cases/review';
 import { queueOrder, viewOf } from '../../../lambda/modules/cases/queue';
+import { InMemoryCaseRepository } from '../../../lambda/modules/cases/fakes';
 import { ValidationError } from '../../../lambda/shared';
 import { errorResponse } from '../../../lambda/platform/http';
 
@@ -128,5 +129,52 @@ describe('an impossible age window', () => {
     const find = jest.fn();
     expect(await listCases({ cases: { find } as never, slaHours: 24, now: () => NOW }, parseCaseList({ pastSla: 'true', maxAgeHours: '2' }))).toEqual([]);
     expect(find).not.toHaveBeenCalled();
+  });
+});
+
+describe('listCases on the case repository', () => {
+  const seed: Case[] = [
+    stored({ caseId: 'a', type: 'potential_match', risk: 'medium', investorId: 'inv-1', openedAt: hoursAgo(30) }),
+    stored({ caseId: 'b', type: 'wallet_hit', risk: 'high', investorId: 'inv-2', openedAt: hoursAgo(48), status: 'claimed', assignee: 'alice' }),
+    stored({ caseId: 'c', type: 'chain_drift', risk: 'low', openedAt: hoursAgo(2) }),
+    stored({ caseId: 'd', type: 'potential_match', risk: 'medium', investorId: 'inv-3', openedAt: hoursAgo(100), status: 'needs_info' }),
+    stored({ caseId: 'e', type: 'wallet_hit', risk: 'high', investorId: 'inv-1', openedAt: hoursAgo(10), status: 'pending_approval', assignee: 'alice' }),
+    stored({ caseId: 'f', type: 'potential_match', risk: 'low', investorId: 'inv-1', openedAt: hoursAgo(200), status: 'closed' }),
+  ];
+
+  async function listed(params: Record<string, string>): Promise<string[]> {
+    const cases = new InMemoryCaseRepository();
+    for (const candidate of seed) cases.put(candidate);
+    const summaries = await listCases({ cases, slaHours: 24, now: () => NOW }, parseCaseList(params));
+    return summaries.map((summary) => summary.caseId);
+  }
+
+  it('lists every case not closed, past-SLA first, then oldest first, without evidence', async () => {
+    const cases = new InMemoryCaseRepository();
+    for (const candidate of seed) cases.put(candidate);
+    const summaries = await listCases({ cases, slaHours: 24, now: () => NOW }, parseCaseList({}));
+
+    expect(summaries.map((summary) => summary.caseId)).toEqual(['b', 'a', 'd', 'e', 'c']);
+    expect(summaries.every((summary) => !('evidence' in summary))).toBe(true);
+    expect(summaries[0]).toMatchObject({ ageHours: 48, pastSla: true, slaDueAt: hoursAgo(24), leaseActive: false, effectsPending: false });
+  });
+
+  it.each([
+    ['a status', { status: 'closed' }, ['f']],
+    ['statuses', { status: 'open,claimed' }, ['b', 'a', 'c']],
+    ['a type', { type: 'wallet_hit' }, ['b', 'e']],
+    ['a risk', { risk: 'medium' }, ['a', 'd']],
+    ['an assignee', { assignee: 'alice' }, ['b', 'e']],
+    ['an investor', { investorId: 'inv-1' }, ['a', 'e']],
+    ['a minimum age', { minAgeHours: '24' }, ['b', 'a', 'd']],
+    ['a maximum age', { maxAgeHours: '12' }, ['e', 'c']],
+    ['an age window', { minAgeHours: '5', maxAgeHours: '40' }, ['a', 'e']],
+    ['past the SLA (a parked case never is)', { pastSla: 'true' }, ['b', 'a']],
+    ['past the SLA and older than asked', { pastSla: 'true', minAgeHours: '40' }, ['b']],
+    ['within the SLA', { pastSla: 'false' }, ['d', 'e', 'c']],
+    ['a limit', { limit: '2' }, ['b', 'a']],
+    ['filters together', { type: 'wallet_hit', assignee: 'alice', status: 'pending_approval' }, ['e']],
+  ])('filters by %s', async (_label, params, expected) => {
+    expect(await listed(params)).toEqual(expected);
   });
 });

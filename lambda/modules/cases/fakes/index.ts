@@ -1,1 +1,2 @@
 export { InMemoryCaseRepository } from './in-memory-case-repository';
+export { RecordedSanctionsStanding } from './recorded-sanctions-standing';

@@ -2,10 +2,22 @@ import { ConflictError, changeDeduplicationId, type AllowlistChange } from '../.
 import type { Investor } from '../investor';
 import type { AllowlistRequests, Claims, InvestorRepository, ScreeningRequests } from '../ports';
 
+const walletKey = (wallet: string) => `wallet#${wallet.toLowerCase()}`;
+const kycKey = (vendor: string, applicantId: string) => `kyc#${vendor}#${applicantId}`;
+
+/**
+ * What a DynamoDB round trip leaves of an item: a copy (the caller's object is never the stored
+ * one), without the attributes that were undefined (the document client drops them).
+ */
+function asStored<T>(item: T): T {
+  return JSON.parse(JSON.stringify(item)) as T;
+}
+
 /**
  * The investor repository's contract in memory, as the DynamoDB adapter keeps it: an externalId,
- * a wallet and a KYC applicant belong to one investor at most, and a save is conditional on the
- * version before it.
+ * a wallet (whatever its case) and a KYC applicant belong to one investor at most, a wallet is
+ * released only by the investor holding it, a save is conditional on the version before it, and
+ * what is read back is a copy of what was written.
  */
 export class InMemoryInvestorRepository implements InvestorRepository {
   private readonly investors = new Map<string, Investor>();
@@ -17,10 +29,10 @@ export class InMemoryInvestorRepository implements InvestorRepository {
 
   /** Stores an investor as it stands, claims included (test setup). */
   put(investor: Investor): Investor {
-    this.investors.set(investor.investorId, investor);
+    this.investors.set(investor.investorId, asStored(investor));
     this.owners.set(`external#${investor.externalId}`, investor.investorId);
-    for (const wallet of investor.wallets) this.owners.set(`wallet#${wallet}`, investor.investorId);
-    if (investor.kyc) this.owners.set(`kyc#${investor.kyc.vendor}#${investor.kyc.applicantId}`, investor.investorId);
+    for (const wallet of investor.wallets) this.owners.set(walletKey(wallet), investor.investorId);
+    if (investor.kyc) this.owners.set(kycKey(investor.kyc.vendor, investor.kyc.applicantId), investor.investorId);
     return investor;
   }
 
@@ -28,55 +40,67 @@ export class InMemoryInvestorRepository implements InvestorRepository {
     const existing = await this.findByExternalId(investor.externalId);
     if (existing) return { investor: existing, created: false };
     if (this.investors.has(investor.investorId)) throw new ConflictError('the investor id is taken');
-    this.checkClaims(investor.investorId, { claimWallets: investor.wallets, claimKycApplicant: investor.kyc });
+    this.checkClaims(investor.investorId, investor.wallets, investor.kyc, (index) => `wallets.${index}`);
     this.put(investor);
     return { investor, created: true };
   }
 
   async get(investorId: string): Promise<Investor | undefined> {
-    return this.investors.get(investorId);
+    const stored = this.investors.get(investorId);
+    return stored && asStored(stored);
   }
 
   async save(next: Investor, claims: Claims = {}): Promise<void> {
     const stored = this.investors.get(next.investorId);
     if (stored?.version !== next.version - 1)
       throw new ConflictError(`investor ${next.investorId} changed concurrently (expected version ${next.version - 1}); reload and retry`);
-    this.checkClaims(next.investorId, claims);
-    for (const wallet of claims.releaseWallets ?? []) this.owners.delete(`wallet#${wallet}`);
-    for (const wallet of claims.claimWallets ?? []) this.owners.set(`wallet#${wallet}`, next.investorId);
-    if (claims.claimKycApplicant) this.owners.set(`kyc#${claims.claimKycApplicant.vendor}#${claims.claimKycApplicant.applicantId}`, next.investorId);
-    this.investors.set(next.investorId, next);
+    // The adapter names a claim made by a save `wallet`, without its position.
+    this.checkClaims(next.investorId, claims.claimWallets ?? [], claims.claimKycApplicant, () => 'wallet');
+    // DynamoDB deletes a wallet's claim only where it names this investor (a condition on the delete).
+    if ((claims.releaseWallets ?? []).some((wallet) => this.owners.get(walletKey(wallet)) !== next.investorId))
+      throw new ConflictError('the change raced with another one; retry');
+    for (const wallet of claims.releaseWallets ?? []) this.owners.delete(walletKey(wallet));
+    for (const wallet of claims.claimWallets ?? []) this.owners.set(walletKey(wallet), next.investorId);
+    if (claims.claimKycApplicant) this.owners.set(kycKey(claims.claimKycApplicant.vendor, claims.claimKycApplicant.applicantId), next.investorId);
+    this.investors.set(next.investorId, asStored(next));
   }
 
   async findByKycApplicant(vendor: string, applicantId: string): Promise<Investor | undefined> {
-    return this.owned(`kyc#${vendor}#${applicantId}`);
+    return this.owned(kycKey(vendor, applicantId));
   }
 
   async findByExternalId(externalId: string): Promise<Investor | undefined> {
     return this.owned(`external#${externalId}`);
   }
 
+  /** A scan: every investor stored when the sweep started, as it was then. */
   async *kycExpiringBefore(at: string): AsyncIterable<Investor> {
-    for (const investor of this.investors.values()) if (investor.kyc?.expiresAt && investor.kyc.expiresAt < at) yield investor;
+    const snapshot = [...this.investors.values()].filter((investor) => investor.kyc?.expiresAt && investor.kyc.expiresAt < at).map(asStored);
+    yield* snapshot;
   }
 
   /** Who owns a wallet now (undefined: nobody). */
   walletOwner(wallet: string): string | undefined {
-    return this.owners.get(`wallet#${wallet}`);
+    return this.owners.get(walletKey(wallet));
+  }
+
+  /** Who owns a KYC applicant now (undefined: nobody). */
+  applicantOwner(vendor: string, applicantId: string): string | undefined {
+    return this.owners.get(kycKey(vendor, applicantId));
   }
 
   private owned(key: string): Investor | undefined {
     const investorId = this.owners.get(key);
-    return investorId ? this.investors.get(investorId) : undefined;
+    const stored = investorId ? this.investors.get(investorId) : undefined;
+    return stored && asStored(stored);
   }
 
-  private checkClaims(investorId: string, claims: Pick<Claims, 'claimWallets' | 'claimKycApplicant'>): void {
-    (claims.claimWallets ?? []).forEach((wallet, index) => {
-      const owner = this.owners.get(`wallet#${wallet}`);
-      if (owner && owner !== investorId) throw new ConflictError(`wallets.${index} already belongs to another investor`);
+  private checkClaims(investorId: string, wallets: readonly string[], applicant: Claims['claimKycApplicant'], walletField: (index: number) => string): void {
+    wallets.forEach((wallet, index) => {
+      const owner = this.owners.get(walletKey(wallet));
+      if (owner && owner !== investorId) throw new ConflictError(`${walletField(index)} already belongs to another investor`);
     });
-    const applicant = claims.claimKycApplicant;
-    const owner = applicant && this.owners.get(`kyc#${applicant.vendor}#${applicant.applicantId}`);
+    const owner = applicant && this.owners.get(kycKey(applicant.vendor, applicant.applicantId));
     if (owner && owner !== investorId) throw new ConflictError('kyc.applicantId already belongs to another investor');
   }
 }

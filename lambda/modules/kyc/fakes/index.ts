@@ -1,0 +1,1 @@
+export { InMemoryKycEventStore, RecordingKycEventQueue, TableKycVendorApi, type VendorApplicant, type VendorApplicantTable } from './in-memory-kyc';

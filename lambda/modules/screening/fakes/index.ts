@@ -1,0 +1,9 @@
+export {
+  InMemoryInvestorBook,
+  InMemoryListSource,
+  InMemoryListVersionRepository,
+  InMemoryScreeningRepository,
+  InMemorySnapshotStore,
+  RecordingRescreenRequests,
+  StaticListProvider,
+} from './in-memory-screening';
