@@ -194,7 +194,16 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
     expect(match).toMatchObject({ sdnId: 17022, outcome: 'review', programs: ['UKRAINE-EO13662', 'RUSSIA-EO14024'] });
     const key = `potential_match|${investor.investorId}|ofac-cons:17022|${record.subjectHash}|${match.evidence!.entryHash}`;
     const opened = await system.cases.get(caseIdFor(key));
-    expect(opened).toMatchObject({ type: 'potential_match', status: 'open', evidence: { outcome: 'review', list: { id: 'ofac-cons', blocking: false } } });
+    expect(opened).toMatchObject({
+      type: 'potential_match',
+      status: 'open',
+      evidence: {
+        outcome: 'review',
+        list: { id: 'ofac-cons', blocking: false },
+        listVersion: record.listVersions!['ofac-cons'],
+        screenedAgainst: record.listVersion,
+      },
+    });
     expect((opened!.evidence.list as { meaning: string }).meaning).toMatch(/^SSI .*not blocked/);
     expect(await drain(system.allowlistQueue)).toEqual([]);
   });

@@ -160,8 +160,11 @@ async function openCases(
 }
 
 function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord, match: ScreeningMatch): OpenCaseRequest {
+  // The version of the list the entry is on (an officer looks the entry up in it), and all the screening used.
+  const listVersion = record.listVersions?.[match.list ?? 'ofac-sdn'] ?? record.listVersion;
   const evidence = {
-    listVersion: record.listVersion,
+    listVersion,
+    ...(listVersion === record.listVersion ? {} : { screenedAgainst: record.listVersion }),
     screenedAt: record.screenedAt,
     screened: subject,
     // A name in another script: as the document has it (above) and the Latin letters it was compared in.
