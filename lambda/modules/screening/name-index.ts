@@ -125,9 +125,9 @@ export function tokenSimilarity(
   abjad?: { query: string; listed: string },
 ): number {
   if (query === listed) return 1;
-  const latin = latinSimilarity(query, listed, skeletons);
-  if (!abjad || abjad.query.length < MIN_ABJAD_KEY || abjad.query !== abjad.listed) return latin;
-  return Math.max(latin, ABJAD_SIMILARITY);
+  // Letters of a consonant script carry no vowels to compare: its tokens meet by consonant key alone.
+  if (abjad) return abjad.query.length >= MIN_ABJAD_KEY && abjad.query === abjad.listed ? ABJAD_SIMILARITY : 0;
+  return latinSimilarity(query, listed, skeletons);
 }
 
 function latinSimilarity(query: string, listed: string, skeletons?: { query: string; listed: string }): number {
@@ -366,11 +366,11 @@ export class NameIndex {
     const exact = this.tokenIds.get(token);
     if (exact !== undefined) matches.set(exact, 1);
     const abjadKey = abjad ? abjadKeyOf(token) : '';
-    if (!fuzzy(token) && abjadKey.length < MIN_ABJAD_KEY) return matches;
+    if (abjad ? abjadKey.length < MIN_ABJAD_KEY : !fuzzy(token)) return matches;
     const candidates = new Set<number>();
     const add = (id: number) => candidates.add(id);
-    const skeleton = fuzzy(token) ? skeletonOf(token) : '';
-    if (fuzzy(token)) {
+    const skeleton = !abjad && fuzzy(token) ? skeletonOf(token) : '';
+    if (!abjad && fuzzy(token)) {
       this.deletionKeys.forEach(hashSkipping(token, -1), add);
       for (let i = 0; i < token.length; i++) this.deletionKeys.forEach(hashSkipping(token, i), add);
       this.skeletonKeys.forEach(hashSkipping(skeleton, -1), add);
@@ -383,7 +383,7 @@ export class NameIndex {
       const similarity = tokenSimilarity(
         token,
         this.tokens[id]!,
-        fuzzy(token) ? { query: skeleton, listed: this.skeletons[id]! } : undefined,
+        !abjad && fuzzy(token) ? { query: skeleton, listed: this.skeletons[id]! } : undefined,
         abjad ? { query: abjadKey, listed: this.abjadKeysOf[id]! } : undefined,
       );
       if (similarity > 0) matches.set(id, similarity);
