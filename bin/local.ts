@@ -6,7 +6,8 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { DEFAULT_WORK_DIR, SESSION_FILE, WORK_DIR_ENV } from './cli/session';
+import { DEFAULT_WORK_DIR, SESSION_FILE } from './cli/session';
+import { banner } from './local/banner';
 import { startLocalSystem, type LocalSystem } from './local/system';
 import { readmeWalkthrough } from './local/walkthrough';
 
@@ -147,36 +148,11 @@ async function main(): Promise<void> {
       }),
     );
   } else {
-    console.log(banner(system, readyMs, options.workDir).join('\n'));
+    console.log(banner(system, { readyMs, workDir: options.workDir, pid: process.pid, walkthrough: walkthroughLines() }).join('\n'));
   }
 }
 
-/** What a person sees once the system is up: where everything is, who they can be, what to try. */
-function banner(system: LocalSystem, readyMs: number, workDir: string): string[] {
-  const row = (label: string, value: string) => `  ${label.padEnd(28)}${value}`;
-  const otherWorkDir = path.resolve(workDir) !== path.resolve(DEFAULT_WORK_DIR);
-  return [
-    '',
-    `treasury-compliance is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
-    '',
-    row('HTTP API', system.apiUrl),
-    ...system.services.filter((service) => service.chainId === undefined).map((service) => row(service.name, service.endpoint)),
-    row('Logs', path.join(workDir, 'logs')),
-    '',
-    `Chains (the allowlist agent ${system.chains[0]!.agent} is Hardhat dev account #1 on each):`,
-    ...system.chains.map((chain) => row(`${chain.name} (${chain.chainId})`, `${chain.rpcUrl}   registry ${chain.identityRegistry}  token ${chain.token}`)),
-    '',
-    'Dev credentials (local only, valid for this run; the CLI acts as one with --as <user or role>):',
-    ...system.tokens.map((token) => `  ${token.subject.padEnd(15)} ${token.role.padEnd(19)} Bearer ${token.token}`),
-    '',
-    "Walk-through (README.md): paste these lines into a shell in this directory; the CLI finds this run's API and tokens itself.",
-    ...(otherWorkDir ? [`  export ${WORK_DIR_ENV}=${path.resolve(workDir)}`] : []),
-    ...walkthroughLines().map((line) => (line ? `  ${line}` : '')),
-    '',
-    `Ctrl-C stops everything (or SIGTERM or SIGHUP to pid ${process.pid}, or to the npm that started it).`,
-  ];
-}
-
+/** The README's walk-through, or why it could not be read (the banner still prints). */
 function walkthroughLines(): string[] {
   try {
     return readmeWalkthrough();
