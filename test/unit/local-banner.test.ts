@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { banner } from '../../bin/local/banner';
 import { readmeWalkthrough, walkthroughOf } from '../../bin/local/walkthrough';
@@ -79,5 +80,17 @@ describe("the README's walk-through", () => {
     expect(banner(system, { readyMs: 1, workDir: '.local', pid: 1, walkthrough: lines }).join('\n')).toContain(
       lines.map((line) => (line ? `  ${line}` : '')).join('\n'),
     );
+  });
+});
+
+describe('npm start -- --help', () => {
+  it("says it runs the fund's seven chains by default, and how to stop it", () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const { status, stdout } = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['bin/local.ts', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(status).toBe(0);
+    const help = stdout.replace(/\s+/g, ' ');
+    expect(help).toContain("the fund's seven chains as Hardhat nodes");
+    expect(help).toMatch(/--chains <count> how many of the fund's seven chains to run, 1 to 7 \(default: 7\)/);
+    expect(help).toContain('SIGINT (Ctrl-C), SIGTERM or SIGHUP to this process or to the npm that started it stops everything');
   });
 });
