@@ -74,8 +74,7 @@ function onShutdown(stop: (reason: string) => void): () => void {
   const watch = setInterval(() => {
     if (process.ppid !== parent) stop(`the parent process ${parent} exited`);
   }, PARENT_CHECK_MS);
-  const handlers = STOP_SIGNALS.map((signal) => [signal, () => stop(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  for (const signal of STOP_SIGNALS) process.on(signal, () => stop(signal));
   return () => clearInterval(watch);
 }
 

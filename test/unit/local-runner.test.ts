@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { banner } from '../../bin/local/banner';
+import { allStarted } from '../../bin/local/services';
 import { readmeWalkthrough, walkthroughOf } from '../../bin/local/walkthrough';
 import type { LocalSystem } from '../../bin/local/system';
 
@@ -92,5 +93,16 @@ describe('npm start -- --help', () => {
     expect(help).toContain("the fund's seven chains as Hardhat nodes");
     expect(help).toMatch(/--chains <count> how many of the fund's seven chains to run, 1 to 7 \(default: 7\)/);
     expect(help).toContain('SIGINT (Ctrl-C), SIGTERM or SIGHUP to this process or to the npm that started it stops everything');
+  });
+});
+
+describe('starting services in parallel', () => {
+  it('fails with the first error only once every start has finished, so a service that came up late is there to stop', async () => {
+    const events: string[] = [];
+    const late = new Promise<string>((resolve) => setTimeout(() => (events.push('late service up'), resolve('late')), 20));
+    const failed = Promise.reject(new Error('Java is missing'));
+    await expect(allStarted([failed, late] as const).finally(() => events.push('start failed'))).rejects.toThrow('Java is missing');
+    expect(events).toEqual(['late service up', 'start failed']);
+    await expect(allStarted([Promise.resolve(1), late] as const)).resolves.toEqual([1, 'late']);
   });
 });
