@@ -80,6 +80,21 @@ module.exports = {
       to: { path: '^lambda/functions/', pathNot: '^lambda/functions/$1/' },
     },
     {
+      name: 'console-calls-only-the-api',
+      comment:
+        "The console (console/src) runs in people's browsers and talks to the system only through the public HTTP API: of ours it imports only the route table (lambda/config/system.ts, plain data), to hide what a role may not do.",
+      severity: 'error',
+      from: { path: '^console/src/' },
+      to: { path: '^(lambda|bin|lib|test|bench)/', pathNot: '^lambda/config/system\\.ts$' },
+    },
+    {
+      name: 'nothing-imports-the-console-app',
+      comment: 'The console app is bundled for the browser by console/build.ts; server code never imports it.',
+      severity: 'error',
+      from: { path: '^(lambda|bin|lib|test|bench)/' },
+      to: { path: '^console/src/' },
+    },
+    {
       name: 'shipped-code-imports-no-tooling',
       comment: 'Lambda code never imports the CLI, the runner, tests or benchmarks.',
       severity: 'error',

@@ -34,4 +34,8 @@ module.exports = {
     { ...base, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
   ],
   testTimeout: 60_000,
+  // `npm run test:coverage`: the unit tier alone must cover the modules' domain code (docs/ARCHITECTURE.md).
+  collectCoverageFrom: ['<rootDir>/lambda/modules/*/*.ts', '!<rootDir>/lambda/modules/*/index.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
+  coverageThreshold: { global: { lines: 85 } },
 };

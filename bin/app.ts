@@ -6,6 +6,8 @@
  *   -c alarmEmail=ops@example.com          subscribed to the alarm topic
  *   -c blockedCountries=CU,IR,KP,SY -c kycValidityDays=365   settings (lambda/config/system.ts SETTINGS)
  *   -c authDomainPrefix=acme-fund-compliance   Cognito domain for the portal's client-credentials tokens (default <stack>-<account>)
+ *   -c consoleDomainName=compliance.example.com -c consoleCertificateArn=arn:aws:acm:us-east-1:...   the console on the fund's domain (TLS 1.2+)
+ *   -c consoleWebAclArn=arn:aws:wafv2:us-east-1:...   a CLOUDFRONT-scope web ACL in front of the console
  *   -c stackName=TreasuryCompliance
  * cdk-nag's AwsSolutions and Serverless packs run on every synth: an unacknowledged error fails it.
  */
@@ -36,12 +38,22 @@ function vendorsFromContext(): string[] {
   return vendors as string[];
 }
 
+function consoleDomainFromContext(): { name: string; certificateArn: string } | undefined {
+  const name = app.node.tryGetContext('consoleDomainName') as string | undefined;
+  const certificateArn = app.node.tryGetContext('consoleCertificateArn') as string | undefined;
+  if (!name && !certificateArn) return undefined;
+  if (!name || !certificateArn) throw new Error('-c consoleDomainName and -c consoleCertificateArn go together (the certificate in us-east-1)');
+  return { name, certificateArn };
+}
+
 addCompliancePacks(app);
 new TreasuryComplianceStack(app, (app.node.tryGetContext('stackName') as string | undefined) ?? 'TreasuryCompliance', {
   chains: ((jsonContext('chains') as unknown[] | undefined) ?? []) as never,
   vendors: vendorsFromContext(),
   alarmEmail: app.node.tryGetContext('alarmEmail') as string | undefined,
   authDomainPrefix: app.node.tryGetContext('authDomainPrefix') as string | undefined,
+  consoleDomain: consoleDomainFromContext(),
+  consoleWebAclArn: app.node.tryGetContext('consoleWebAclArn') as string | undefined,
   settings: Object.fromEntries(
     (Object.keys(SETTINGS) as SettingName[]).flatMap((name) => {
       const value: unknown = app.node.tryGetContext(name);

@@ -40,6 +40,7 @@ const program = new Command()
   .option('--sqs-port <port>', 'fauxqs (SQS + S3) port', port, 4566)
   .option('--chain-port <port>', 'first Hardhat JSON-RPC port; the other chains take the next ones', port, 8545)
   .option('--vendors-port <port>', 'KYC vendor simulator port', port, 8700)
+  .option('--console-port <port>', "the officers' and auditors' web console", port, 3001)
   .option('--chains <count>', "how many of the fund's seven chains to run, 1 to 7", chainCount, 7)
   .option('--log-level <level>', 'handler log level: DEBUG, INFO, WARN, ERROR', 'WARN')
   .option('--work-dir <dir>', 'where logs, scratch files and the session the CLI reads go', DEFAULT_WORK_DIR)
@@ -59,6 +60,7 @@ interface RunnerOptions {
   sqsPort: number;
   chainPort: number;
   vendorsPort: number;
+  consolePort: number;
   chains: number;
   logLevel: string;
   workDir: string;
@@ -110,7 +112,14 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   try {
     system = await startLocalSystem({
-      ports: { api: options.apiPort, dynamodb: options.dynamodbPort, fauxqs: options.sqsPort, chain: options.chainPort, vendors: options.vendorsPort },
+      ports: {
+        api: options.apiPort,
+        dynamodb: options.dynamodbPort,
+        fauxqs: options.sqsPort,
+        chain: options.chainPort,
+        vendors: options.vendorsPort,
+        console: options.consolePort,
+      },
       chains: options.chains,
       workDir: options.workDir,
       logLevel: options.logLevel,
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
         readyMs,
         pid: process.pid,
         apiUrl: system.apiUrl,
+        consoleUrl: system.consoleUrl,
         vendorSimulatorUrl: system.vendorSimulatorUrl,
         services: system.services.map(({ name, endpoint }) => ({ name, endpoint })),
         chains: system.chains,

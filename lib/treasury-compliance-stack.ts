@@ -35,6 +35,7 @@ import {
   type TableName,
 } from '../lambda/config/system';
 import { ComplianceApi } from './constructs/compliance-api';
+import { CONSOLE_SCOPES, ComplianceConsole } from './constructs/compliance-console';
 import { ComplianceFunction } from './constructs/compliance-function';
 import { ComplianceQueue, createDeadLetterQueue } from './constructs/compliance-queue';
 import { ComplianceTable } from './constructs/compliance-table';
@@ -63,8 +64,12 @@ export interface TreasuryComplianceStackProps extends StackProps {
   /** Non-secret settings (`-c blockedCountries=CU,IR`); each defaults to SETTINGS in system.ts. */
   readonly settings?: Partial<Record<SettingName, string>>;
   readonly alarmThresholds?: Partial<AlarmThresholds>;
-  /** Cognito domain prefix for machine clients' token endpoint (`-c authDomainPrefix=...`); default `<stack name>-<account id>`. */
+  /** Cognito domain prefix for managed login and machine clients' token endpoint (`-c authDomainPrefix=...`); default `<stack name>-<account id>`. */
   readonly authDomainPrefix?: string;
+  /** The console on a domain of the fund's (`-c consoleDomainName=... -c consoleCertificateArn=...`, certificate in us-east-1). */
+  readonly consoleDomain?: { readonly name: string; readonly certificateArn: string };
+  /** A WAF web ACL (CLOUDFRONT scope) in front of the console (`-c consoleWebAclArn=...`). */
+  readonly consoleWebAclArn?: string;
   readonly system?: SystemDefinition;
 }
 
@@ -81,6 +86,7 @@ export class TreasuryComplianceStack extends Stack {
   readonly buckets: Record<BucketName, SnapshotBucket>;
   readonly functions: Record<string, NodejsFunction>;
   readonly api: ComplianceApi;
+  readonly console: ComplianceConsole;
   readonly alarms: OperationsAlarms;
 
   constructor(scope: Construct, id: string, props: TreasuryComplianceStackProps) {
@@ -185,9 +191,22 @@ export class TreasuryComplianceStack extends Stack {
       return fn;
     });
 
+    this.console = new ComplianceConsole(this, 'Console', {
+      serverAccessLogsBucket: accessLogs,
+      domain: props.consoleDomain,
+      webAclArn: props.consoleWebAclArn,
+    });
     this.api = new ComplianceApi(this, 'Http', {
       routes: system.routes.map((route) => ({ ...route, handler: this.functions[route.function]! })),
       authDomainPrefix: props.authDomainPrefix ?? `${this.stackName.toLowerCase()}-${this.account}`,
+      consoleUrl: this.console.url,
+      consoleScopes: CONSOLE_SCOPES,
+    });
+    this.console.publish({
+      apiUrl: this.api.api.apiEndpoint,
+      userPoolId: this.api.userPool.userPoolId,
+      clientId: this.api.consoleClient!.userPoolClientId,
+      authDomain: this.api.domain.baseUrl(),
     });
 
     this.alarms = new OperationsAlarms(this, 'Alarms', {
@@ -205,6 +224,8 @@ export class TreasuryComplianceStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.api.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.api.client.userPoolClientId });
     new CfnOutput(this, 'TokenUrl', { value: `${this.api.domain.baseUrl()}/oauth2/token` });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: "The officers' and auditors' console; people sign in with the user pool (MFA)" });
+    new CfnOutput(this, 'ConsoleClientId', { value: this.api.consoleClient!.userPoolClientId });
     for (const [role, client] of this.api.machineClients) new CfnOutput(this, `${pascal(role)}ClientId`, { value: client.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
     // What the runbooks in the README act on: secrets to put and rotate, dead-letter queues to redrive.

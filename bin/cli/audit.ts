@@ -86,9 +86,18 @@ function renderReport(report: VerifyReport, subject: string, itemsRead?: number)
   const read = itemsRead === undefined ? '' : ` (${itemsRead} table items read)`;
   return [
     `${subject}: ${report.ok ? 'OK' : `BROKEN (${report.breaks.length} break${report.breaks.length === 1 ? '' : 's'})`}: ${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints${last}${read}`,
+    `  not yet anchored: ${renderUnanchored(report)}`,
     ...report.breaks.map((b) => `  break    ${b.kind}: ${b.message}`),
     ...report.warnings.map((w) => `  warning  ${w.kind}: ${w.message}`),
   ].join('\n');
+}
+
+/** What no checkpoint vouches for yet: only the hash links (and an export's signed manifest) do. */
+function renderUnanchored({ unanchored, lastCheckpoint }: VerifyReport): string {
+  const after = lastCheckpoint ? `after checkpoint #${lastCheckpoint.number}` : 'no checkpoint yet';
+  if (unanchored.records === 0) return `none (${after})`;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  return `${plural(unanchored.records, 'record')} in ${plural(unanchored.streams, 'stream')} since ${unanchored.since} (${after})`;
 }
 
 function finishWith(report: VerifyReport, json: boolean, subject: string, itemsRead?: number): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import type { RouteSpec } from '../../lambda/config/system';
+import { CONSOLE_CORS, type RouteSpec } from '../../lambda/config/system';
 import type { DevAuthority } from './dev-auth';
 
 export type HttpLambda = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context) => Promise<APIGatewayProxyResultV2>;
@@ -31,16 +31,40 @@ function compile(route: ApiRoute): CompiledRoute {
   return { ...route, pattern: new RegExp(`^${source}$`), params };
 }
 
+/** CORS as the stack configures it on the HTTP API (lib/constructs/compliance-api.ts): the console's origins only. */
+export interface CorsOptions {
+  readonly allowOrigins: readonly string[];
+}
+
 /**
  * A local HTTP API: turns requests into API Gateway HTTP API (payload 2.0) events for the same
  * handlers the stack deploys, checks bearer tokens like the JWT authorizer, and maps the results
- * back. Matching, 404s and 401s behave as API Gateway's do.
+ * back. Matching, 404s and 401s behave as API Gateway's do, and so does CORS: a preflight from an
+ * allowed origin is answered by the API itself (no handler runs), and every answer to that origin
+ * carries `access-control-allow-origin`.
  */
-export function createApiServer(routes: readonly ApiRoute[], authority: DevAuthority): Server {
+export function createApiServer(routes: readonly ApiRoute[], authority: DevAuthority, cors: CorsOptions = { allowOrigins: [] }): Server {
   const compiled = routes.map(compile);
   return createServer((request, response) => {
+    const origin = request.headers.origin;
+    if (origin && cors.allowOrigins.includes(origin)) {
+      response.setHeader('access-control-allow-origin', origin);
+      response.setHeader('vary', 'origin');
+    }
+    if ((request.method ?? '').toUpperCase() === 'OPTIONS') return preflight(cors, request, response);
     handle(compiled, authority, request, response).catch(() => send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) }));
   });
+}
+
+/** API Gateway answers a CORS preflight for any path with 204; only an allowed origin gets the allow headers. */
+function preflight(cors: CorsOptions, request: IncomingMessage, response: ServerResponse): void {
+  const origin = request.headers.origin;
+  if (origin && cors.allowOrigins.includes(origin)) {
+    response.setHeader('access-control-allow-methods', CONSOLE_CORS.allowMethods.join(','));
+    response.setHeader('access-control-allow-headers', CONSOLE_CORS.allowHeaders.join(','));
+    response.setHeader('access-control-max-age', String(CONSOLE_CORS.maxAgeSeconds));
+  }
+  response.writeHead(204).end();
 }
 
 async function handle(routes: readonly CompiledRoute[], authority: DevAuthority, request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -12,10 +12,11 @@ export interface BannerFacts {
 }
 
 /**
- * What a person sees once `npm start` is up: the HTTP API and the services in the runner's fixed
- * order, each chain once (its node, registry and token), who they can act as, and the walk-through.
+ * What a person sees once `npm start` is up: the HTTP API, the console and the services in the
+ * runner's fixed order, each chain once (its node, registry and token), who they can act as, and the
+ * walk-through.
  */
-export function banner(system: Pick<LocalSystem, 'apiUrl' | 'services' | 'chains' | 'tokens'>, facts: BannerFacts): string[] {
+export function banner(system: Pick<LocalSystem, 'apiUrl' | 'consoleUrl' | 'services' | 'chains' | 'tokens'>, facts: BannerFacts): string[] {
   const row = (label: string, value: string) => `  ${label.padEnd(28)}${value}`;
   const otherWorkDir = path.resolve(facts.workDir) !== path.resolve(DEFAULT_WORK_DIR);
   return [
@@ -23,7 +24,10 @@ export function banner(system: Pick<LocalSystem, 'apiUrl' | 'services' | 'chains
     `treasury-compliance is running locally (ready in ${(facts.readyMs / 1000).toFixed(1)} s)`,
     '',
     row('HTTP API', system.apiUrl),
-    ...system.services.filter((service) => service.chainId === undefined).map((service) => row(service.name, service.endpoint)),
+    row('Console', `${system.consoleUrl}   officers, auditors, operators: sign in as a dev identity below`),
+    ...system.services
+      .filter((service) => service.chainId === undefined && service.endpoint !== system.consoleUrl)
+      .map((service) => row(service.name, service.endpoint)),
     row('Logs', path.join(facts.workDir, 'logs')),
     '',
     `Chains (the allowlist agent ${system.chains[0]?.agent ?? '-'} is Hardhat dev account #1 on each):`,
@@ -32,7 +36,7 @@ export function banner(system: Pick<LocalSystem, 'apiUrl' | 'services' | 'chains
     'Dev credentials (local only, valid for this run; the CLI acts as one with --as <user or role>):',
     ...system.tokens.map((token) => `  ${token.subject.padEnd(15)} ${token.role.padEnd(19)} Bearer ${token.token}`),
     '',
-    "Walk-through (README.md): paste these lines into a shell in this repository; the CLI finds this run's API and tokens itself.",
+    "Walk-through (README.md): paste these lines into a shell in this repository (the CLI finds this run's API and tokens itself); watch the cases and the audit trail in the console.",
     ...(otherWorkDir ? [`  export ${WORK_DIR_ENV}=${path.resolve(facts.workDir)}`] : []),
     ...facts.walkthrough.map((line) => (line ? `  ${line}` : '')),
     '',

@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
 import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, SETTINGS, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
+import { startConsoleServer } from './console-server';
 import { auditLocalEnv, startAuditCheckpoints } from './audit';
 import { kycLocalEnv, startVendorSimulator } from './kyc';
 import { DEV_ACCOUNTS, type DeployedSuite } from './chain-deploy';
@@ -24,7 +25,7 @@ export const LOCAL_REGION = 'us-east-1';
 
 export interface LocalSystemOptions {
   /** Preferred ports; 0 (the default) picks free ones. */
-  readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number; vendors?: number };
+  readonly ports?: { api?: number; dynamodb?: number; fauxqs?: number; chain?: number; vendors?: number; console?: number };
   /** How many of the fund's seven chains to run (each a Hardhat node); default all seven. */
   readonly chains?: number;
   /** Where logs and scratch files go. */
@@ -38,9 +39,11 @@ export interface LocalSystemOptions {
 
 export interface LocalSystem {
   readonly apiUrl: string;
+  /** The officers' and auditors' web console, signed in with the dev identities below. */
+  readonly consoleUrl: string;
   /** The simulated KYC vendors: their applicant APIs, and `POST /_simulator/decide` to deliver a verdict. */
   readonly vendorSimulatorUrl: string;
-  /** In a fixed order: DynamoDB Local, fauxqs, the chains' nodes by chain id, the vendor simulator. */
+  /** In a fixed order: the console, DynamoDB Local, fauxqs, the chains' nodes by chain id, the vendor simulator. */
   readonly services: readonly LocalService[];
   readonly chains: readonly DeployedSuite[];
   /** The environment the handlers run with: table names, queue URLs, endpoints, chain config. */
@@ -148,13 +151,18 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     step('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');
     await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
 
-    step('starting the HTTP API and the queue consumers');
+    step('starting the HTTP API, the console and the queue consumers');
     const authority = new DevAuthority();
+    const tokens = DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) }));
+    const apiPort = await portOrFree(options.ports?.api);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const consoleServer = await startConsoleServer({ port: await portOrFree(options.ports?.console), apiUrl, identities: tokens });
+    const consoleService = track({ name: 'Console', endpoint: consoleServer.url, stop: () => consoleServer.stop() });
     const server = createApiServer(
       ROUTES.map((spec) => ({ spec, invoke: handlers.get(spec.function) as HttpLambda, context: contextFor(spec.function) })),
       authority,
+      { allowOrigins: consoleServer.origins },
     );
-    const apiPort = await portOrFree(options.ports?.api);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(apiPort, '127.0.0.1', resolve));
     running.push({ stop: () => closeServer(server) });
     simulator.webhookBaseUrl = `http://127.0.0.1:${apiPort}/webhooks/kyc`;
@@ -179,12 +187,13 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
 
     const chainNodes = started.filter((service) => service.chainId !== undefined).sort((a, b) => a.chainId! - b.chainId!);
     return {
-      apiUrl: `http://127.0.0.1:${apiPort}`,
+      apiUrl,
+      consoleUrl: consoleServer.url,
       vendorSimulatorUrl: simulator.url,
-      services: [dynamodb, fauxqs, ...chainNodes, simulatorService],
+      services: [consoleService, dynamodb, fauxqs, ...chainNodes, simulatorService],
       chains: suites,
       env,
-      tokens: DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) })),
+      tokens,
       pollers,
       stop: stopAll,
     };

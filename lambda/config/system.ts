@@ -106,6 +106,16 @@ export type Role = (typeof ROLES)[number];
 export const MACHINE_ROLES: readonly Role[] = ['portal'];
 export const API_SCOPE_SERVER = 'treasury-compliance';
 
+/**
+ * CORS of the HTTP API for the officers' console, on AWS (the console's CloudFront origin) and
+ * locally (the runner's console server): what a browser may send and how long it may cache the answer.
+ */
+export const CONSOLE_CORS = {
+  allowMethods: ['GET', 'POST', 'PUT', 'DELETE'],
+  allowHeaders: ['authorization', 'content-type'],
+  maxAgeSeconds: 3600,
+} as const;
+
 export interface RouteSpec {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway route path, with `{param}` placeholders. */
@@ -276,10 +286,13 @@ export const FUNCTIONS = {
     description: 'Fund portal and operators: register investors, their KYC applicant and wallets; suspend, reinstate, offboard',
     memorySize: 512,
     timeoutSeconds: 10,
-    // screenings and cases: reinstatement needs a clear screening, hits officers cleared set aside.
+    // screenings and cases: reinstatement needs a clear screening, hits officers cleared set aside;
+    // the console reads an investor's screenings and KYC history (the audit trail) here too.
     tables: { investors: 'readWrite', screenings: 'read', cases: 'read', audit: 'append' },
     sendsTo: ['screening', 'allowlist'],
     readsChains: true,
+    // The console shows each wallet's state on every chain: read-only calls to the registries and tokens.
+    secrets: ['chainRpcUrls'],
     settings: ['blockedCountries'],
   },
   kycWebhook: {
@@ -365,10 +378,13 @@ export const FUNCTIONS = {
   },
   casesApi: {
     entry: 'lambda/functions/cases-api/index.ts',
-    description: "Compliance officers' review queue: list, claim, decide and (four-eyes) approve cases; the approved decision's effects on the investor",
-    memorySize: 512,
+    description:
+      "Compliance officers' review queue: list, claim, decide and (four-eyes) approve cases, their history and the listed entries behind them; the approved decision's effects on the investor",
+    // The listed entry behind a hit is read from its list version's snapshot, which stays loaded.
+    memorySize: 1024,
     timeoutSeconds: 15,
-    tables: { cases: 'readWrite', investors: 'readWrite', screenings: 'read', audit: 'append' },
+    tables: { cases: 'readWrite', investors: 'readWrite', screenings: 'read', audit: 'append', listVersions: 'read' },
+    buckets: { listSnapshots: 'read' },
     sendsTo: ['allowlist'],
     readsChains: true,
     settings: ['caseSlaHours'],
@@ -405,6 +421,10 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/investors/{investorId}/suspend', function: 'investorsApi', auth: ['operator'] },
   { method: 'POST', path: '/investors/{investorId}/reinstate', function: 'investorsApi', auth: ['operator'] },
   { method: 'POST', path: '/investors/{investorId}/offboard', function: 'investorsApi', auth: ['operator'] },
+  // What the console shows of an investor: KYC history (from the audit trail), screenings per list version, wallets on every chain.
+  { method: 'GET', path: '/investors/{investorId}/kyc', function: 'investorsApi', auth: ['operator', 'compliance-officer'] },
+  { method: 'GET', path: '/investors/{investorId}/screenings', function: 'investorsApi', auth: ['operator', 'compliance-officer'] },
+  { method: 'GET', path: '/investors/{investorId}/wallets', function: 'investorsApi', auth: ['operator', 'compliance-officer'] },
   // Vendors authenticate by their signature on the body, not by a token.
   { method: 'POST', path: '/webhooks/kyc/{vendor}', function: 'kycWebhook', auth: 'public' },
   { method: 'GET', path: '/audit/records', function: 'auditApi', auth: ['auditor'] },
@@ -414,6 +434,9 @@ export const ROUTES: readonly RouteSpec[] = [
   // Auditors read cases (every view is recorded); only officers change them.
   { method: 'GET', path: '/cases', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
   { method: 'GET', path: '/cases/{caseId}', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
+  { method: 'GET', path: '/cases/{caseId}/history', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
+  // The listed entry a case's hit is about, as its list version published it.
+  { method: 'GET', path: '/lists/{listVersion}/entries/{sdnId}', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
   { method: 'POST', path: '/cases/claim-next', function: 'casesApi', auth: ['compliance-officer'] },
   { method: 'POST', path: '/cases/{caseId}/claim', function: 'casesApi', auth: ['compliance-officer'] },
   { method: 'POST', path: '/cases/{caseId}/release', function: 'casesApi', auth: ['compliance-officer'] },

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
+  CorsHttpMethod,
   HttpApi,
   type HttpMethod,
   HttpNoneAuthorizer,
@@ -13,20 +14,23 @@ import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import {
   AccountRecovery,
+  CfnManagedLoginBranding,
   CfnUserPoolGroup,
   FeaturePlan,
+  ManagedLoginVersion,
   Mfa,
   OAuthScope,
   ResourceServerScope,
   StandardThreatProtectionMode,
   UserPool,
   UserPoolClient,
+  UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_SCOPE_SERVER, MACHINE_ROLES, ROLES, type RouteSpec } from '../../lambda/config/system';
+import { API_SCOPE_SERVER, CONSOLE_CORS, MACHINE_ROLES, ROLES, type RouteSpec } from '../../lambda/config/system';
 
 export interface ApiRoute extends Omit<RouteSpec, 'function'> {
   /** The function's name in the system definition. */
@@ -42,6 +46,13 @@ export interface ComplianceApiProps {
   readonly throttle?: ThrottleSettings;
   /** Public (signature-authenticated) routes: anyone can reach them, so they get a tighter limit. */
   readonly publicRouteThrottle?: ThrottleSettings;
+  /**
+   * The officers' console (`https://...`): people sign in there through Cognito's managed login
+   * (authorization code with PKCE, MFA), and the API answers CORS for that origin only.
+   */
+  readonly consoleUrl?: string;
+  /** The OAuth scopes the console asks for. */
+  readonly consoleScopes?: readonly string[];
 }
 
 export const DEFAULT_THROTTLE: ThrottleSettings = { rateLimit: 50, burstLimit: 100 };
@@ -78,6 +89,8 @@ export class ComplianceApi extends Construct {
   readonly api: HttpApi;
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** The console's app client: a public client (no secret) with the authorization code grant only. */
+  readonly consoleClient?: UserPoolClient;
   /** One OAuth client-credentials client per machine role (the fund's portal), by role. */
   readonly machineClients: ReadonlyMap<string, UserPoolClient>;
   readonly domain: UserPoolDomain;
@@ -98,7 +111,7 @@ export class ComplianceApi extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const role of ROLES) new CfnUserPoolGroup(this, `${role}Group`, { userPoolId: this.userPool.userPoolId, groupName: role });
-    // People sign in with SRP and MFA; no OAuth flows (the hosted domain exists for machine clients only).
+    // People sign in with SRP and MFA (the CLI), or through managed login in the console; the domain serves both it and the machines' token endpoint.
     this.client = new UserPoolClient(this, 'ApiClient', {
       userPool: this.userPool,
       authFlows: { userSrp: true },
@@ -108,7 +121,36 @@ export class ComplianceApi extends Construct {
     // Machines (the portal) cannot answer MFA: they use client credentials, their role as a scope.
     const scopes = new Map(MACHINE_ROLES.map((role) => [role, new ResourceServerScope({ scopeName: role, scopeDescription: `the ${role} role` })]));
     const resourceServer = this.userPool.addResourceServer('ApiScopes', { identifier: API_SCOPE_SERVER, scopes: [...scopes.values()] });
-    this.domain = this.userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: props.authDomainPrefix } });
+    this.domain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix },
+      managedLoginVersion: props.consoleUrl ? ManagedLoginVersion.NEWER_MANAGED_LOGIN : undefined,
+    });
+    if (props.consoleUrl) {
+      // A browser holds no secret: authorization code with PKCE (the console always sends a code challenge), no implicit grant, no password flows.
+      this.consoleClient = this.userPool.addClient('ConsoleClient', {
+        generateSecret: false,
+        authFlows: {},
+        preventUserExistenceErrors: true,
+        supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+        oAuth: {
+          flows: { authorizationCodeGrant: true },
+          scopes: (props.consoleScopes ?? ['openid', 'email', 'profile']).map((scope) => OAuthScope.custom(scope)),
+          callbackUrls: [`${props.consoleUrl}/`],
+          logoutUrls: [`${props.consoleUrl}/`],
+        },
+        accessTokenValidity: Duration.hours(1),
+        idTokenValidity: Duration.hours(1),
+        // A working day: after that people sign in again, with MFA.
+        refreshTokenValidity: Duration.hours(12),
+        enableTokenRevocation: true,
+      });
+      // Managed login shows Cognito's own sign-in, MFA and password pages for this client.
+      new CfnManagedLoginBranding(this, 'ConsoleLoginBranding', {
+        userPoolId: this.userPool.userPoolId,
+        clientId: this.consoleClient.userPoolClientId,
+        useCognitoProvidedValues: true,
+      });
+    }
     this.machineClients = new Map(
       [...scopes].map(([role, scope]) => [
         role,
@@ -120,9 +162,23 @@ export class ComplianceApi extends Construct {
         }),
       ]),
     );
-    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, { userPoolClients: [this.client, ...this.machineClients.values()] });
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, {
+      userPoolClients: [this.client, ...(this.consoleClient ? [this.consoleClient] : []), ...this.machineClients.values()],
+    });
 
-    this.api = new HttpApi(this, 'Api', { description: 'treasury-compliance: KYC webhooks, investors, cases, audit', createDefaultStage: false });
+    this.api = new HttpApi(this, 'Api', {
+      description: 'treasury-compliance: KYC webhooks, investors, cases, audit',
+      createDefaultStage: false,
+      // API Gateway answers the console's preflights itself; no other origin gets CORS headers.
+      corsPreflight: props.consoleUrl
+        ? {
+            allowOrigins: [props.consoleUrl],
+            allowMethods: CONSOLE_CORS.allowMethods.map((method) => CorsHttpMethod[method]),
+            allowHeaders: [...CONSOLE_CORS.allowHeaders],
+            maxAge: Duration.seconds(CONSOLE_CORS.maxAgeSeconds),
+          }
+        : undefined,
+    });
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_YEAR });
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
     this.stage = new HttpStage(this, 'DefaultStage', {

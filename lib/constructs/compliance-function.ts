@@ -32,6 +32,8 @@ export interface ComplianceFunctionProps {
    * invoked synchronously: by API Gateway or an SQS event source, whose queue has its own DLQ.
    */
   readonly deadLetterQueue?: IQueue;
+  /** A custom resource's function: CloudFormation invokes it at deployment and waits for its answer. */
+  readonly invokedByCloudFormation?: boolean;
   readonly overrides?: Partial<NodejsFunctionProps>;
 }
 
@@ -98,7 +100,13 @@ export class ComplianceFunction extends Construct {
       reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions; this policy holds nothing else.',
     });
 
-    if (!props.deadLetterQueue) {
+    if (props.invokedByCloudFormation) {
+      Validations.of(this.fn).acknowledge({
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'A custom resource: CloudFormation invokes it during a deployment and waits for its answer; a failure fails and rolls back that deployment, so a DLQ would hold events nobody could replay.',
+      });
+    } else if (!props.deadLetterQueue) {
       Validations.of(this.fn).acknowledge({
         id: 'Serverless-LambdaDLQ',
         reason:

@@ -11,6 +11,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 interface Ready {
   readonly pid: number;
   readonly apiUrl: string;
+  readonly consoleUrl: string;
   readonly vendorSimulatorUrl: string;
   readonly services: readonly { name: string; endpoint: string }[];
   readonly chains: readonly { rpcUrl: string }[];
@@ -19,7 +20,7 @@ interface Ready {
 /** `npm start -- --json ...` exactly as a user types it, in a process group of its own, until its ready line. */
 async function npmStart(workDir: string): Promise<{ npm: ChildProcess; ready: Ready }> {
   const args = ['start', '--', '--json', '--chains', '1', '--work-dir', workDir];
-  for (const option of ['--api-port', '--dynamodb-port', '--sqs-port', '--chain-port', '--vendors-port']) args.push(option, '0');
+  for (const option of ['--api-port', '--console-port', '--dynamodb-port', '--sqs-port', '--chain-port', '--vendors-port']) args.push(option, '0');
   const npm = spawn('npm', args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   npm.stderr!.resume();
   const ready = await new Promise<Ready>((resolve, reject) => {
@@ -57,9 +58,15 @@ describe('stopping `npm start`', () => {
       expect(processes).toContain(ready.pid);
       for (const part of [/^java .*DynamoDBLocal\.jar/, /fauxqs-server\.mjs/, /bin\/chain\/node\.mjs/])
         expect(commands.filter((command) => part.test(command))).toHaveLength(1);
-      const urls = [ready.apiUrl, ready.vendorSimulatorUrl, ...ready.services.map((service) => service.endpoint), ...ready.chains.map((chain) => chain.rpcUrl)];
+      const urls = [
+        ready.apiUrl,
+        ready.consoleUrl,
+        ready.vendorSimulatorUrl,
+        ...ready.services.map((service) => service.endpoint),
+        ...ready.chains.map((chain) => chain.rpcUrl),
+      ];
       const ports = [...new Set(urls.map(portOf))];
-      expect(ports).toHaveLength(5); // the API, the vendor simulator, DynamoDB Local, fauxqs, the chain
+      expect(ports).toHaveLength(6); // the API, the console, the vendor simulator, DynamoDB Local, fauxqs, the chain
       expect(await Promise.all(ports.map(portIsFree))).toEqual(ports.map(() => false));
       expect(existsSync(path.join(workDir, 'session.json'))).toBe(true);
 

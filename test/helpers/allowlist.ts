@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { Contract, JsonRpcProvider, Wallet } from 'ethers';
 import type { SQSEvent } from 'aws-lambda';
 import { DEV_ACCOUNTS, type DeployedSuite } from '../../bin/local/chain-deploy';
@@ -142,4 +142,22 @@ export async function deadLetterBodies(env: Record<string, string>): Promise<{ b
     body: message.Body ?? '',
     attributes: Object.fromEntries(Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue])),
   }));
+}
+
+/**
+ * True once the allowlist queue holds nothing: no message waiting, in flight (received and not yet
+ * deleted: the worker is still on it, or it waits out a retry's backoff) or delayed. A worker
+ * queues its flush requests while it handles a message, so a drained queue means it has finished
+ * everything sent so far, a redriven message included.
+ */
+export async function allowlistQueueDrained(env: Record<string, string>): Promise<boolean> {
+  const { Attributes = {} } = await sqsClient().send(
+    new GetQueueAttributesCommand({
+      QueueUrl: env[QUEUES.allowlist.envVar],
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+    }),
+  );
+  return ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'].every(
+    (name) => Attributes[name as keyof typeof Attributes] === '0',
+  );
 }

@@ -1,4 +1,5 @@
 import { LocalKeySigner } from '../../lambda/modules/audit/adapters';
+import { inMemoryAuditTrail } from '../../lambda/modules/audit/fakes';
 import { GENESIS_HASH, nextRecord, sealCheckpoint, type AuditRecord, type CheckpointBody, type CheckpointRange } from '../../lambda/modules/audit';
 
 /** Hash-chained records for `streams` streams, `perStream` each, times one second apart. */
@@ -65,4 +66,22 @@ export async function checkpointsFor(
     previous = body;
   }
   return { chain, bodies };
+}
+
+const T0 = Date.parse('2026-03-02T10:00:00.000Z');
+/** A time `seconds` after a fixed start. */
+export const at = (seconds: number) => new Date(T0 + seconds * 1000);
+
+/** An in-memory audit trail whose writers' clock the test sets: `append` at a time, `checkpoint` run at a time (cutoff one settle delay earlier). */
+export function fakeTrail(settleMs = 0) {
+  let clock = at(0);
+  const fakes = inMemoryAuditTrail({ settleMs, now: () => clock });
+  const append = async (stream: string, seconds: number, type = 'investor.updated') => {
+    clock = at(seconds);
+    const record = await fakes.audit.append({ stream, type, actor: 'system:test', data: { seconds }, idempotencyKey: `${stream}:${seconds}` });
+    if (!record) throw new Error(`${stream} at ${seconds} s was appended before`);
+    return record;
+  };
+  const checkpoint = (seconds: number) => fakes.checkpoint(at(seconds));
+  return { ...fakes, append, checkpoint };
 }

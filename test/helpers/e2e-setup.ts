@@ -28,6 +28,8 @@ export default async function e2eSetup(): Promise<void> {
     '0',
     '--vendors-port',
     '0',
+    '--console-port',
+    '0',
     '--chains',
     '2',
     '--log-level',

@@ -3,6 +3,7 @@ import { E2E_SYSTEM_ENV } from './e2e-setup';
 
 export interface RunningSystem {
   readonly apiUrl: string;
+  readonly consoleUrl: string;
   readonly vendorSimulatorUrl: string;
   readonly chains: readonly DeployedSuite[];
   readonly env: Record<string, string>;

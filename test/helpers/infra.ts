@@ -70,6 +70,7 @@ export interface SynthOptions {
   readonly chains?: readonly unknown[];
   readonly vendors?: readonly string[];
   readonly alarmEmail?: string;
+  readonly consoleDomain?: { readonly name: string; readonly certificateArn: string };
   /** Run cdk-nag's packs as validation plugins, as bin/app.ts does. */
   readonly nag?: boolean;
   /** Bundle the functions with esbuild, as `cdk synth` does (slow). */
@@ -96,6 +97,7 @@ export function synthesize(options: SynthOptions = {}): Synthesized {
     chains: (options.chains ?? TEST_CHAINS) as never,
     vendors: options.vendors ?? TEST_VENDORS,
     alarmEmail: options.alarmEmail,
+    consoleDomain: options.consoleDomain,
     system: options.system,
   });
   options.tamper?.(stack);

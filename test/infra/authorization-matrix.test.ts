@@ -34,7 +34,7 @@ describe('authorization matrix of the synthesized stack', () => {
 
   it('gives each machine role (the portal) a client-credentials client whose only scope is its role, and no person a way in without MFA', () => {
     const clients = Object.values(template.findResources('AWS::Cognito::UserPoolClient')).map((client) => client.Properties);
-    const machines = clients.filter((client) => client.AllowedOAuthFlows);
+    const machines = clients.filter((client) => client.AllowedOAuthFlows?.includes('client_credentials'));
     expect(machines).toHaveLength(MACHINE_ROLES.length);
     const [serverId, server] = Object.entries(template.findResources('AWS::Cognito::UserPoolResourceServer'))[0]!;
     expect(server.Properties).toMatchObject({
@@ -51,11 +51,27 @@ describe('authorization matrix of the synthesized stack', () => {
         }),
       );
     }
-    // The people's client has no OAuth flow at all: SRP with MFA only.
-    expect(clients.filter((client) => !client.AllowedOAuthFlows)).toEqual([
-      expect.objectContaining({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
-    ]);
+    // People have two ways in, both through the user pool's sign-in with MFA: SRP (the CLI), and the
+    // console's managed login with the authorization code grant (PKCE), a public client with no secret,
+    // no implicit grant, no password flow and no client credentials.
+    const people = clients.filter((client) => !client.AllowedOAuthFlows?.includes('client_credentials'));
+    expect(people).toHaveLength(2);
+    expect(people).toContainEqual(expect.objectContaining({ ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }));
+    expect(people.find((client) => !client.AllowedOAuthFlows)).toBeDefined();
+    const consoleClient = people.find((client) => client.AllowedOAuthFlows);
+    expect(consoleClient).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'email', 'profile'],
+      GenerateSecret: false,
+      SupportedIdentityProviders: ['COGNITO'],
+      CallbackURLs: [
+        { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(template, 'AWS::CloudFront::Distribution', 'ConsoleDistribution'), 'DomainName'] }, '/']] },
+      ],
+    });
+    expect(consoleClient!.ExplicitAuthFlows ?? ['ALLOW_REFRESH_TOKEN_AUTH']).toEqual(['ALLOW_REFRESH_TOKEN_AUTH']);
     template.hasResourceProperties('AWS::Cognito::UserPool', { MfaConfiguration: 'ON' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { ManagedLoginVersion: 2 });
+    template.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', { UseCognitoProvidedValues: true });
   });
 
   it.each(ROLES.map((role) => [role, MACHINE_ROLES.includes(role)] as const))(
@@ -66,6 +82,23 @@ describe('authorization matrix of the synthesized stack', () => {
       else expect(() => authorize(event)).toThrow(ForbiddenError);
     },
   );
+
+  it("admits to the console's read routes exactly the people whose screens need them", () => {
+    const rolesOf = (routeKey: string) => ROUTES.find((route) => `${route.method} ${route.path}` === routeKey)?.auth;
+    expect({
+      kyc: rolesOf('GET /investors/{investorId}/kyc'),
+      screenings: rolesOf('GET /investors/{investorId}/screenings'),
+      wallets: rolesOf('GET /investors/{investorId}/wallets'),
+      caseHistory: rolesOf('GET /cases/{caseId}/history'),
+      listedEntry: rolesOf('GET /lists/{listVersion}/entries/{sdnId}'),
+    }).toEqual({
+      kyc: ['operator', 'compliance-officer'],
+      screenings: ['operator', 'compliance-officer'],
+      wallets: ['operator', 'compliance-officer'],
+      caseHistory: ['compliance-officer', 'auditor'],
+      listedEntry: ['compliance-officer', 'auditor'],
+    });
+  });
 
   it('ignores scopes of other resource servers', () => {
     expect(() => authorize(httpEvent('POST /investors', { subject: 'client-id', scope: 'other-server/portal aws.cognito.signin.user.admin' }))).toThrow(

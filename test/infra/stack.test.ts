@@ -142,10 +142,11 @@ describe.each(cases)('TreasuryComplianceStack (%s)', (_label, system, synthesize
   });
 
   describe('functions', () => {
-    it('runs every function on nodejs24.x, arm64, with X-Ray tracing and JSON logs at INFO in its own log group kept a year', () => {
-      expect(Object.keys(resources('AWS::Lambda::Function'))).toHaveLength(functions.length);
-      for (const [name] of functions) {
-        const [, fn] = functionResource(synthesized, name);
+    it('runs every function, the console publisher included, on nodejs24.x, arm64, with X-Ray tracing and JSON logs at INFO in its own log group kept a year', () => {
+      const ids = [...functions.map(([name]) => `${pascal(name)}Function`), 'ConsolePublisherFunction'];
+      expect(Object.keys(resources('AWS::Lambda::Function'))).toHaveLength(ids.length);
+      for (const name of ids) {
+        const fn = resources('AWS::Lambda::Function')[logicalId(template, 'AWS::Lambda::Function', name)]!;
         expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
         expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO' });
         const logGroup = resources('AWS::Logs::LogGroup')[fn.Properties.LoggingConfig.LogGroup.Ref]!;
@@ -327,6 +328,8 @@ describe('outputs for operators', () => {
         'UserPoolId',
         'TokenUrl',
         'PortalClientId',
+        'ConsoleUrl',
+        'ConsoleClientId',
         ...Object.keys(SYNTHETIC_SYSTEM.queues).map((queue) => `${pascal(queue)}DeadLetterQueueArn`),
         ...functions.filter(([, spec]) => spec.schedule).map(([name]) => `${pascal(name)}InvocationsDeadLetterQueueArn`),
         ...new Set(functions.flatMap(([, spec]) => spec.secrets ?? []).map((secret) => `${pascal(secret)}SecretArn`)),

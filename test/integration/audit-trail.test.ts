@@ -1,8 +1,11 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
-import { DynamoAuditRecords, DynamoAuditStore, S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters';
+import { DynamoAuditRecords, DynamoAuditStore, LocalKeySigner, S3CheckpointBodies, S3ExportDelivery } from '../../lambda/modules/audit/adapters';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
 import { s3Client } from '../../lambda/platform/aws/s3';
 import { BUCKETS, TABLES } from '../../lambda/config/system';
@@ -16,11 +19,13 @@ import {
   verifyExport,
   type AuditRecord,
   type ExportManifest,
+  type VerifyReport,
 } from '../../lambda/modules/audit';
 import { CHECKPOINT_STREAM, hashOf } from '../../lambda/modules/audit/record';
 import type { CheckpointEntry } from '../../lambda/modules/audit/checkpoint-body';
 import { ValidationError } from '../../lambda/shared';
 import { testSigner } from '../helpers/audit-fixtures';
+import { runCliAsync } from '../helpers/cli';
 import { awsClients, provisionFresh } from '../helpers/local-env';
 
 const SETTLE_MS = 60_000;
@@ -266,6 +271,159 @@ describe('tampering with the stored log is detected and located', () => {
     await documentClient().send(new PutCommand({ TableName: table, Item: { ...chainRecord, data, hash: hashOf({ ...chainRecord, data } as AuditRecord) } }));
     const breaks = (await verify()).breaks;
     expect(breaks.map((b) => [b.kind, b.checkpoint])).toEqual([['checkpoint_signature_invalid', 1]]);
+  });
+});
+
+describe('checkpoints deleted from the table are found in the checkpoint bucket (issue 19)', () => {
+  /** Three streams; checkpoint n (1..4) seals seq n of each; then seq 5 of each, not sealed yet. */
+  async function fourCheckpoints() {
+    const fresh = await freshLog();
+    const streams = [`investor#${ulid()}`, `investor#${ulid()}`, `investor#${ulid()}`].sort();
+    for (let n = 1; n <= 4; n++) {
+      await fresh.append(streams, 1);
+      expect(await fresh.checkpoint(1000 * n)).toMatchObject({ status: 'checkpointed', header: { number: n, leafCount: 3 } });
+    }
+    await fresh.append(streams, 1);
+    const dynamodb = awsClients().dynamodb;
+    return {
+      ...fresh,
+      streams,
+      /** Deletes checkpoint `number`'s chain record, and its idempotency marker unless told not to. */
+      async deleteCheckpoint(number: number, options: { keepMarker?: boolean } = {}) {
+        await dynamodb.send(new DeleteItemCommand({ TableName: fresh.table, Key: key(CHECKPOINT_STREAM, number) }));
+        if (!options.keepMarker)
+          await dynamodb.send(new DeleteItemCommand({ TableName: fresh.table, Key: key(`idempotency#${CHECKPOINT_STREAM}:${number}`, 0) }));
+      },
+      /** Deletes checkpoint `number`'s coverage items, so that the checkpointer seals its records again. */
+      async deleteCoverage(number: number) {
+        for (const stream of [...streams, CHECKPOINT_STREAM])
+          await dynamodb.send(new DeleteItemCommand({ TableName: fresh.table, Key: key(`covered#${stream}`, number) }));
+      },
+      /** Changes record `seq` of a stream, recomputes its hash and re-chains the records after it. */
+      async rewrite(stream: string, seq: number) {
+        let previous: AuditRecord | undefined;
+        for (const record of await fresh.records.recordsAfter(stream, seq - 1)) {
+          const changed = record.seq === seq ? { ...record, actor: 'officer:mallory' } : { ...record, prevHash: previous!.hash };
+          previous = { ...changed, hash: hashOf(changed) };
+          await documentClient().send(new PutCommand({ TableName: fresh.table, Item: previous }));
+        }
+      },
+    };
+  }
+
+  const found = (breaks: readonly { kind: string; checkpoint?: number; stream?: string; seq?: number }[]) =>
+    breaks.map((b) => [b.kind, b.checkpoint ?? `${b.stream}/${b.seq}`]);
+
+  it('passes the untouched log and states the records no checkpoint covers yet, and since when', async () => {
+    const { verify, records, streams } = await fourCheckpoints();
+    const report = await verify();
+    expect(report).toMatchObject({ ok: true, records: 15, checkpoints: 4, lastCheckpoint: { number: 4 }, breaks: [] });
+    const newest = await Promise.all(streams.map((stream) => records.recordAt(stream, 5)));
+    expect(report.unanchored).toEqual({ records: 3, streams: 3, since: newest.map((record) => record!.at).sort()[0] });
+  });
+
+  it.each([
+    [
+      'the newest checkpoint, its marker left',
+      [4],
+      { keepMarker: true },
+      [
+        ['orphan_idempotency_key', `${CHECKPOINT_STREAM}/4`],
+        ['checkpoint_missing_from_table', 4],
+      ],
+    ],
+    ['the newest checkpoint and its marker', [4], {}, [['checkpoint_missing_from_table', 4]]],
+    [
+      'the last two checkpoints',
+      [3, 4],
+      {},
+      [
+        ['checkpoint_missing_from_table', 3],
+        ['checkpoint_missing_from_table', 4],
+      ],
+    ],
+    [
+      'one in the middle',
+      [2],
+      {},
+      [
+        ['seq_gap', `${CHECKPOINT_STREAM}/2`],
+        ['checkpoint_chain_broken', 3],
+        ['checkpoint_missing_from_table', 2],
+      ],
+    ],
+  ] as const)('%s', async (_, deleted, options, expected) => {
+    const { deleteCheckpoint, verify } = await fourCheckpoints();
+    for (const number of deleted) await deleteCheckpoint(number, options);
+    const report = await verify();
+    expect(found(report.breaks)).toEqual(expected);
+    for (const number of deleted)
+      expect(report.breaks.find((b) => b.kind === 'checkpoint_missing_from_table' && b.checkpoint === number)?.message).toMatch(
+        new RegExp(
+          `^checkpoint ${number} is in the checkpoint bucket \\(checkpoints/${String(number).padStart(10, '0')}-[0-9a-f]{24}\\.json, signed, in the chain\\) but missing from the audit table`,
+        ),
+      );
+    expect(report.lastCheckpoint?.number).toBe(4);
+  });
+
+  it.each([
+    ['the newest checkpoint', [4], 4],
+    ['the last two checkpoints', [3, 4], 3],
+    ['one in the middle', [2], 2],
+  ] as const)('%s, with a record only it covered rewritten and re-chained', async (_, deleted, rewritten) => {
+    const { deleteCheckpoint, rewrite, verify, streams } = await fourCheckpoints();
+    for (const number of deleted) await deleteCheckpoint(number);
+    await rewrite(streams[1]!, rewritten);
+    const breaks = (await verify()).breaks;
+    for (const number of deleted) expect(found(breaks)).toContainEqual(['checkpoint_missing_from_table', number]);
+    // Every record re-chained from the rewritten one on differs from what the checkpoints signed, the deleted ones first.
+    expect(breaks.filter((b) => b.kind === 'checkpoint_leaf_mismatch').map((b) => [b.stream, b.seq, b.checkpoint, b.message])).toEqual(
+      Array.from({ length: 5 - rewritten }, (_, offset) => {
+        const seq = rewritten + offset;
+        return [streams[1], seq, seq, `${streams[1]}/${seq} differs from the record checkpoint ${seq} signed`];
+      }),
+    );
+  });
+
+  it('`cli audit verify` reports them, with the window not yet anchored, in words and in JSON, and exits 1', async () => {
+    const { env, deleteCheckpoint, rewrite, streams } = await fourCheckpoints();
+    await deleteCheckpoint(4);
+    await rewrite(streams[1]!, 4);
+    const dir = mkdtempSync(path.join(tmpdir(), 'audit-verify-'));
+    const publicKey = path.join(dir, 'audit-key.pem');
+    writeFileSync(publicKey, await signer.publicKeyPem());
+    // The operator's path on AWS: the deployment's variables (here the fresh tables'), no --local.
+    const cliEnv = { ...env, S3_FORCE_PATH_STYLE: 'true', AUDIT_SIGNER_PRIVATE_KEY: LocalKeySigner.generatePem() };
+    const human = await runCliAsync(['audit', 'verify', '--public-key', publicKey], { env: cliEnv });
+    expect(human.status).toBe(1);
+    const lines = human.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^audit log: BROKEN \(2 breaks\): 15 records in 3 streams, 4 checkpoints, last #4 at \S+, root [0-9a-f]{16}…$/);
+    expect(lines[1]).toMatch(/^ {2}not yet anchored: 3 records in 3 streams since \S+Z \(after checkpoint #4\)$/);
+    // (Warnings follow: the fixture's checkpoints run with cutoffs ahead of the clock, so seq 5 looks late.)
+    expect(lines.slice(2, 4)).toEqual([
+      expect.stringMatching(/^ {2}break {4}checkpoint_missing_from_table: checkpoint 4 is in the checkpoint bucket \(checkpoints\/0000000004-/),
+      `  break    checkpoint_leaf_mismatch: ${streams[1]}/4 differs from the record checkpoint 4 signed`,
+    ]);
+    const json = await runCliAsync(['audit', 'verify', '--public-key', publicKey, '--json'], { env: cliEnv });
+    expect(json.status).toBe(1);
+    const report = JSON.parse(json.stdout) as VerifyReport;
+    expect(report).toMatchObject({ ok: false, checkpoints: 4, unanchored: { records: 3, streams: 3, since: expect.any(String) } });
+    expect(report.breaks.map((b) => [b.kind, b.checkpoint])).toEqual([
+      ['checkpoint_missing_from_table', 4],
+      ['checkpoint_leaf_mismatch', 4],
+    ]);
+  });
+
+  it('after the checkpointer sealed the deleted number again over the rewritten record', async () => {
+    const { deleteCheckpoint, deleteCoverage, rewrite, checkpoint, verify, streams } = await fourCheckpoints();
+    await deleteCheckpoint(4);
+    await deleteCoverage(4);
+    await rewrite(streams[1]!, 4);
+    expect(await checkpoint(5000)).toMatchObject({ status: 'checkpointed', header: { number: 4 } });
+    const report = await verify();
+    expect(found(report.breaks)).toEqual([['checkpoint_leaf_mismatch', 4]]);
+    expect(report.breaks[0]).toMatchObject({ stream: streams[1], seq: 4, bodyKey: expect.stringMatching(/^checkpoints\/0000000004-/) });
+    expect(report.warnings.map((w) => [w.kind, w.checkpoint])).toContainEqual(['checkpoint_unreferenced', 4]);
   });
 });
 

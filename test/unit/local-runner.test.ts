@@ -18,9 +18,11 @@ const chain = (chainId: number, name: string, port: number) =>
 
 const service = (name: string, port: number, chainId?: number) => ({ name, endpoint: `http://127.0.0.1:${port}`, chainId, stop: async () => undefined });
 
-const system: Pick<LocalSystem, 'apiUrl' | 'services' | 'chains' | 'tokens'> = {
+const system: Pick<LocalSystem, 'apiUrl' | 'consoleUrl' | 'services' | 'chains' | 'tokens'> = {
   apiUrl: 'http://127.0.0.1:3000',
+  consoleUrl: 'http://127.0.0.1:3001',
   services: [
+    service('Console', 3001),
     service('DynamoDB Local', 8000),
     service('fauxqs (SQS + S3)', 4566),
     service('Hardhat node (chain 31337)', 8545, 31337),
@@ -37,7 +39,16 @@ describe('the npm start banner', () => {
 
   it('lists the API and the services in their order, then each chain once with its node, registry and token', () => {
     const urls = lines.filter((line) => /http:\/\/127\.0\.0\.1:\d+/.test(line)).map((line) => line.trim().split(/\s{2,}/)[0]);
-    expect(urls).toEqual(['HTTP API', 'DynamoDB Local', 'fauxqs (SQS + S3)', 'KYC vendor simulator', 'local-ethereum (31337)', 'local-polygon (31338)']);
+    expect(urls).toEqual([
+      'HTTP API',
+      'Console',
+      'DynamoDB Local',
+      'fauxqs (SQS + S3)',
+      'KYC vendor simulator',
+      'local-ethereum (31337)',
+      'local-polygon (31338)',
+    ]);
+    expect(lines.filter((line) => line.includes(':3001'))).toHaveLength(1);
     for (const port of [8545, 8546]) expect(lines.filter((line) => line.includes(`:${port}`))).toHaveLength(1);
     expect(lines.find((line) => line.includes(':8545'))).toContain('registry 0xregistry  token 0xtoken');
   });

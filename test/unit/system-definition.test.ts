@@ -47,6 +47,7 @@ describe('system definition', () => {
       [QUEUES.screening.envVar]: 'Q:screening',
       [QUEUES.allowlist.envVar]: 'Q:allowlist',
       [ENV.chains]: '[]',
+      [SECRETS.chainRpcUrls.envVar]: 'S:chainRpcUrls',
       [SETTINGS.blockedCountries.envVar]: 'V:blockedCountries',
     });
     const worker = environmentFor(FUNCTION_SPECS.allowlistWorker, names);

@@ -1,6 +1,6 @@
 import {
-  type ApprovalDeps,
   approveCase,
+  caseHistory,
   claimCase,
   claimNextCase,
   decideCase,
@@ -10,14 +10,19 @@ import {
   releaseCase,
   showCase,
 } from '../../modules/cases';
+import { parseSdnId } from '../../modules/screening';
 import { NotFoundError } from '../../shared';
 import { authorize, httpFunction, json, parseJsonBody, type HttpEvent } from '../../platform/http';
+import type { CasesApiDeps } from './root';
 
 /** Bodies are optional where every field is: no body means `{}`. */
 const optionalBody = (event: HttpEvent) => (event.body ? parseJsonBody(event) : {});
 
-/** Compliance officers work the review queue; auditors may list and read cases (each view is recorded). */
-export function createHandler(deps: ApprovalDeps) {
+/** List versions are `ofac-sdn:<date>:<hash>`; a client may send the colons percent-encoded. */
+const listVersionOf = (event: HttpEvent) => decodeURIComponent(event.pathParameters?.listVersion ?? '');
+
+/** Compliance officers work the review queue; auditors may list and read cases (each view is recorded), their history and the listed entries. */
+export function createHandler(deps: CasesApiDeps) {
   return httpFunction(async (event) => {
     const caller = authorize(event);
     const officer = { subject: caller.subject, actor: caller.actor };
@@ -27,6 +32,10 @@ export function createHandler(deps: ApprovalDeps) {
         return json(200, { cases: await listCases(deps, parseCaseList(event.queryStringParameters ?? {})) });
       case 'GET /cases/{caseId}':
         return json(200, await showCase(deps, caseId, officer));
+      case 'GET /cases/{caseId}/history':
+        return json(200, await caseHistory(deps, caseId));
+      case 'GET /lists/{listVersion}/entries/{sdnId}':
+        return json(200, await deps.entries.entry(listVersionOf(event), parseSdnId(event.pathParameters?.sdnId)));
       case 'POST /cases/claim-next':
         return json(200, { case: (await claimNextCase(deps, optionalBody(event), officer)) ?? null });
       case 'POST /cases/{caseId}/claim':

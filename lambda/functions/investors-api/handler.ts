@@ -11,6 +11,9 @@ import {
   suspendInvestor,
 } from '../../modules/investors';
 import { authorize, httpFunction, json, parseJsonBody, parseJsonObject, type HttpEvent } from '../../platform/http';
+import { investorWalletStates } from '../../modules/allowlist';
+import { kycHistory } from '../../modules/kyc';
+import { investorScreenings } from '../../modules/screening';
 import type { InvestorsApiDeps } from './root';
 
 const reasonSchema = z.object({ reason: z.string().trim().max(2000).optional() });
@@ -20,7 +23,7 @@ const reasonOf = (event: HttpEvent) => {
   return parsed.data.reason || 'no reason given';
 };
 
-/** The fund portal registers investors and their wallets; operators suspend, reinstate and offboard. */
+/** The fund portal registers investors and their wallets; operators suspend, reinstate and offboard; officers and operators read what the console shows. */
 export function createHandler(deps: InvestorsApiDeps) {
   return httpFunction(async (event) => {
     const caller = authorize(event);
@@ -44,6 +47,12 @@ export function createHandler(deps: InvestorsApiDeps) {
         return json(200, await reinstateInvestor(deps, investorId, caller.actor));
       case 'POST /investors/{investorId}/offboard':
         return json(200, await offboardInvestor(deps, investorId, reasonOf(event), caller.actor));
+      case 'GET /investors/{investorId}/kyc':
+        return json(200, await kycHistory(deps, investorId));
+      case 'GET /investors/{investorId}/screenings':
+        return json(200, await investorScreenings(deps, investorId));
+      case 'GET /investors/{investorId}/wallets':
+        return json(200, await investorWalletStates(deps, investorId));
       default:
         throw new NotFoundError(`no route ${event.routeKey}`);
     }

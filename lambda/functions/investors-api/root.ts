@@ -1,6 +1,7 @@
 import { registriesOf } from '../../config/chains';
 import { readFunctionConfig } from '../../config/function-config';
-import { dynamoAuditLog } from '../../modules/audit/adapters';
+import { registryChains } from '../../modules/allowlist/adapters';
+import { DynamoAuditRecords, dynamoAuditLog } from '../../modules/audit/adapters';
 import { DynamoCaseRepository } from '../../modules/cases/adapters';
 import type { Investor } from '../../modules/investors';
 import { DynamoInvestorRepository, SqsAllowlistRequests, SqsScreeningRequests } from '../../modules/investors/adapters';
@@ -8,14 +9,13 @@ import { screeningStanding } from '../../modules/screening';
 import { DynamoScreeningRepository } from '../../modules/screening/adapters';
 import { documentClient } from '../../platform/aws/dynamo';
 import { sqsClient } from '../../platform/aws/sqs';
+import { lazy } from '../../platform/lazy';
 
-/** The fund portal's and operators' investor routes: the lifecycle, blocked jurisdictions, the screening standing for reinstatement. */
+/** The fund portal's and operators' investor routes: the lifecycle, blocked jurisdictions, the screening standing for reinstatement; what the console shows of an investor. */
 export function compose(env: NodeJS.ProcessEnv) {
-  const { tables, queues, chains, settings } = readFunctionConfig('investorsApi', env);
-  const standing = screeningStanding({
-    screenings: new DynamoScreeningRepository(documentClient(), tables.screenings),
-    cases: new DynamoCaseRepository(documentClient(), tables.cases),
-  });
+  const { tables, queues, secrets, chains, settings } = readFunctionConfig('investorsApi', env);
+  const screenings = new DynamoScreeningRepository(documentClient(), tables.screenings);
+  const standing = screeningStanding({ screenings, cases: new DynamoCaseRepository(documentClient(), tables.cases) });
   return {
     investors: new DynamoInvestorRepository(documentClient(), tables.investors),
     audit: dynamoAuditLog(tables.audit),
@@ -24,6 +24,12 @@ export function compose(env: NodeJS.ProcessEnv) {
     registries: registriesOf(chains),
     blockedCountries: settings.blockedCountries,
     screeningStanding: (investor: Investor) => standing.standing(investor),
+    screenings,
+    /** The investor's audit records (KYC history). */
+    records: new DynamoAuditRecords(documentClient(), tables.audit),
+    /** Read-only views of every registry and token; read on first use: the RPC URLs live in a secret. */
+    chains: lazy(() => registryChains(chains, secrets.chainRpcUrls)),
+    chainNames: new Map(chains.map((chain) => [chain.chainId, chain.name])),
   };
 }
 

@@ -1,10 +1,11 @@
-import { stateChange, type AuditEvent, type AuditLog } from '../audit';
-import { ConflictError, TransientError, numericCountryCode, changeGroupId, type AllowlistAction, type AllowlistChange } from '../../shared';
-import { transition, type Investor, type InvestorRepository, type InvestorStatus } from '../investors';
-import { ACTION_EVENT, changeAuditKey } from './change';
-import { ChainRevertError } from './errors';
-import { chunk, planIntents, type Operation } from './plan';
+import { TransientError, numericCountryCode, changeGroupId, type AllowlistAction } from '../../shared';
+import type { AuditLog } from '../audit';
+import type { InvestorRepository } from '../investors';
+import { bookkeeping, deadLetter, plus, recordDone, recordSkipped, type Bookkeeping, type DoneIntent, type Recorder } from './bookkeeping';
+import { planIntents, type Operation } from './plan';
 import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';
+import { shareOneEstimate, simulateBatches, simulateEach, type Preparation, type Prepared } from './prepare';
+import { splitStale } from './stale';
 import { JournaledSender, type CallToSend, type SettledSlot } from './transactions';
 
 export interface FlushDeps {
@@ -37,15 +38,32 @@ export interface FlushResult {
   remaining: number;
 }
 
-interface TransactionFacts {
-  readonly transactionHash: string;
-  readonly nonce: number;
-  readonly blockNumber: number;
-  readonly batchSize: number;
+/** One flush of one registry: what it works with and until when. */
+interface FlushRun extends Recorder {
+  readonly chain: RegistryChain;
+  readonly maxAttempts: number;
+  readonly sender: JournaledSender;
+  /** Epoch ms after which no further page is started. */
+  readonly deadline: number;
 }
 
-/** Investors whose bookkeeping runs at once; each investor's own records are written in order. */
-const BOOKKEEPING_CONCURRENCY = 32;
+/**
+ * What a failure of the flush counts against: the page being flushed, less the intents whose
+ * transaction is broadcast and may still be mined (those are never dead-lettered). Kept current
+ * as the flush goes, since a failure may stop it anywhere.
+ */
+interface Exposure {
+  page: readonly PendingIntent[];
+  readonly inFlight: Set<string>;
+}
+
+/** What a step of the flush did: intents it resolved (applied, already in state, skipped or dead-lettered; recorded or being recorded) and transactions it sent. */
+interface Progress {
+  readonly resolved: number;
+  readonly transactions: number;
+}
+
+const NO_PROGRESS: Progress = { resolved: 0, transactions: 0 };
 
 /**
  * Applies what is pending for one registry: finishes transactions a crashed run left behind,
@@ -57,418 +75,266 @@ export async function flushRegistry(deps: FlushDeps, options: { deadline: number
   if (!(await deps.journal.acquireLease(group, deps.holder, deps.leaseTtlMs))) {
     throw new TransientError(`another worker is applying the changes of registry ${group}`);
   }
-  const flush = new RegistryFlush(deps, group, options.deadline);
+  const run = startRun(deps, group, options.deadline);
+  const exposure: Exposure = { page: [], inFlight: new Set() };
   try {
-    return await flush.run();
+    return await flushPending(run, exposure);
   } catch (error) {
-    await flush.countFailure(error);
+    await countFailure(run, exposure, error);
     throw error;
   } finally {
     await deps.journal.releaseLease(group, deps.holder);
   }
 }
 
-class RegistryFlush {
-  private readonly result: FlushResult = { applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 };
-  private readonly sender: JournaledSender;
-  private page: readonly PendingIntent[] = [];
-  /** Intents applied, already in state, skipped or dead-lettered so far (recorded or being recorded). */
-  private resolved = 0;
-  /** The next page starts after this key; undefined: from the oldest pending intent. */
-  private after: string | undefined;
-  /**
-   * Recording what a page's transactions did (audit, investors, journal) runs while the next page
-   * is planned and sent; pages are recorded one after another, so each stream keeps its order.
-   */
-  private bookkeeping: Promise<void> = Promise.resolve();
-  /** Intents whose transaction is broadcast: never dead-lettered while it may still be mined. */
-  private readonly inFlight = new Set<string>();
-  private readonly now: () => Date;
+function startRun(deps: FlushDeps, group: string, deadline: number): FlushRun {
+  const now = deps.now ?? (() => new Date());
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { chain, journal, audit, investors, deadLetters, actor, maxAttempts } = deps;
+  const sender = new JournaledSender({ chain, journal, group, now, sleep, deadline, afterBroadcast: deps.afterBroadcast });
+  return { chain, journal, audit, investors, deadLetters, actor, maxAttempts, group, now, sender, deadline };
+}
 
-  constructor(
-    private readonly deps: FlushDeps,
-    private readonly group: string,
-    private readonly deadline: number,
-  ) {
-    this.now = deps.now ?? (() => new Date());
-    const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    this.sender = new JournaledSender({ chain: deps.chain, journal: deps.journal, group, now: this.now, sleep, deadline, afterBroadcast: deps.afterBroadcast });
-  }
-
-  async run(): Promise<FlushResult> {
-    const { journal, chain } = this.deps;
-    const recovered = (await this.sender.recover()).filter((slot) => slot.group === this.group && slot.intentKeys.length > 0);
-    if (recovered.length > 0) {
-      this.page = await journal.pendingIntents(this.group, Number.MAX_SAFE_INTEGER);
-      await this.applySettled(recovered);
+/**
+ * Finishes what a crashed run left broadcast, then flushes page after page. What a page's
+ * transactions did is recorded while the next page is planned and sent; pages are recorded one
+ * after another, so each stream keeps its order. The next page starts after the last key of the
+ * one before only if every intent of that one was resolved; if any is left pending (a second
+ * change of a wallet, a reverted transaction, an add whose identity was not created), the next
+ * page starts again from the oldest pending intent, so nothing of its wallet on a later page goes first.
+ */
+async function flushPending(run: FlushRun, exposure: Exposure): Promise<FlushResult> {
+  const books = bookkeeping();
+  let progress = await finishCrashed(run, books, exposure);
+  let after: string | undefined;
+  try {
+    while (Date.now() < run.deadline) {
+      // From the oldest again, what is being recorded must have left the journal first.
+      if (after === undefined) await books.recorded();
+      const page = await run.journal.pendingIntents(run.group, run.chain.maxBatchSize, after);
+      exposure.page = page;
+      const fromOldest = after === undefined;
+      after = undefined;
+      // Past the last page: once more from the oldest, which ends the flush unless something is pending.
+      if (page.length === 0 && !fromOldest) continue;
+      if (page.length === 0) break;
+      const flushed = await flushPage(run, books, exposure, page);
+      progress = advanced(progress, flushed);
+      if (flushed.resolved === 0) break;
+      if (flushed.resolved === page.length) after = page.at(-1)!.key;
     }
-    try {
-      while (Date.now() < this.deadline) {
-        // From the oldest again, what is being recorded must have left the journal first.
-        if (this.after === undefined) await this.bookkeeping;
-        this.page = await journal.pendingIntents(this.group, chain.maxBatchSize, this.after);
-        const fromOldest = this.after === undefined;
-        this.after = undefined;
-        // Past the last page: once more from the oldest, which ends the flush unless something is pending.
-        if (this.page.length === 0 && !fromOldest) continue;
-        if (this.page.length === 0 || (await this.flushPage()) === 0) break;
-      }
-    } catch (error) {
-      // Whatever was recorded stays recorded; the error that stopped the flush is the one to report.
-      await this.bookkeeping.catch(() => undefined);
-      throw error;
-    }
-    await this.bookkeeping;
-    this.result.remaining = (await journal.pendingSummary(this.group, 10_000)).count;
-    return this.result;
+  } catch (error) {
+    // Whatever was recorded stays recorded; the error that stopped the flush is the one to report.
+    await books.recorded().catch(() => undefined);
+    throw error;
   }
+  const recorded = await books.recorded();
+  const remaining = (await run.journal.pendingSummary(run.group, 10_000)).count;
+  return { ...plus(recorded, { transactions: progress.transactions }), remaining };
+}
 
-  /** After a failed flush, each waiting intent counts one attempt; those out of attempts go to the DLQ. */
-  async countFailure(error: unknown): Promise<void> {
-    // A failure before the first page was read (the node down from the start) counts for that page.
-    const page = this.page.length > 0 ? this.page : await this.deps.journal.pendingIntents(this.group, this.deps.chain.maxBatchSize);
-    const keys = page.map((intent) => intent.key).filter((key) => !this.inFlight.has(key));
-    if (keys.length === 0) return;
-    const reason = error instanceof Error ? error.message : 'unknown failure';
-    const counted = await this.deps.journal.recordFailure(this.group, keys, reason);
-    const exhausted = counted.filter((intent) => intent.attempts >= this.deps.maxAttempts);
-    await this.deadLetter(exhausted.map((intent) => ({ intent, code: 'RETRIES_EXHAUSTED', reason: `gave up after ${intent.attempts} attempts: ${reason}` })));
+/**
+ * Finishes the transactions of this registry that a crashed run broadcast, and records what they
+ * did. Their intents are in flight until then, as those of a transaction this run sends.
+ */
+async function finishCrashed(run: FlushRun, books: Bookkeeping, exposure: Exposure): Promise<Progress> {
+  const open = await run.sender.openSlots();
+  const keys = open.filter((slot) => slot.group === run.group).flatMap((slot) => slot.intentKeys);
+  for (const key of keys) exposure.inFlight.add(key);
+  const recovered = (await run.sender.resume(open)).filter((slot) => slot.group === run.group && slot.intentKeys.length > 0);
+  let progress = NO_PROGRESS;
+  if (recovered.length > 0) {
+    exposure.page = await run.journal.pendingIntents(run.group, Number.MAX_SAFE_INTEGER);
+    progress = await applySettled(run, books, exposure, exposure.page, recovered);
   }
+  for (const key of keys) exposure.inFlight.delete(key);
+  return progress;
+}
 
-  /**
-   * Returns how many intents of the page were resolved (applied, already in state, skipped or
-   * dead-lettered). If any is left pending (a second change of a wallet, a reverted transaction,
-   * an add whose identity was not created), the next page starts again from the oldest pending
-   * intent, so nothing of its wallet on a later page goes first.
-   */
-  private async flushPage(): Promise<number> {
-    const before = this.resolved;
-    const size = this.page.length;
-    const last = this.page.at(-1)?.key;
-    const wallets = [...new Set(this.page.map((intent) => intent.change.wallet))];
-    const [page, states] = await Promise.all([this.withoutStaleChanges(this.page), this.deps.chain.walletStates(wallets)]);
-    this.page = page;
-    const plan = planIntents(page, states);
-    this.record(plan.satisfied.map((intent) => ({ intent })));
-    await this.deadLetter(plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })));
-    if (plan.operations.length > 0) await this.execute(plan.operations);
-    const resolved = this.resolved - before;
-    if (resolved === size) this.after = last;
-    return resolved;
-  }
+/**
+ * One page: skips what no longer holds, plans the rest against the wallets' on-chain state,
+ * records what is in place already, dead-letters what no transaction can apply, sends the rest.
+ */
+async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, page: readonly PendingIntent[]): Promise<Progress> {
+  const wallets = [...new Set(page.map((intent) => intent.change.wallet))];
+  const [{ fresh, stale }, states] = await Promise.all([splitStale(run.investors, page), run.chain.walletStates(wallets)]);
+  exposure.page = fresh;
+  // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
+  if (stale.length > 0) books.later(() => recordSkipped(run, stale));
+  const plan = planIntents(fresh, states);
+  const satisfied = record(
+    run,
+    books,
+    plan.satisfied.map((intent) => ({ intent })),
+  );
+  const rejected = deadLetterLater(
+    run,
+    books,
+    plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })),
+  );
+  const sent = plan.operations.length > 0 ? await execute(run, books, exposure, fresh, plan.operations) : NO_PROGRESS;
+  return advanced({ resolved: stale.length + satisfied + rejected, transactions: 0 }, sent);
+}
 
-  /**
-   * An add applies only while its investor may hold tokens (eligible or allowlisted) and the wallet
-   * is still theirs; an unfreeze only while they may hold tokens and no sanctions suspension
-   * blocks them. One that arrives late or is redriven from the DLQ after the investor was
-   * suspended, offboarded or blocked, or the wallet released, is skipped, audited with the reason,
-   * and never sent. Removals and freezes always apply.
-   */
-  private async withoutStaleChanges(page: readonly PendingIntent[]): Promise<PendingIntent[]> {
-    const investors = new Map<string, Investor | undefined>();
-    const checked = page.filter((intent) => intent.change.action === 'add' || intent.change.action === 'unfreeze');
-    await forEachInvestor(distinctInvestors(checked.map((intent) => ({ intent }))), async ({ intent }) => {
-      investors.set(intent.change.investorId, await this.deps.investors.get(intent.change.investorId));
-    });
-    const stale = checked.flatMap((intent) => {
-      const reason = staleReason(intent.change, investors.get(intent.change.investorId));
-      return reason ? [{ intent, reason }] : [];
-    });
-    if (stale.length === 0) return [...page];
-    const { chainId, identityRegistry } = this.deps.chain;
-    this.resolved += stale.length;
-    // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
-    this.later(async () => {
-      await this.deps.audit.appendAll(
-        stale.map(({ intent: { change, key }, reason }) => ({
-          stream: `investor#${change.investorId}`,
-          type: 'allowlist.skipped',
-          actor: this.deps.actor,
-          investorId: change.investorId,
-          data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, reason },
-          idempotencyKey: `${changeAuditKey(change)}:skipped:${key}`,
-        })),
-      );
-      await this.deps.journal.completeIntents(
-        this.group,
-        stale.map(({ intent }) => intent.key),
-      );
-      this.result.skipped += stale.length;
-    });
-    const skipped = new Set(stale.map(({ intent }) => intent));
-    return page.filter((intent) => !skipped.has(intent));
-  }
+/**
+ * Freezes, removals and missing identities go first (independent of each other), then
+ * registrations and unfreezes, which need the identities. Nonce order keeps a freeze ahead of
+ * the same wallet's removal. What would revert goes to the DLQ, recorded in turn with the rest.
+ */
+async function execute(
+  run: FlushRun,
+  books: Bookkeeping,
+  exposure: Exposure,
+  page: readonly PendingIntent[],
+  operations: readonly Operation[],
+): Promise<Progress> {
+  const { chain } = run;
+  const of = (action: AllowlistAction) => operations.filter((operation) => operation.action === action);
+  const adds = of('add');
+  const identities = await chain.identities(adds.map((operation) => operation.wallet));
+  const withoutIdentity = adds.filter((operation) => !identities.get(operation.wallet));
 
-  /**
-   * Freezes, removals and missing identities go first (independent of each other), then
-   * registrations and unfreezes, which need the identities. Nonce order keeps a freeze ahead of
-   * the same wallet's removal.
-   */
-  private async execute(operations: readonly Operation[]): Promise<void> {
-    const { chain } = this.deps;
-    const of = (action: AllowlistAction) => operations.filter((operation) => operation.action === action);
-    const adds = of('add');
-    const identities = await chain.identities(adds.map((operation) => operation.wallet));
-    const withoutIdentity = adds.filter((operation) => !identities.get(operation.wallet));
+  const freezes = deadLetterReverted(run, books, await simulateBatches(chain, of('freeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: true })));
+  const removals = deadLetterReverted(run, books, await simulateEach(chain, of('remove'), (operation) => ({ kind: 'delete', wallet: operation.wallet })));
+  const removalCalls = await shareOneEstimate(chain, removals.calls);
+  const creations = deadLetterReverted(run, books, await simulateEach(chain, withoutIdentity, identityCreation));
+  const creationCalls = await shareOneEstimate(chain, creations.calls);
+  const first = await sendStage(run, books, exposure, page, [...freezes.calls, ...removalCalls, ...creationCalls]);
 
-    await this.sendStage([
-      ...(await this.prepareBatches(of('freeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: true }))),
-      ...(await this.prepareEach(of('remove'), (operation) => ({ kind: 'delete', wallet: operation.wallet }))),
-      ...(await this.prepareEach(withoutIdentity, (operation) => ({
-        kind: 'createIdentity',
-        wallet: operation.wallet,
-        salt: `${operation.intents[0]!.change.investorId}:${operation.wallet}`,
-      }))),
-    ]);
+  const created =
+    withoutIdentity.length > 0 ? await chain.identities(withoutIdentity.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
+  const identityOf = (operation: Operation) => identities.get(operation.wallet) ?? created.get(operation.wallet);
+  const registrations = deadLetterReverted(
+    run,
+    books,
+    await simulateBatches(chain, adds.filter(identityOf), (_wallets, batch) => registration(batch, identityOf)),
+  );
+  const unfreezes = deadLetterReverted(run, books, await simulateBatches(chain, of('unfreeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: false })));
+  const second = await sendStage(run, books, exposure, page, [...registrations.calls, ...unfreezes.calls]);
 
-    const created =
-      withoutIdentity.length > 0 ? await chain.identities(withoutIdentity.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
-    const ready = adds.filter((operation) => identities.get(operation.wallet) ?? created.get(operation.wallet));
-    const register = (batch: readonly Operation[]): ChainCall => ({
-      kind: 'register',
-      entries: batch.map((operation) => ({
-        wallet: operation.wallet,
-        identity: (identities.get(operation.wallet) ?? created.get(operation.wallet))!,
-        country: numericCountryCode(operation.intents[0]!.change.country),
-      })),
-    });
-    await this.sendStage([
-      ...(await this.prepareBatches(ready, (_wallets, batch) => register(batch))),
-      ...(await this.prepareBatches(of('unfreeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: false }))),
-    ]);
-  }
+  const reverted = [freezes, removals, creations, registrations, unfreezes].reduce((count, { reverted }) => count + reverted.length, 0);
+  return [first, second].reduce(advanced, { resolved: reverted, transactions: 0 });
+}
 
-  private async prepareEach(operations: readonly Operation[], toCall: (operation: Operation) => ChainCall): Promise<Prepared[]> {
-    const prepared = await Promise.all(operations.map((operation) => this.simulate([operation], () => toCall(operation), { estimate: false })));
-    const calls = prepared.flat();
-    if (calls.length === 0) return [];
-    // Calls of one kind on one contract cost the same but for their arguments' length: one
-    // estimate, with room to spare, serves them all (each was still simulated for reverts).
-    const gas = ((await this.deps.chain.estimateGas(calls[0]!.call)) * 15n) / 10n;
-    return calls.map((call) => ({ ...call, gasLimit: gas }));
-  }
+function identityCreation(operation: Operation): ChainCall {
+  return { kind: 'createIdentity', wallet: operation.wallet, salt: `${operation.intents[0]!.change.investorId}:${operation.wallet}` };
+}
 
-  private async prepareBatches(operations: readonly Operation[], toCall: (wallets: string[], batch: readonly Operation[]) => ChainCall): Promise<Prepared[]> {
-    const prepared: Prepared[] = [];
-    for (const batch of chunk(operations, this.deps.chain.maxBatchSize)) {
-      prepared.push(
-        ...(await this.simulate(batch, () =>
-          toCall(
-            batch.map((operation) => operation.wallet),
-            batch,
-          ),
-        )),
-      );
-    }
-    return prepared;
-  }
+function registration(batch: readonly Operation[], identityOf: (operation: Operation) => string | undefined): ChainCall {
+  return {
+    kind: 'register',
+    entries: batch.map((operation) => ({
+      wallet: operation.wallet,
+      identity: identityOf(operation)!,
+      country: numericCountryCode(operation.intents[0]!.change.country),
+    })),
+  };
+}
 
-  /**
-   * Simulates the call. A batch that would revert is split in halves until the entries that fail
-   * on their own are found; those go to the DLQ with the revert reason, the rest still goes through.
-   */
-  private async simulate(batch: readonly Operation[], toCall: (batch: readonly Operation[]) => ChainCall, options = { estimate: true }): Promise<Prepared[]> {
-    const call = toCall(batch);
-    try {
-      if (!options.estimate) {
-        await this.deps.chain.simulate(call);
-        return [{ call, gasLimit: 0n, operations: batch }];
-      }
-      const gas = await this.deps.chain.estimateGas(call);
-      return [{ call, gasLimit: (gas * 12n) / 10n, operations: batch }];
-    } catch (error) {
-      if (!(error instanceof ChainRevertError)) throw error;
-      if (batch.length === 1) {
-        await this.deadLetter(batch[0]!.intents.map((intent) => ({ intent, code: error.code, reason: error.reason })));
-        return [];
-      }
-      const half = Math.ceil(batch.length / 2);
-      return [...(await this.simulate(batch.slice(0, half), toCall, options)), ...(await this.simulate(batch.slice(half), toCall, options))];
-    }
-  }
+/** The intents the chain would refuse go to the DLQ with the revert reason. */
+function deadLetterReverted(run: FlushRun, books: Bookkeeping, preparation: Preparation): Preparation {
+  deadLetterLater(run, books, preparation.reverted);
+  return preparation;
+}
 
-  private async sendStage(prepared: readonly Prepared[]): Promise<void> {
-    if (prepared.length === 0) return;
-    const calls: CallToSend[] = prepared.map(({ call, gasLimit, operations }) => ({
-      call,
-      gasLimit,
-      intentKeys: operations.flatMap((operation) => operation.intents.map((intent) => intent.key)),
-    }));
-    for (const call of calls) for (const key of call.intentKeys) this.inFlight.add(key);
-    const settled = await this.sender.send(calls);
-    this.result.transactions += settled.length;
-    await this.applySettled(settled);
-    for (const call of calls) for (const key of call.intentKeys) this.inFlight.delete(key);
-  }
+/**
+ * Dead letters are recorded behind what is being recorded, like every outcome of the flush, so
+ * each audit stream keeps its order; returns how many are queued.
+ */
+function deadLetterLater(run: FlushRun, books: Bookkeeping, entries: readonly { intent: PendingIntent; code: string; reason: string }[]): number {
+  if (entries.length > 0) books.later(async () => ({ deadLettered: await deadLetter(run, entries) }));
+  return entries.length;
+}
 
-  /** Records what settled transactions did: mined ones complete their intents, reverted ones count a failure. */
-  private async applySettled(settled: readonly SettledSlot[]): Promise<void> {
-    const byKey = new Map(this.page.map((intent) => [intent.key, intent]));
-    const completed: { intent: PendingIntent; tx: TransactionFacts }[] = [];
-    const reverted: { keys: string[]; hash: string }[] = [];
-    for (const slot of settled) {
-      const intents = slot.intentKeys.map((key) => byKey.get(key)).filter((intent): intent is PendingIntent => intent !== undefined);
-      if (slot.status === 'mined' && slot.call.kind !== 'createIdentity') {
-        const tx = {
-          transactionHash: slot.receipt!.hash,
-          nonce: slot.nonce,
-          blockNumber: slot.receipt!.blockNumber,
-          batchSize: new Set(intents.map((intent) => intent.change.wallet)).size,
-        };
-        completed.push(...intents.map((intent) => ({ intent, tx })));
-      } else if (slot.status === 'reverted') {
-        reverted.push({ keys: intents.map((intent) => intent.key), hash: slot.receipt!.hash });
-      }
-    }
-    this.record(completed);
-    for (const { keys, hash } of reverted) {
-      for (const key of keys) this.inFlight.delete(key);
-      const counted = await this.deps.journal.recordFailure(this.group, keys, `transaction ${hash} reverted`);
-      const exhausted = counted.filter((intent) => intent.attempts >= this.deps.maxAttempts);
-      await this.deadLetter(exhausted.map((intent) => ({ intent, code: 'CHAIN_REVERTED', reason: `transaction ${hash} reverted ${intent.attempts} times` })));
-    }
-  }
+/** Sends a stage's calls and records what they did; their intents are in flight until their transactions settle. */
+async function sendStage(
+  run: FlushRun,
+  books: Bookkeeping,
+  exposure: Exposure,
+  page: readonly PendingIntent[],
+  prepared: readonly Prepared[],
+): Promise<Progress> {
+  if (prepared.length === 0) return NO_PROGRESS;
+  const calls: CallToSend[] = prepared.map(({ call, gasLimit, operations }) => ({
+    call,
+    gasLimit,
+    intentKeys: operations.flatMap((operation) => operation.intents.map((intent) => intent.key)),
+  }));
+  const keys = calls.flatMap((call) => call.intentKeys);
+  for (const key of keys) exposure.inFlight.add(key);
+  const settled = await run.sender.send(calls);
+  const applied = await applySettled(run, books, exposure, page, settled);
+  for (const key of keys) exposure.inFlight.delete(key);
+  return advanced(applied, { resolved: 0, transactions: settled.length });
+}
 
-  /**
-   * Audit record per intent (before the journal forgets it), and eligible investors become
-   * allowlisted: every record of the page is appended together (few writes), each investor's
-   * transition is recorded before it is saved, and a save that loses a race is redone from a fresh read.
-   */
-  private record(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): void {
-    if (entries.length === 0) return;
-    this.resolved += entries.length;
-    this.later(() => this.complete(entries));
-  }
-
-  /** Queues bookkeeping behind what is already queued; it runs while the flush goes on. */
-  private later(work: () => Promise<void>): void {
-    const next = this.bookkeeping.then(work);
-    // A failure surfaces where the flush awaits its bookkeeping; nothing queued after it runs.
-    next.catch(() => undefined);
-    this.bookkeeping = next;
-  }
-
-  private async complete(entries: readonly { intent: PendingIntent; tx?: TransactionFacts }[]): Promise<void> {
-    const { chainId, identityRegistry } = this.deps.chain;
-    const transitions: { intent: PendingIntent; allowlisted: Investor }[] = [];
-    await forEachInvestor(distinctInvestors(entries.filter(({ intent }) => intent.change.action === 'add')), async ({ intent }) => {
-      const investor = await this.deps.investors.get(intent.change.investorId);
-      if (investor?.status === 'eligible') transitions.push({ intent, allowlisted: transition(investor, 'allowlisted', this.now()) });
-    });
-    await this.deps.audit.appendAll([
-      ...entries.map(({ intent: { change }, tx }) => ({
-        stream: `investor#${change.investorId}`,
-        type: ACTION_EVENT[change.action],
-        actor: this.deps.actor,
-        investorId: change.investorId,
-        data: { chainId, identityRegistry, wallet: change.wallet, ...(tx ?? { observedOnChain: true }) },
-        idempotencyKey: changeAuditKey(change),
-      })),
-      ...transitions.map(({ intent, allowlisted }) => this.allowlistedEvent(intent, allowlisted)),
-    ]);
-    await forEachInvestor(transitions, async ({ intent, allowlisted }) => {
-      try {
-        await this.deps.investors.save(allowlisted);
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-        await this.markAllowlisted(intent);
-      }
-    });
-    await this.deps.journal.completeIntents(
-      this.group,
-      entries.map(({ intent }) => intent.key),
+/** Records what settled transactions did: mined ones complete their intents, reverted ones count a failed attempt. */
+async function applySettled(
+  run: FlushRun,
+  books: Bookkeeping,
+  exposure: Exposure,
+  page: readonly PendingIntent[],
+  settled: readonly SettledSlot[],
+): Promise<Progress> {
+  const { done, reverted } = outcomesOf(page, settled);
+  const completed = record(run, books, done);
+  let deadLettered = 0;
+  for (const { keys, hash } of reverted) {
+    for (const key of keys) exposure.inFlight.delete(key);
+    const counted = await run.journal.recordFailure(run.group, keys, `transaction ${hash} reverted`);
+    const exhausted = counted.filter((intent) => intent.attempts >= run.maxAttempts);
+    deadLettered += deadLetterLater(
+      run,
+      books,
+      exhausted.map((intent) => ({ intent, code: 'CHAIN_REVERTED', reason: `transaction ${hash} reverted ${intent.attempts} times` })),
     );
-    for (const { tx } of entries) {
-      if (tx) this.result.applied++;
-      else this.result.alreadyInState++;
+  }
+  return { resolved: completed + deadLettered, transactions: 0 };
+}
+
+/** The page's intents that mined transactions applied (with the transaction), and those of reverted transactions. */
+function outcomesOf(page: readonly PendingIntent[], settled: readonly SettledSlot[]): { done: DoneIntent[]; reverted: { keys: string[]; hash: string }[] } {
+  const byKey = new Map(page.map((intent) => [intent.key, intent]));
+  const done: DoneIntent[] = [];
+  const reverted: { keys: string[]; hash: string }[] = [];
+  for (const slot of settled) {
+    const intents = slot.intentKeys.map((key) => byKey.get(key)).filter((intent): intent is PendingIntent => intent !== undefined);
+    if (slot.status === 'mined' && slot.call.kind !== 'createIdentity') {
+      const tx = {
+        transactionHash: slot.receipt!.hash,
+        nonce: slot.nonce,
+        blockNumber: slot.receipt!.blockNumber,
+        batchSize: new Set(intents.map((intent) => intent.change.wallet)).size,
+      };
+      done.push(...intents.map((intent) => ({ intent, tx })));
+    } else if (slot.status === 'reverted') {
+      reverted.push({ keys: intents.map((intent) => intent.key), hash: slot.receipt!.hash });
     }
   }
-
-  private allowlistedEvent({ change }: PendingIntent, allowlisted: Investor): AuditEvent {
-    const stream = `investor#${change.investorId}`;
-    const where = { chainId: change.chainId, identityRegistry: change.identityRegistry, wallet: change.wallet };
-    return stateChange({ stream, type: 'investor.allowlisted', actor: this.deps.actor, investorId: change.investorId, data: where }, allowlisted.version);
-  }
-
-  /** eligible → allowlisted once a wallet is registered; other chains' workers may race to do the same. */
-  private async markAllowlisted(intent: PendingIntent): Promise<void> {
-    const { change } = intent;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const investor = await this.deps.investors.get(change.investorId);
-      if (investor?.status !== 'eligible') return;
-      const allowlisted = transition(investor, 'allowlisted', this.now());
-      await this.deps.audit.append(this.allowlistedEvent(intent, allowlisted));
-      try {
-        await this.deps.investors.save(allowlisted);
-        return;
-      } catch (error) {
-        if (!(error instanceof ConflictError)) throw error;
-      }
-    }
-  }
-
-  /** The change goes to the DLQ with its reason first, so it is never lost; then the audit record. */
-  private async deadLetter(entries: readonly { intent: PendingIntent; code: string; reason: string }[]): Promise<void> {
-    if (entries.length === 0) return;
-    const { chainId, identityRegistry } = this.deps.chain;
-    await forEachInvestor(entries, async ({ intent, code, reason }) => {
-      const { change } = intent;
-      await this.deps.deadLetters.send({ body: JSON.stringify(change), group: this.group, key: intent.key }, { code, reason, attempts: intent.attempts });
-      await this.deps.audit.append({
-        stream: `investor#${change.investorId}`,
-        type: 'allowlist.failed',
-        actor: this.deps.actor,
-        investorId: change.investorId,
-        data: { chainId, identityRegistry, wallet: change.wallet, action: change.action, code, reason },
-        idempotencyKey: `${changeAuditKey(change)}:failed:${intent.key}`,
-      });
-    });
-    await this.deps.journal.completeIntents(
-      this.group,
-      entries.map(({ intent }) => intent.key),
-    );
-    this.result.deadLettered += entries.length;
-    this.resolved += entries.length;
-  }
+  return { done, reverted };
 }
 
-interface Prepared {
-  readonly call: ChainCall;
-  readonly gasLimit: bigint;
-  readonly operations: readonly Operation[];
+/** Queues the records of intents done; returns how many. */
+function record(run: FlushRun, books: Bookkeeping, done: readonly DoneIntent[]): number {
+  if (done.length > 0) books.later(() => recordDone(run, done));
+  return done.length;
 }
 
-/** Investor statuses in which an add or an unfreeze may be applied. */
-const MAY_HOLD_TOKENS: readonly InvestorStatus[] = ['eligible', 'allowlisted'];
-
-/** Why an add or unfreeze no longer holds, or undefined when it does. */
-function staleReason(change: AllowlistChange, investor: Investor | undefined): string | undefined {
-  if (!investor) return 'no such investor';
-  if (!MAY_HOLD_TOKENS.includes(investor.status)) return `the investor is ${investor.status}`;
-  if (change.action === 'add' && !investor.wallets.includes(change.wallet)) return "the wallet is no longer one of the investor's";
-  if (change.action === 'unfreeze' && investor.suspension?.kind === 'sanctions') return 'the investor has a sanctions suspension';
-  return undefined;
+/** After a failed flush, each waiting intent counts one attempt; those out of attempts go to the DLQ. */
+async function countFailure(run: FlushRun, exposure: Exposure, error: unknown): Promise<void> {
+  // A failure before the first page was read (the node down from the start) counts for that page.
+  const page = exposure.page.length > 0 ? exposure.page : await run.journal.pendingIntents(run.group, run.chain.maxBatchSize);
+  const keys = page.map((intent) => intent.key).filter((key) => !exposure.inFlight.has(key));
+  if (keys.length === 0) return;
+  const reason = error instanceof Error ? error.message : 'unknown failure';
+  const counted = await run.journal.recordFailure(run.group, keys, reason);
+  const exhausted = counted.filter((intent) => intent.attempts >= run.maxAttempts);
+  await deadLetter(
+    run,
+    exhausted.map((intent) => ({ intent, code: 'RETRIES_EXHAUSTED', reason: `gave up after ${intent.attempts} attempts: ${reason}` })),
+  );
 }
 
-/** The first entry of each investor. */
-function distinctInvestors<T extends { intent: PendingIntent }>(entries: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return entries.filter(({ intent }) => !seen.has(intent.change.investorId) && seen.add(intent.change.investorId));
-}
-
-/** Runs `work` for every entry: one investor's entries in order, investors in parallel. */
-async function forEachInvestor<T extends { intent: PendingIntent }>(entries: readonly T[], work: (entry: T) => Promise<void>): Promise<void> {
-  const byInvestor = new Map<string, T[]>();
-  for (const entry of entries) {
-    const list = byInvestor.get(entry.intent.change.investorId) ?? [];
-    list.push(entry);
-    byInvestor.set(entry.intent.change.investorId, list);
-  }
-  const queues = [...byInvestor.values()];
-  const workers = Array.from({ length: Math.min(BOOKKEEPING_CONCURRENCY, queues.length) }, async () => {
-    for (let queue = queues.shift(); queue; queue = queues.shift()) {
-      for (const entry of queue) await work(entry);
-    }
-  });
-  await Promise.all(workers);
+function advanced(a: Progress, b: Progress): Progress {
+  return { resolved: a.resolved + b.resolved, transactions: a.transactions + b.transactions };
 }

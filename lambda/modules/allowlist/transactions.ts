@@ -60,9 +60,18 @@ export class JournaledSender {
 
   /** Finishes every transaction a previous run left open, in nonce order. */
   async recover(): Promise<SettledSlot[]> {
+    return this.resume(await this.openSlots());
+  }
+
+  /** The transactions previous runs journaled and did not see settled, in nonce order. */
+  async openSlots(): Promise<TransactionSlot[]> {
     const signer = await this.signer();
     const mined = await this.deps.chain.transactionCount(this.signerAddress, 'latest');
-    const open = (await this.deps.journal.slotsFrom(signer, Math.max(0, mined - RECOVERY_LOOKBACK))).filter((slot) => slot.status === 'pending');
+    return (await this.deps.journal.slotsFrom(signer, Math.max(0, mined - RECOVERY_LOOKBACK))).filter((slot) => slot.status === 'pending');
+  }
+
+  /** Re-broadcasts open slots (the same bytes: a no-op for a node that has them) and waits until they are settled. */
+  async resume(open: readonly TransactionSlot[]): Promise<SettledSlot[]> {
     if (open.length === 0) return [];
     for (const slot of open) await this.broadcast(slot, slot.attempts.at(-1)!.raw);
     return this.settle(open);

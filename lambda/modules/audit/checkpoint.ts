@@ -2,13 +2,25 @@ import { CHECKPOINT_STREAM, GENESIS_HASH, hashOf, isReservedStream, nextRecord, 
 import type { AuditStore, AuditRecords, CheckpointBodies, Coverage, CoverageIndex, AuditSigner } from './ports';
 import { merkleRoot } from './merkle';
 import { canonicalBytes, sha256Hex } from './signing';
-import type { CheckpointBody, CheckpointEntry, CheckpointHeader, CheckpointRange } from './checkpoint-body';
+import type { CheckpointBody, CheckpointEntry, CheckpointHeader, CheckpointRange, SignedCheckpoint } from './checkpoint-body';
 import { InvariantError } from '../../shared';
 
 export const CHECKPOINT_EVENT_TYPE = 'audit.checkpointed';
 
 export function headerHash(header: CheckpointHeader): string {
   return sha256Hex(canonicalBytes(header));
+}
+
+/** Where checkpoint bodies live in the checkpoint bucket. */
+export const CHECKPOINT_BODY_PREFIX = 'checkpoints/';
+
+/**
+ * A body's key: its number, then the digest of its signed header and signature. ECDSA signatures
+ * differ each time, so two runs that race for one number write two keys and overwrite nothing.
+ */
+export function checkpointBodyKey(checkpoint: SignedCheckpoint): string {
+  const digest = sha256Hex(canonicalBytes({ header: checkpoint.header, signature: checkpoint.signature }));
+  return `${CHECKPOINT_BODY_PREFIX}${String(checkpoint.header.number).padStart(10, '0')}-${digest.slice(0, 24)}.json`;
 }
 
 export function leavesOf(ranges: readonly CheckpointRange[]): string[] {

@@ -7,7 +7,7 @@ import { inclusionProof, merkleLevels, verifyInclusion, type InclusionProof } fr
 import type { AuditQueries, AuditRecords, CheckpointBodies, CoverageIndex, ExportDelivery, AuditSigner } from './ports';
 import type { AuditQuery } from './query';
 import { canonicalBytes, sha256Hex, verifySignature } from './signing';
-import type { Break, VerifyReport } from './verify';
+import type { Break, Unanchored, VerifyReport } from './report';
 
 /** A run of consecutive records of one stream in an export. */
 export interface ExportRun {
@@ -32,6 +32,12 @@ export interface ManifestPayload {
   readonly streams: readonly { readonly stream: string; readonly runs: readonly ExportRun[] }[];
   /** The signed headers the proofs refer to. */
   readonly checkpoints: readonly SignedCheckpoint[];
+  /**
+   * The newest checkpoint the proofs rely on (its header is the last of `checkpoints`), null when
+   * no checkpoint covers the export yet; records after it are not yet anchored. An auditor can
+   * look for it in the checkpoint bucket. Absent from manifests made before it was added.
+   */
+  readonly newestCheckpoint?: { readonly number: number; readonly headerHash: string } | null;
   readonly keyId: string;
 }
 
@@ -102,9 +108,15 @@ export async function buildExport(deps: BuildExportDeps, query: AuditQuery, maxR
     order: 'at,stream,seq',
     streams,
     checkpoints: proofs.checkpoints(),
+    newestCheckpoint: newestNamed(proofs.checkpoints()),
     keyId: await deps.signer.keyId(),
   };
   return { jsonl, manifest: { payload, signature: await deps.signer.sign(canonicalBytes(payload)) } };
+}
+
+function newestNamed(checkpoints: readonly SignedCheckpoint[]): ManifestPayload['newestCheckpoint'] {
+  const newest = checkpoints.at(-1)?.header;
+  return newest ? { number: newest.number, headerHash: headerHash(newest) } : null;
 }
 
 function groupByStream(records: readonly AuditRecord[]): Map<string, AuditRecord[]> {
@@ -200,6 +212,7 @@ export async function exportAudit(deps: ExportDeps, query: AuditQuery, options: 
 interface ExportedEntry {
   readonly hash: string;
   readonly prevHash: string;
+  readonly at: string;
   readonly line: number;
   /** Named by one of the manifest's runs. */
   expected: boolean;
@@ -209,7 +222,7 @@ interface ExportedEntry {
  * Offline verification of an export: needs only the export file, its manifest and the audit public
  * key. Checks the manifest's signature, the file's digest and row count, every record's hash and
  * order, that the records are exactly the manifest's runs with unbroken links, the checkpoint
- * signatures and links, and every inclusion proof.
+ * signatures and links, that the manifest names the newest of them, and every inclusion proof.
  */
 export function verifyExport(exportText: string, manifest: ExportManifest, publicKeyPem: string): VerifyReport {
   const breaks: Break[] = [];
@@ -254,7 +267,7 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
       });
     let entries = byStream.get(record.stream);
     if (!entries) byStream.set(record.stream, (entries = new Map()));
-    entries.set(record.seq, { hash: record.hash, prevHash: record.prevHash, line, expected: false });
+    entries.set(record.seq, { hash: record.hash, prevHash: record.prevHash, at: record.at, line, expected: false });
     previous = record;
   }
   if (count !== payload.rowCount)
@@ -317,6 +330,7 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
         breaks.push({ kind: 'unexpected_record', stream, seq, line: entry.line, message: `${stream}/${seq} is in the export but not in the manifest` });
     }
   }
+  breaks.push(...newestCheckpointBreaks(payload));
   const last = payload.checkpoints.at(-1)?.header;
   return {
     ok: breaks.length === 0,
@@ -324,6 +338,7 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
     streams: payload.streams.length,
     checkpoints: payload.checkpoints.length,
     lastCheckpoint: last ? { number: last.number, cutoff: last.cutoff, root: last.root } : undefined,
+    unanchored: unanchoredIn(payload, byStream),
     breaks,
     warnings: payload.streams.flatMap(({ stream, runs }) =>
       runs
@@ -340,4 +355,42 @@ export function verifyExport(exportText: string, manifest: ExportManifest, publi
         }),
     ),
   };
+}
+
+/** The manifest must name the newest of its checkpoints as the one it relies on (manifests from before this field name none). */
+function newestCheckpointBreaks(payload: ManifestPayload): Break[] {
+  const named = payload.newestCheckpoint;
+  if (named === undefined) return [];
+  const newest = [...payload.checkpoints].sort((a, b) => a.header.number - b.header.number).at(-1)?.header;
+  const agrees = named === null ? newest === undefined : newest !== undefined && newest.number === named.number && headerHash(newest) === named.headerHash;
+  if (agrees) return [];
+  return [
+    {
+      kind: 'manifest_checkpoint_mismatch',
+      checkpoint: named?.number ?? newest?.number,
+      message:
+        named === null
+          ? `the manifest names no checkpoint it relies on, but carries checkpoint ${newest!.number}`
+          : `the manifest names checkpoint ${named.number} as the newest it relies on, but ${newest ? `its newest checkpoint header is ${newest.number === named.number ? 'another' : `#${newest.number}`}` : 'carries no checkpoint header'}`,
+    },
+  ];
+}
+
+/** The export's records that no inclusion proof covers: after each run's proven record. */
+function unanchoredIn(payload: ManifestPayload, byStream: ReadonlyMap<string, ReadonlyMap<number, ExportedEntry>>): Unanchored {
+  let records = 0;
+  let since: string | undefined;
+  const streams = new Set<string>();
+  for (const { stream, runs } of payload.streams) {
+    for (const run of runs) {
+      for (let seq = (run.proof?.seq ?? run.from - 1) + 1; seq <= run.to; seq++) {
+        const entry = byStream.get(stream)?.get(seq);
+        if (!entry) continue;
+        records++;
+        streams.add(stream);
+        if (since === undefined || entry.at < since) since = entry.at;
+      }
+    }
+  }
+  return since === undefined ? { records, streams: streams.size } : { records, streams: streams.size, since };
 }

@@ -51,9 +51,17 @@ export interface CoverageIndex {
 
 /** Signed checkpoint bodies, write-once (S3 Object Lock on AWS). */
 export interface CheckpointBodies {
-  /** Stores the body and returns its key. */
+  /** Stores the body under `checkpointBodyKey(body)` and returns the key. */
   put(body: CheckpointBody): Promise<string>;
   get(key: string): Promise<CheckpointBody | undefined>;
+}
+
+/**
+ * The keys of every body in the checkpoint bucket, a page at a time. Someone who can write the audit
+ * table cannot shorten this list (Object Lock), so verification takes the checkpoints from it.
+ */
+export interface CheckpointBodyListing {
+  keys(): AsyncIterable<readonly string[]>;
 }
 
 export interface AuditPage {

@@ -2,6 +2,7 @@
 
 import type { Case, CaseQuery } from './case';
 import type { Investor } from '../investors';
+import type { AuditRecord } from '../audit';
 
 export interface CaseRepository {
   /** Stores the case unless one with its id exists; returns the stored case. */
@@ -19,4 +20,10 @@ export interface SanctionsStanding {
   isClear(investor: Investor): Promise<boolean>;
   /** Why or why not: `stale` when the investor's data changed since their latest screening (or they were never screened). */
   standing(investor: Investor): Promise<'clear' | 'uncleared_hits' | 'stale'>;
+}
+
+/** A case's audit stream, read back: every action and view, oldest first. */
+export interface CaseTrail {
+  /** The stream's records with seq > afterSeq, in seq order. */
+  recordsAfter(stream: string, afterSeq: number): Promise<readonly AuditRecord[]>;
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import type { AuditEvent, AuditLog } from '../audit';
+import type { AuditEvent, AuditLog, AuditRecord } from '../audit';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared';
 import { CASE_RISKS, CASE_TYPES, DISPOSITIONS, SANCTIONS_CASE_TYPES, type Case, type CaseType, type Decision, type Disposition } from './case';
 import { applyCaseEffects, type CaseEffectsDeps } from './effects';
 import { UnprocessableDecisionError } from './errors';
+import type { CaseTrail } from './ports';
 import { leaseActive, queueOrder, viewOf, type CaseView, type QueueDeps } from './queue';
 
 /** How long a claim holds before anyone may claim the case again. */
@@ -101,6 +102,19 @@ export async function showCase(deps: ReviewDeps, caseId: string, officer: Office
     data: { caseId, status: found.status },
   });
   return viewOf(found, deps.slaHours, clock(deps));
+}
+
+export interface CaseHistory {
+  readonly caseId: string;
+  /** Oldest first: opened, viewed, claimed, released, decided, approved or rejected, effects applied; each naming who. */
+  readonly records: readonly Pick<AuditRecord, 'seq' | 'at' | 'type' | 'actor' | 'data' | 'hash'>[];
+}
+
+/** A case's history, read from its audit stream (`case#<id>`); a record a crash left unwritten is written first. */
+export async function caseHistory(deps: ReviewDeps & { readonly trail: CaseTrail }, caseId: string): Promise<CaseHistory> {
+  await load(deps, caseId);
+  const records = await deps.trail.recordsAfter(streamOf(caseId), 0);
+  return { caseId, records: records.map(({ seq, at, type, actor, data, hash }) => ({ seq, at, type, actor, data, hash })) };
 }
 
 /** Claims a case for `leaseMinutes` (renewed if the officer holds it already); a lapsed claim can be taken over. */

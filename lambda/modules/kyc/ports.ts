@@ -1,5 +1,6 @@
 /** What the KYC module needs from the outside: the event store, the hand-off queue, the vendors' applicant APIs. */
 
+import type { AuditRecord } from '../audit';
 import type { StoredKycEvent, KycEvent } from './events';
 import type { ApplicantDetails } from './vendor-api';
 
@@ -18,4 +19,9 @@ export interface KycEventQueue {
 /** A vendor's applicant API (Sumsub, Onfido); the local vendor simulator serves the same API. */
 export interface KycVendorApi {
   details(pointer: NonNullable<KycEvent['enrichment']>): Promise<ApplicantDetails>;
+}
+
+/** An investor's audit records, a page at a time (the audit trail's index by investor). */
+export interface InvestorRecords {
+  page(query: { readonly investorId: string }, limit: number, cursor?: string): Promise<{ readonly records: readonly AuditRecord[]; readonly cursor?: string }>;
 }

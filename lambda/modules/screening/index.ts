@@ -1,6 +1,7 @@
 export { ScreeningEngine } from './engine';
 export { CurrentListCache } from './list-cache';
 export { type SanctionsEntry, type SanctionsList } from './list';
+export { type InvestorScreenings, investorScreenings, ListEntryLookup, type ListedEntry, parseSdnId } from './lookups';
 export { displayOrder, nameTokens } from './normalize';
 export { parsePublication } from './publication';
 export { refreshSanctionsList } from './refresh-list';

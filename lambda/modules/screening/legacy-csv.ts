@@ -1,6 +1,6 @@
 import { countryCodeOf } from './countries';
 import { csvValue, parseOfacCsv } from './csv';
-import type { EntryType, ListedAlias, SanctionsEntry } from './list';
+import { displayFacts, type EntryType, type ListedAlias, type SanctionsEntry } from './list';
 import { parseRemarks } from './remarks';
 
 /** The four files of OFAC's legacy CSV publication, as text. `sdn_comments.csv` may be empty. */
@@ -50,6 +50,11 @@ export function parseLegacyCsvSet(files: LegacyCsvSet): SanctionsEntry[] {
     return country ? countryCodeOf(country) : undefined;
   });
 
+  const addresses = groupBy(parseOfacCsv(files.add), (row) => {
+    const line = [row[2], row[3], row[4]].map(csvValue).filter(Boolean).join(', ');
+    return line || undefined;
+  });
+
   const entries: SanctionsEntry[] = [];
   for (const row of parseOfacCsv(files.sdn)) {
     const sdnId = Number(row[0]);
@@ -71,6 +76,7 @@ export function parseLegacyCsvSet(files: LegacyCsvSet): SanctionsEntry[] {
       datesOfBirth: facts.datesOfBirth,
       countries: [...new Set([...(addressCountries.get(sdnId) ?? []), ...facts.countries])],
       wallets: facts.wallets,
+      ...displayFacts(addresses.get(sdnId), remarks),
     });
   }
   return entries;

@@ -40,6 +40,17 @@ export interface SanctionsEntry {
   /** Countries tied to the entry (addresses, nationality, citizenship, place of birth), as English names. */
   readonly countries: readonly string[];
   readonly wallets: readonly ListedWallet[];
+  /** Addresses as published, one line each (street, city, country): for officers comparing a hit; not screened on. */
+  readonly addresses?: readonly string[];
+  /** OFAC's remarks as published (DOB, POB, nationality, ids, ...): for officers; the screened facts are read from them above. */
+  readonly remarks?: string;
+}
+
+/** What officers read beside a hit, left out when the publication has none. */
+export function displayFacts(addresses: readonly string[] | undefined, remarks: string | undefined): Pick<SanctionsEntry, 'addresses' | 'remarks'> {
+  const lines = [...new Set(addresses ?? [])];
+  const text = remarks?.trim();
+  return { ...(lines.length > 0 ? { addresses: lines } : {}), ...(text ? { remarks: text } : {}) };
 }
 
 export type ListFormat = 'legacy_csv' | 'sdn_xml' | 'sdn_advanced_xml';

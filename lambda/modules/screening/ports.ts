@@ -20,6 +20,8 @@ export interface ScreeningRepository {
   find(investorId: string, listVersion: string, subjectHash: string): Promise<ScreeningRecord | undefined>;
   /** The most recent screening of the investor, whichever list version. */
   latest(investorId: string): Promise<ScreeningRecord | undefined>;
+  /** Every screening of the investor, in no particular order (one per list version and screened data: few). */
+  history(investorId: string): Promise<readonly ScreeningRecord[]>;
 }
 
 /** A recorded list version: what the engine was built from, where its snapshot is, how it differs from the one before. */

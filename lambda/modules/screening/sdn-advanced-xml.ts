@@ -1,5 +1,5 @@
 import { countryCodeOf } from './countries';
-import type { EntryType, ListedAlias, ListedDate, ListedWallet, SanctionsEntry } from './list';
+import { displayFacts, type EntryType, type ListedAlias, type ListedDate, type ListedWallet, type SanctionsEntry } from './list';
 import { child, childrenOf, chunksOf, descendants, streamSubtrees, textOf, type XmlElement } from './xml';
 
 const ROOT = 'Sanctions';
@@ -70,7 +70,23 @@ function documentedNameText(name: XmlElement, partTypeByGroup: ReadonlyMap<strin
   return `${last.join(' ')}, ${others.join(' ')}`;
 }
 
-function partyOf(party: XmlElement, references: References, locationCountries: ReadonlyMap<string, string>): Omit<SanctionsEntry, 'programs'> | undefined {
+/** A location as one line: its parts (street, city, postal code, ...) in document order, then its country. */
+function locationText(location: XmlElement, country: XmlElement | undefined): string {
+  const parts = childrenOf(location, 'LocationPart').flatMap((part) =>
+    childrenOf(part, 'LocationPartValue')
+      .filter((value) => value.attributes.Primary !== 'false')
+      .map((value) => textOf(value, 'Value'))
+      .filter((text): text is string => Boolean(text)),
+  );
+  return [...parts, country?.text].filter(Boolean).join(', ');
+}
+
+interface Locations {
+  readonly countries: ReadonlyMap<string, string>;
+  readonly lines: ReadonlyMap<string, string>;
+}
+
+function partyOf(party: XmlElement, references: References, locations: Locations): Omit<SanctionsEntry, 'programs'> | undefined {
   const profile = child(party, 'Profile');
   const sdnId = Number(party.attributes.FixedRef ?? profile?.attributes.ID);
   if (!profile || !Number.isInteger(sdnId)) return undefined;
@@ -113,6 +129,7 @@ function partyOf(party: XmlElement, references: References, locationCountries: R
   const datesOfBirth: ListedDate[] = [];
   const countries = new Set<string>();
   const wallets: ListedWallet[] = [];
+  const addresses: string[] = [];
   for (const feature of childrenOf(profile, 'Feature')) {
     const featureType = lookup(references, 'FeatureTypeValues', feature.attributes.FeatureTypeID)?.text ?? '';
     for (const version of childrenOf(feature, 'FeatureVersion')) {
@@ -125,12 +142,14 @@ function partyOf(party: XmlElement, references: References, locationCountries: R
         if (date) datesOfBirth.push(date);
       }
       for (const location of childrenOf(version, 'VersionLocation')) {
-        const country = locationCountries.get(location.attributes.LocationID ?? '');
+        const country = locations.countries.get(location.attributes.LocationID ?? '');
         if (country) countries.add(country);
+        const line = locations.lines.get(location.attributes.LocationID ?? '');
+        if (line && /^location$/i.test(featureType)) addresses.push(line);
       }
     }
   }
-  return { sdnId, name: primary, type, aliases, datesOfBirth, countries: [...countries], wallets };
+  return { sdnId, name: primary, type, aliases, datesOfBirth, countries: [...countries], wallets, ...displayFacts(addresses, textOf(party, 'Comment')) };
 }
 
 /** `<DateOfIssue><Year/><Month/><Day/></DateOfIssue>` → YYYY-MM-DD. */
@@ -151,6 +170,7 @@ function isoOfIssue(element: XmlElement): string | undefined {
 export function parseSdnAdvancedXml(xml: string): { entries: SanctionsEntry[]; publishDate?: string } {
   let references: References = { values: new Map() };
   const locationCountries = new Map<string, string>();
+  const locationLines = new Map<string, string>();
   const parties: Omit<SanctionsEntry, 'programs'>[] = [];
   const programsByProfile = new Map<number, string[]>();
   let publishDate: string | undefined;
@@ -172,10 +192,12 @@ export function parseSdnAdvancedXml(xml: string): { entries: SanctionsEntry[]; p
             : countryCodeOf(countryElement.text)
           : undefined;
         if (element.attributes.ID && code) locationCountries.set(element.attributes.ID, code);
+        const line = locationText(element, countryElement);
+        if (element.attributes.ID && line) locationLines.set(element.attributes.ID, line);
         return;
       }
       case PATHS.party: {
-        const party = partyOf(element, references, locationCountries);
+        const party = partyOf(element, references, { countries: locationCountries, lines: locationLines });
         if (party) parties.push(party);
         return;
       }

@@ -1,10 +1,11 @@
 import { countryCodeOf } from './countries';
-import type { EntryType, ListedAlias, ListedDate, ListedWallet, SanctionsEntry } from './list';
+import { displayFacts, type EntryType, type ListedAlias, type ListedDate, type ListedWallet, type SanctionsEntry } from './list';
 import { parseListedDate } from './remarks';
 import { child, childrenOf, chunksOf, streamSubtrees, textOf, type XmlElement } from './xml';
 
 const TYPES: Readonly<Record<string, EntryType>> = { individual: 'individual', entity: 'entity', vessel: 'vessel', aircraft: 'aircraft' };
 const ALIAS_KINDS: Readonly<Record<string, ListedAlias['kind']>> = { 'a.k.a.': 'aka', 'f.k.a.': 'fka', 'n.k.a.': 'nka', aka: 'aka', fka: 'fka', nka: 'nka' };
+const ADDRESS_PARTS = ['address1', 'address2', 'address3', 'city', 'stateOrProvince', 'postalCode', 'country'] as const;
 const WALLET_ID_TYPE = /^Digital Currency Address - ([A-Z0-9]+)$/;
 
 /** `SURNAME, Given` as the CSV writes individuals, so both formats give the same names. */
@@ -47,6 +48,11 @@ function entryOf(element: XmlElement): SanctionsEntry | undefined {
   const countries = [
     ...new Set(countryNames.map((country) => (country ? countryCodeOf(country) : undefined)).filter((code): code is string => code !== undefined)),
   ];
+  const addresses = childrenOf(child(element, 'addressList'), 'address').map((address) =>
+    ADDRESS_PARTS.map((part) => textOf(address, part))
+      .filter(Boolean)
+      .join(', '),
+  );
   return {
     sdnId,
     name,
@@ -58,6 +64,10 @@ function entryOf(element: XmlElement): SanctionsEntry | undefined {
     datesOfBirth,
     countries,
     wallets,
+    ...displayFacts(
+      addresses.filter((line) => line !== ''),
+      textOf(element, 'remarks'),
+    ),
   };
 }
 

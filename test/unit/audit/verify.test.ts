@@ -117,4 +117,11 @@ describe('AuditVerifier', () => {
     expect(report.ok).toBe(true);
     expect(report.warnings).toEqual([expect.objectContaining({ kind: 'uncovered', stream: 'investor#i1', seq: 1, toSeq: 2 })]);
   });
+
+  it('reports a record that arrives twice, as a scan that read one slot twice would deliver it', async () => {
+    const { records, chain, bodies } = await log();
+    const verifier = new AuditVerifier(publicKey);
+    for (const record of [...records, records[0]!, ...chain]) verifier.addRecord(record);
+    expect(verifier.finish(bodies).breaks).toEqual([expect.objectContaining({ kind: 'duplicate_seq', stream: records[0]!.stream, seq: 1 })]);
+  });
 });

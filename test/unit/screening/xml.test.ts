@@ -82,3 +82,38 @@ describe('broken publications', () => {
     expect(() => parsePublication([{ name: 'sdn.csv', bytes: Buffer.from('1,"X",-0- ,"CUBA"\r\n') }], '2024-01-01')).toThrow(/add\.csv is missing/);
   });
 });
+
+describe('what officers read beside a hit: addresses and remarks, as published', () => {
+  const maduro = () => realList().entries.find((entry) => entry.sdnId === 22790)!;
+
+  it('the CSV set joins each address row and keeps the remarks whole', () => {
+    expect(maduro()).toMatchObject({ addresses: ['Caracas, Capital District, Venezuela'], remarks: expect.stringMatching(/^DOB 23 Nov 1962; POB Caracas/) });
+    const bank = realList().entries.find((entry) => entry.sdnId === 306)!;
+    expect(bank.addresses).toHaveLength(4);
+    expect(bank.addresses).toContain('Zweierstrasse 35, Zurich CH-8022, Switzerland');
+  });
+
+  it('SDN.XML joins the parts of each address and reads the remarks', () => {
+    const xml = toSdnXml([{ ...maduro(), countries: [] }], '2024-05-03').replace(
+      '</sdnEntry>',
+      '<addressList><address><uid>9</uid><address1>Av. Urdaneta</address1><city>Caracas</city><country>Venezuela</country></address></addressList><remarks>DOB 23 Nov 1962; Gender Male.</remarks></sdnEntry>',
+    );
+    expect(parseSdnXml(xml).entries[0]).toMatchObject({ addresses: ['Av. Urdaneta, Caracas, Venezuela'], remarks: 'DOB 23 Nov 1962; Gender Male.' });
+  });
+
+  it('SDN_ADVANCED.XML gives each location feature as its parts and country, and the party comment as remarks', () => {
+    const xml = toSdnAdvancedXml([maduro()], '2024-05-03')
+      .replace(
+        /(<Location ID="\d+">)/,
+        '$1<LocationPart LocPartTypeID="1451"><LocationPartValue Primary="true"><Value>Caracas</Value></LocationPartValue></LocationPart>',
+      )
+      .replace('<DistinctParty FixedRef="22790">', '<DistinctParty FixedRef="22790"><Comment>Gender Male.</Comment>');
+    expect(parseSdnAdvancedXml(xml).entries[0]).toMatchObject({ addresses: ['Caracas, Venezuela'], remarks: 'Gender Male.' });
+  });
+
+  it('leaves both out where the publication has none', () => {
+    const entry = parseSdnXml(toSdnXml([{ ...maduro(), countries: [] }], '2024-05-03')).entries[0]!;
+    expect(entry.addresses).toBeUndefined();
+    expect(entry.remarks).toBeUndefined();
+  });
+});

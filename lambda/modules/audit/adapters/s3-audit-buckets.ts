@@ -1,24 +1,23 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { canonicalBytes, sha256Hex } from '../signing';
-import type { CheckpointBodies, ExportDelivery } from '../ports';
+import { CHECKPOINT_BODY_PREFIX, checkpointBodyKey } from '../checkpoint';
+import type { CheckpointBodies, CheckpointBodyListing, ExportDelivery } from '../ports';
 import type { CheckpointBody } from '../checkpoint-body';
 
 /**
- * Checkpoint bodies, one object each, keyed by number and the digest of the signed header (ECDSA
- * signatures differ each time, so even two runs that compute the same header get different keys):
- * a concurrent checkpointer that loses the race writes its own key and overwrites nothing. On AWS the bucket's Object Lock
- * (compliance mode) keeps every version for ten years, from everyone.
+ * Checkpoint bodies, one object each, keyed by `checkpointBodyKey` (number and the digest of the
+ * signed header): a concurrent checkpointer that loses the race writes its own key and overwrites
+ * nothing. On AWS the bucket's Object Lock (compliance mode) keeps every version for ten years, from
+ * everyone, so the listing is the one record of the checkpoints that the table's writers cannot shorten.
  */
-export class S3CheckpointBodies implements CheckpointBodies {
+export class S3CheckpointBodies implements CheckpointBodies, CheckpointBodyListing {
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
   ) {}
 
   async put(body: CheckpointBody): Promise<string> {
-    const digest = sha256Hex(canonicalBytes({ header: body.header, signature: body.signature }));
-    const key = `checkpoints/${String(body.header.number).padStart(10, '0')}-${digest.slice(0, 24)}.json`;
+    const key = checkpointBodyKey(body);
     await this.s3.send(new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: JSON.stringify(body), ContentType: 'application/json' }));
     return key;
   }
@@ -30,6 +29,12 @@ export class S3CheckpointBodies implements CheckpointBodies {
     } catch (error) {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
+    }
+  }
+
+  async *keys(): AsyncIterable<string[]> {
+    for await (const page of paginateListObjectsV2({ client: this.s3 }, { Bucket: this.bucket, Prefix: CHECKPOINT_BODY_PREFIX })) {
+      yield (page.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
     }
   }
 }

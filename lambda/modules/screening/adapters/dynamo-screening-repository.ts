@@ -30,17 +30,18 @@ export class DynamoScreeningRepository implements ScreeningRepository {
   /** An investor has one item per list version they were screened against: few enough to read all. */
   async latest(investorId: string): Promise<ScreeningRecord | undefined> {
     let latest: ScreeningRecord | undefined;
+    for (const record of await this.history(investorId)) if (!latest || record.screenedAt > latest.screenedAt) latest = record;
+    return latest;
+  }
+
+  async history(investorId: string): Promise<ScreeningRecord[]> {
+    const records: ScreeningRecord[] = [];
     const pages = paginateQuery(
       { client: this.client },
       { TableName: this.tableName, KeyConditionExpression: 'investorId = :id', ExpressionAttributeValues: { ':id': investorId }, ConsistentRead: true },
     );
-    for await (const page of pages) {
-      for (const item of page.Items ?? []) {
-        const record = withoutKey(item);
-        if (!latest || record.screenedAt > latest.screenedAt) latest = record;
-      }
-    }
-    return latest;
+    for await (const page of pages) records.push(...(page.Items ?? []).map(withoutKey));
+    return records;
   }
 }
 

@@ -46,6 +46,10 @@ export class InMemoryScreeningRepository implements ScreeningRepository {
     return latest && structuredClone(latest);
   }
 
+  async history(investorId: string): Promise<ScreeningRecord[]> {
+    return this.of(investorId);
+  }
+
   /** Every screening of an investor, in key order (list version, then data hash). */
   of(investorId: string): ScreeningRecord[] {
     return [...this.records.entries()]
