@@ -40,16 +40,16 @@ const portOf = (url: string) => Number(new URL(url).port);
 describe('stopping `npm start`', () => {
   // What a user signals: npm (Ctrl-C is a SIGINT; a closed terminal a SIGHUP, which npm does not
   // forward), or the pid the JSON line names.
-  const cases: [string, NodeJS.Signals, (npm: ChildProcess, ready: Ready) => number][] = [
-    ['npm', 'SIGINT', (npm) => npm.pid!],
-    ['npm', 'SIGTERM', (npm) => npm.pid!],
-    ['npm', 'SIGHUP', (npm) => npm.pid!],
-    ['the pid --json prints', 'SIGTERM', (_npm, ready) => ready.pid],
+  const cases: [NodeJS.Signals, string, (npm: ChildProcess, ready: Ready) => number][] = [
+    ['SIGINT', 'npm', (npm) => npm.pid!],
+    ['SIGTERM', 'npm', (npm) => npm.pid!],
+    ['SIGHUP', 'npm', (npm) => npm.pid!],
+    ['SIGTERM', 'the pid --json prints', (_npm, ready) => ready.pid],
   ];
 
   it.each(cases)(
     'a %s to %s leaves no process and no port behind',
-    async (whom, signal, target) => {
+    async (signal, whom, target) => {
       const workDir = mkdtempSync(path.join(tmpdir(), 'tc-stop-'));
       const { npm, ready } = await npmStart(workDir);
       const processes = descendantsOf(npm.pid!);
