@@ -73,8 +73,11 @@ describe('stopping `npm start`', () => {
       process.kill(target(npm, ready), signal);
 
       await eventually(async () => [npm.pid!, ...processes].every(isGone), 30_000, 200).catch(() => {
-        const left = [npm.pid!, ...processes].filter((pid) => !isGone(pid)).map((pid) => `${pid} ${commandOf(pid)}`);
-        throw new Error(`still running after a ${signal} to ${whom}:\n${left.join('\n')}`);
+        const left = [npm.pid!, ...processes].filter((pid) => !isGone(pid));
+        const report = left.map((pid) => `${pid} ${commandOf(pid)}`);
+        // Leave nothing behind for the next test (or a jest that waits on their pipes).
+        for (const pid of left) process.kill(pid, 'SIGKILL');
+        throw new Error(`still running after a ${signal} to ${whom}:\n${report.join('\n')}`);
       });
       expect(await Promise.all(ports.map(portIsFree))).toEqual(ports.map(() => true));
       expect(existsSync(path.join(workDir, 'session.json'))).toBe(false);
