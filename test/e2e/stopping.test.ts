@@ -76,7 +76,13 @@ describe('stopping `npm start`', () => {
         const left = [npm.pid!, ...processes].filter((pid) => !isGone(pid));
         const report = left.map((pid) => `${pid} ${commandOf(pid)}`);
         // Leave nothing behind for the next test (or a jest that waits on their pipes).
-        for (const pid of left) process.kill(pid, 'SIGKILL');
+        for (const pid of left) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            // gone meanwhile
+          }
+        }
         throw new Error(`still running after a ${signal} to ${whom}:\n${report.join('\n')}`);
       });
       expect(await Promise.all(ports.map(portIsFree))).toEqual(ports.map(() => true));
