@@ -43,9 +43,17 @@ export interface CorsOptions {
  * allowed origin is answered by the API itself (no handler runs), and every answer to that origin
  * carries `access-control-allow-origin`.
  */
-export function createApiServer(routes: readonly ApiRoute[], authority: DevAuthority, cors: CorsOptions = { allowOrigins: [] }): Server {
+export function createApiServer(
+  routes: readonly ApiRoute[],
+  authority: DevAuthority,
+  cors: CorsOptions = { allowOrigins: [] },
+  /** Documents served as they are at a path of their own (the OpenAPI document), no token needed. */
+  documents: Readonly<Record<string, () => string>> = {},
+): Server {
   const compiled = routes.map(compile);
   return createServer((request, response) => {
+    const document = (request.method ?? '').toUpperCase() === 'GET' ? documents[new URL(request.url ?? '/', 'http://localhost').pathname] : undefined;
+    if (document) return void response.writeHead(200, { 'content-type': 'application/json' }).end(document());
     const origin = request.headers.origin;
     if (origin && cors.allowOrigins.includes(origin)) {
       response.setHeader('access-control-allow-origin', origin);

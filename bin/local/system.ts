@@ -15,6 +15,7 @@ import { DEV_USERS, DevAuthority } from './dev-auth';
 import { lambdaContext } from './lambda-context';
 import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
+import { apiDocumentText } from '../openapi/document';
 import { loadFunction } from './functions';
 import { CURRENT_SDN_DIR } from './ofac-data';
 import { allStarted, freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
@@ -162,6 +163,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       ROUTES.map((spec) => ({ spec, invoke: handlers.get(spec.function) as HttpLambda, context: contextFor(spec.function) })),
       authority,
       { allowOrigins: consoleServer.origins },
+      { '/openapi.json': apiDocumentText },
     );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(apiPort, '127.0.0.1', resolve));
     running.push({ stop: () => closeServer(server) });

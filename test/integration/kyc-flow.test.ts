@@ -12,7 +12,7 @@ import { kycPayload } from '../../bin/local/vendor-simulator/payloads';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
 import { DynamoInvestorRepository } from '../../lambda/modules/investors/adapters';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
-import { ENV, QUEUES, TABLES } from '../../lambda/config/system';
+import { ENV, QUEUES, SECRETS, TABLES } from '../../lambda/config/system';
 import type { Investor } from '../../lambda/modules/investors';
 import { KYC_VENDORS, type KycVendor } from '../../lambda/shared';
 import { signWebhook, receiveKycWebhook, type WebhookRejection } from '../../lambda/modules/kyc';
@@ -51,6 +51,7 @@ beforeAll(async () => {
     ...env,
     ...kycLocalEnv(simulator.apiBaseUrls()),
     [ENV.chains]: JSON.stringify([suite]),
+    [SECRETS.chainRpcUrls.localEnvVar]: JSON.stringify({ [suite.chainId]: suite.rpcUrl }),
     BLOCKED_COUNTRIES: 'CU,IR,KP,SY',
     KYC_VALIDITY_DAYS: '365',
   };

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { NotFoundError, ValidationError, fieldIssuesFrom } from '../../shared';
 import {
   addWallet,
@@ -14,11 +13,11 @@ import { authorize, httpFunction, json, parseJsonBody, parseJsonObject, type Htt
 import { investorWalletStates } from '../../modules/allowlist';
 import { kycHistory } from '../../modules/kyc';
 import { investorScreenings } from '../../modules/screening';
+import { reasonBodySchema } from './contract';
 import type { InvestorsApiDeps } from './root';
 
-const reasonSchema = z.object({ reason: z.string().trim().max(2000).optional() });
 const reasonOf = (event: HttpEvent) => {
-  const parsed = reasonSchema.safeParse(parseJsonObject(event, { optional: true }));
+  const parsed = reasonBodySchema.safeParse(parseJsonObject(event, { optional: true }));
   if (!parsed.success) throw new ValidationError(fieldIssuesFrom(parsed.error.issues));
   return parsed.data.reason || 'no reason given';
 };

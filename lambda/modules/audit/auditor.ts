@@ -10,7 +10,7 @@ export async function queryAudit(deps: { queries: AuditQueries }, query: AuditQu
   return { records: page.records.map(recordFields), ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
-const exportRequestSchema = z.strictObject({
+export const exportRequestSchema = z.strictObject({
   query: auditQuerySchema,
   /** `link` always writes to the exports bucket; `auto` (default) does so only when the export is large. */
   delivery: z.enum(['auto', 'link']).default('auto'),
@@ -25,8 +25,10 @@ export function parseExportRequest(input: unknown): ExportRequest {
 }
 
 /** Query-string parameters of `GET /audit/verify`. */
+export const verifyQuerySchema = z.strictObject({ stream: z.string().min(1).optional() });
+
 export function parseVerifyParams(params: Readonly<Record<string, string | undefined>>): { onlyStream?: string } {
-  const unknown = Object.keys(params).filter((key) => key !== 'stream');
+  const unknown = Object.keys(params).filter((key) => !(key in verifyQuerySchema.shape));
   if (unknown.length > 0) throw new ValidationError(unknown.map((field) => ({ field, problem: 'is not a parameter of this route (only stream is)' })));
   return params.stream ? { onlyStream: params.stream } : {};
 }

@@ -1,10 +1,10 @@
 export { AuditLog } from './audit-log';
-export { parseExportRequest, parseVerifyParams, queryAudit } from './auditor';
+export { exportRequestSchema, parseExportRequest, parseVerifyParams, queryAudit, verifyQuerySchema } from './auditor';
 export { type CheckpointBody, type CheckpointRange } from './checkpoint-body';
 export { DEFAULT_SETTLE_MS, runCheckpoint, sealCheckpoint } from './checkpoint';
 export { buildExport, exportAudit, exportLine, type ExportManifest, type ExportResult, verifyExport } from './export';
 export { type Coverage } from './ports';
-export { parseAuditQuery, parsePageSize } from './query';
+export { auditQuerySchema, pageQuerySchema, parseAuditQuery, parsePageSize } from './query';
 export { type AuditEvent, type AuditRecord, GENESIS_HASH, nextRecord, stateChange } from './record';
 export { publicKeyFingerprint } from './signing';
 export { verifyAuditLog } from './verify-log';

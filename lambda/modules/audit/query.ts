@@ -42,6 +42,9 @@ export function parseAuditQuery(input: unknown): AuditQuery {
   return parsed.data;
 }
 
+/** A page of a query's results: `limit` records from after `cursor` (the opaque cursor of the previous page). */
+export const pageQuerySchema = z.object({ limit: z.string().regex(/^\d+$/, 'must be an integer from 1 to 1000').optional(), cursor: z.string().optional() });
+
 export const MAX_PAGE_SIZE = 1000;
 export const DEFAULT_PAGE_SIZE = 100;
 

@@ -50,7 +50,7 @@ export function queueOrder(a: CaseView, b: CaseView): number {
 const hours = z.coerce.number().min(0).max(100_000);
 
 /** `GET /cases` query parameters (all strings); strict, so a misspelt filter is an error, not ignored. */
-const listQuerySchema = z
+export const caseListQuerySchema = z
   .object({
     status: z
       .string()
@@ -72,10 +72,10 @@ const listQuerySchema = z
     message: 'must not exceed maxAgeHours',
   });
 
-export type CaseListRequest = z.output<typeof listQuerySchema>;
+export type CaseListRequest = z.output<typeof caseListQuerySchema>;
 
 export function parseCaseList(params: Readonly<Record<string, string | undefined>>): CaseListRequest {
-  const parsed = listQuerySchema.safeParse(params);
+  const parsed = caseListQuerySchema.safeParse(params);
   if (!parsed.success) throw new ValidationError(fieldIssuesFrom(parsed.error.issues));
   return parsed.data;
 }

@@ -135,7 +135,7 @@ async function claim(deps: ReviewDeps, current: Case, officer: Officer): Promise
   );
 }
 
-const claimNextSchema = z.object({ type: z.enum(CASE_TYPES).optional(), risk: z.enum(CASE_RISKS).optional() }).strict();
+export const claimNextSchema = z.object({ type: z.enum(CASE_TYPES).optional(), risk: z.enum(CASE_RISKS).optional() }).strict();
 
 /**
  * Pull-next-and-lock: the first case in queue order (past SLA, then oldest) that is open or whose
@@ -168,9 +168,9 @@ export async function releaseCase(deps: ReviewDeps, caseId: string, officer: Off
 }
 
 const REASON_MAX = 4000;
-const decisionSchema = z.object({ disposition: z.enum(DISPOSITIONS), reason: z.string().max(REASON_MAX).optional() }).strict();
-const reasonSchema = z.object({ reason: z.string().max(REASON_MAX).optional() }).strict();
-const approvalSchema = z.object({ note: z.string().max(REASON_MAX).optional() }).strict();
+export const decisionSchema = z.object({ disposition: z.enum(DISPOSITIONS), reason: z.string().max(REASON_MAX).optional() }).strict();
+export const reasonSchema = z.object({ reason: z.string().max(REASON_MAX).optional() }).strict();
+export const approvalSchema = z.object({ note: z.string().max(REASON_MAX).optional() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const parsed = schema.safeParse(input);

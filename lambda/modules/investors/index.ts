@@ -1,4 +1,15 @@
-export { canTransition, INVESTOR_STATUSES, type Investor, type InvestorStatus, type KycFacts, MAY_BE_ON_CHAIN, type Suspension, transition } from './investor';
+export {
+  canTransition,
+  INVESTOR_STATUSES,
+  type Investor,
+  type InvestorStatus,
+  type KycFacts,
+  kycApplicantSchema,
+  MAY_BE_ON_CHAIN,
+  registrationSchema,
+  type Suspension,
+  transition,
+} from './investor';
 export {
   attachKycApplicant,
   changeStatus,

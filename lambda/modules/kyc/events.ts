@@ -130,6 +130,15 @@ const standardSchema = z.looseObject({
   }),
 });
 
+/** Each vendor's webhook body as we validate it (tolerant: vendors add fields), for the API contract. */
+export const VENDOR_PAYLOAD_SCHEMAS: Readonly<Record<KycVendor, z.ZodType>> = {
+  sumsub: sumsubSchema,
+  onfido: onfidoSchema,
+  persona: personaSchema,
+  veriff: veriffSchema,
+  'standard-webhooks': standardSchema,
+};
+
 export interface NormaliseInput {
   readonly vendor: KycVendor;
   readonly rawBody: Buffer;
