@@ -7,7 +7,7 @@ import { compose as composeRefresh } from '../../lambda/functions/sanctions-refr
 import { ScreeningEngine, parsePublication, refreshSanctionsList, type ScreeningOutcome, type ScreeningSubject } from '../../lambda/modules/screening';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
-import { composeFor } from './session';
+import { WORK_DIR_HELP, composeFor } from './session';
 
 import { CURRENT_SDN_DIR } from '../local/ofac-data';
 /** The newest complete SDN snapshot shipped with the repository (data/ofac, see its PROVENANCE.md). */
@@ -156,7 +156,7 @@ export function register(program: Command): void {
     .description('Load a list folder as a new version: diff against the current one, snapshot, re-screen the whole book')
     .requiredOption('--dir <folder>', 'folder with OFAC files (e.g. data/ofac/2023-12-28)')
     .option('--local', 'use the running `npm start` system', false)
-    .option('--work-dir <dir>', "the local system's work dir", '.local')
+    .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--json', 'print JSON', false)
     .action(async (options: { dir: string; local: boolean; workDir: string; json: boolean }) => {
       if (!existsSync(options.dir)) throw new CliError(`list folder ${options.dir} does not exist`);
@@ -191,7 +191,7 @@ export function register(program: Command): void {
     .command('current')
     .description('Show the list version screening uses now')
     .option('--local', 'use the running `npm start` system', false)
-    .option('--work-dir <dir>', "the local system's work dir", '.local')
+    .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--json', 'print JSON', false)
     .action(async (options: { local: boolean; workDir: string; json: boolean }) => {
       const current = await composeFor(options, composeRefresh).versions.current();
