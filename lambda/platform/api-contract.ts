@@ -129,8 +129,7 @@ export function openApiDocument(routes: readonly RouteSpec[], contracts: Functio
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description:
-            "A Cognito token: people carry their roles as groups (`cognito:groups`), machine clients (the fund's portal) as the scope `treasury-compliance/<role>`.",
+          description: `A Cognito token: people carry their roles as groups (\`cognito:groups\`), machine clients (the fund's portal) as the scope \`${API_SCOPE_SERVER}/<role>\`.`,
         },
       },
     },

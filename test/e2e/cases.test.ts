@@ -5,6 +5,7 @@ import { TOKEN_ABI } from '../../lambda/modules/allowlist/adapters/abi';
 import type { AuditRecord } from '../../lambda/modules/audit';
 import { blockedPropertyReportDueBy } from '../../lambda/modules/cases/business-days';
 import type { CaseSummary, CaseView } from '../../lambda/modules/cases';
+import { EXIT } from '../../bin/cli/output';
 import { runCliAsync } from '../helpers/cli';
 import { E2E_RUNNER_LOG_ENV } from '../helpers/e2e-setup';
 import { api, eventually, registerWithKyc, runningSystem } from '../helpers/e2e-system';
@@ -125,7 +126,8 @@ describe('the review queue over the local API', () => {
       await cli('officer-alice', 'decide', caseId, '--disposition', 'true_match', '--reason', 'passport and date of birth match the listing'),
     ).toMatchObject({ status: 'pending_approval' });
     const selfApproval = await runCliAsync(['cases', 'approve', caseId, '--as', 'officer-alice', '--work-dir', workDir, '--json']);
-    expect(selfApproval.status).toBe(2);
+    // The API refused (403): not a usage error.
+    expect(selfApproval.status).toBe(EXIT.refused);
     expect(selfApproval.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: POST \/cases\/.+\/approve failed \(403 FORBIDDEN\): four-eyes/)]);
 
     const approved = (await cli('officer-bob', 'approve', caseId)) as unknown as CaseView;

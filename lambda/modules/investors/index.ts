@@ -1,5 +1,6 @@
 export {
   canTransition,
+  INVESTOR_STATUSES,
   type Investor,
   type InvestorStatus,
   type KycFacts,
