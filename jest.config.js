@@ -1,7 +1,7 @@
 // Test tiers as jest projects: unit (no network), integration (DynamoDB Local, fauxqs, Hardhat),
 // e2e (the local runner over HTTP), infra (CDK assertions and cdk-nag).
 /** ESM-only packages that handlers import; jest's CommonJS runtime needs them transpiled. */
-const esmPackages = ['@middy', 'canonicalize'];
+const esmPackages = ['@middy', 'canonicalize', 'any-ascii'];
 
 const base = {
   testEnvironment: 'node',

@@ -4,7 +4,17 @@ import { z } from 'zod';
 import { ListFolderError, readListFolder, FolderListSource } from '../../lambda/modules/screening/adapters';
 import { DomainError } from '../../lambda/shared';
 import { compose as composeRefresh } from '../../lambda/functions/sanctions-refresh/root';
-import { ScreeningEngine, parsePublication, refreshSanctionsList, type ScreeningOutcome, type ScreeningSubject } from '../../lambda/modules/screening';
+import {
+  LISTS,
+  LIST_IDS,
+  ScreeningEngine,
+  isListId,
+  parsePublication,
+  refreshSanctionsList,
+  type ListId,
+  type ScreeningOutcome,
+  type ScreeningSubject,
+} from '../../lambda/modules/screening';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
 import { WORK_DIR_HELP, composeFor } from './session';
@@ -26,20 +36,23 @@ const queryLineSchema = z
   .refine((line) => Boolean(line.name?.trim()) || Boolean(line.walletAddress?.trim()), { message: 'needs a name or a walletAddress' });
 type QueryLine = z.output<typeof queryLineSchema>;
 
-/** The output contract: exactly these fields, in this order. */
-function resultLine(id: string, outcome: ScreeningOutcome): string {
+/** The output contract: exactly these fields, in this order; with a non-SDN folder, each match also names its list. */
+function resultLine(id: string, outcome: ScreeningOutcome, withLists: boolean): string {
   return JSON.stringify({
     id,
     verdict: outcome.verdict,
     listVersion: outcome.listVersion,
-    matches: outcome.matches.map(({ sdnId, name, score, matchedOn }) => ({ sdnId, name, score, matchedOn })),
+    matches: outcome.matches.map(({ sdnId, name, score, matchedOn, list }) => ({ sdnId, name, score, matchedOn, ...(withLists ? { list } : {}) })),
   });
 }
 
-function loadEngine(listDir: string): ScreeningEngine {
+function loadEngine(listDir: string, nonSdnDir?: string): ScreeningEngine {
   try {
-    const { files, fileDate } = readListFolder(listDir);
-    return new ScreeningEngine(parsePublication(files, fileDate));
+    const lists = [listDir, ...(nonSdnDir ? [nonSdnDir] : [])].map((folder) => {
+      const { files, fileDate } = readListFolder(folder);
+      return parsePublication(files, fileDate);
+    });
+    return new ScreeningEngine(lists);
   } catch (error) {
     if (error instanceof ListFolderError || error instanceof DomainError) throw new CliError(error.message);
     throw error;
@@ -79,17 +92,22 @@ const subjectOfLine = (line: QueryLine): ScreeningSubject => ({
 
 function describe(outcome: ScreeningOutcome): string {
   const lines = [`verdict  ${outcome.verdict}`, `list     ${outcome.listVersion}`];
+  if (outcome.transliteration) lines.push(`name     ${outcome.transliteration.name} (compared as ${outcome.transliteration.latin})`);
   if (outcome.matches.length === 0) lines.push('no match at or above the review threshold');
   for (const match of outcome.matches) {
     const via =
       match.matchedOn === 'address' ? `listed address ${match.evidence?.matchedName}` : `${match.matchedOn.replace('_', ' ')} "${match.evidence?.matchedName}"`;
-    lines.push(`  ${match.score.toFixed(4)}  SDN ${match.sdnId}  ${match.name}  [${match.programs.join(', ')}]  via ${via}`);
+    const list = match.list === 'ofac-cons' ? 'non-SDN' : 'SDN';
+    lines.push(
+      `  ${match.score.toFixed(4)}  ${list} ${match.sdnId}  ${match.name}  [${match.programs.join(', ')}]  via ${via}  → ${match.outcome ?? 'review'}`,
+    );
   }
   return lines.join('\n');
 }
 
 interface ScreenOptions {
   listDir: string;
+  nonSdnDir?: string;
   in?: string;
   out?: string;
   name?: string;
@@ -106,6 +124,10 @@ export function register(program: Command): void {
     .command('screen')
     .description('Screen names and wallet addresses against an OFAC list folder (no AWS needed)')
     .option('--list-dir <dir>', 'folder with sdn.csv, add.csv, alt.csv, sdn_comments.csv (or sdn.xml / sdn_advanced.xml)', DEFAULT_LIST_DIR)
+    .option(
+      '--non-sdn-dir <dir>',
+      "also screen against OFAC's consolidated non-SDN lists in this folder (cons_prim.csv, ... or cons_advanced.xml), e.g. data/ofac/consolidated-non-sdn-2025-12",
+    )
     .option('--in <file>', 'queries, one JSON object a line: {"id","name"?,"type"?,"dateOfBirth"?,"country"?,"walletAddress"?}')
     .option('--out <file>', 'write result lines here instead of stdout')
     .option('--name <name>', 'screen one name')
@@ -124,11 +146,11 @@ export function register(program: Command): void {
       if (options.type && !['individual', 'entity'].includes(options.type)) throw new CliError('--type must be individual or entity');
       if (options.in) {
         const queries = readQueries(options.in);
-        const engine = loadEngine(options.listDir);
+        const engine = loadEngine(options.listDir, options.nonSdnDir);
         const bar = progressBar('screening', queries.length, { quiet: !options.out });
         const output: string[] = [];
         for (const query of queries) {
-          output.push(resultLine(query.id, engine.screen(subjectOfLine(query))));
+          output.push(resultLine(query.id, engine.screen(subjectOfLine(query)), options.nonSdnDir !== undefined));
           bar.tick();
         }
         bar.stop();
@@ -137,7 +159,7 @@ export function register(program: Command): void {
         else process.stdout.write(text);
         return;
       }
-      const engine = loadEngine(options.listDir);
+      const engine = loadEngine(options.listDir, options.nonSdnDir);
       const outcome = engine.screen({
         name: options.name,
         type: options.type,
@@ -145,7 +167,7 @@ export function register(program: Command): void {
         country: options.country,
         wallets: options.wallet ? [options.wallet] : [],
       });
-      if (options.json) process.stdout.write(`${resultLine('cli', outcome)}\n`);
+      if (options.json) process.stdout.write(`${resultLine('cli', outcome, options.nonSdnDir !== undefined)}\n`);
       else process.stdout.write(`${describe(outcome)}\n`);
       if (outcome.verdict !== 'clear') process.exitCode = EXIT.negative;
     });
@@ -160,7 +182,7 @@ export function register(program: Command): void {
     .option('--json', 'print JSON', false)
     .action(async (options: { dir: string; local: boolean; workDir: string; json: boolean }) => {
       if (!existsSync(options.dir)) throw new CliError(`list folder ${options.dir} does not exist`);
-      const { source: _scheduledSource, ...deps } = composeFor(options, composeRefresh);
+      const { sources: _scheduledSources, ...deps } = composeFor(options, composeRefresh);
       let result;
       try {
         result = await refreshSanctionsList({ ...deps, actor: 'operator:cli' }, new FolderListSource(options.dir));
@@ -170,7 +192,9 @@ export function register(program: Command): void {
       }
       const summary = {
         changed: result.changed,
+        list: result.version.list ?? 'ofac-sdn',
         versionId: result.version.id,
+        rescreen: result.version.rescreen ?? 'full',
         entryCount: result.version.entryCount,
         added: result.diff?.added.length ?? 0,
         removed: result.diff?.removed.length ?? 0,
@@ -182,27 +206,35 @@ export function register(program: Command): void {
           ? [
               `loaded ${summary.versionId} (${summary.entryCount} entries)`,
               `  added ${summary.added}, removed ${summary.removed}, changed ${summary.changedEntries}`,
-              `  ${summary.investorsQueued} investor(s) queued for re-screening`,
+              `  ${summary.investorsQueued} investor(s) queued for re-screening (${summary.rescreen === 'delta' ? 'delta: against the added and changed entries only' : 'full'})`,
             ].join('\n')
           : `unchanged: ${summary.versionId} is already current${summary.investorsQueued ? ` (${summary.investorsQueued} re-screen(s) re-queued)` : ''}`,
       );
     });
   lists
     .command('current')
-    .description('Show the list version screening uses now')
+    .description('Show the version of each list screening uses now')
+    .option('--list <list>', `one list only: ${LIST_IDS.join(' or ')}`)
     .option('--local', 'use the running `npm start` system', false)
     .option('--work-dir <dir>', WORK_DIR_HELP)
     .option('--json', 'print JSON', false)
-    .action(async (options: { local: boolean; workDir: string; json: boolean }) => {
-      const current = await composeFor(options, composeRefresh).versions.current();
-      if (!current) throw new CliError('no sanctions list has been loaded yet', EXIT.negative);
-      emit(options.json, current, () =>
-        [
-          `${current.id}`,
-          `  ${current.entryCount} entries, ${current.format}, ${current.dateSource.replace('_', ' ')} ${current.listDate}`,
-          `  recorded ${current.recordedAt}; vs previous: +${current.diff.added.length} -${current.diff.removed.length} ~${current.diff.changed.length}`,
-          `  snapshot ${current.snapshotKey}`,
-        ].join('\n'),
+    .action(async (options: { list?: string; local: boolean; workDir: string; json: boolean }) => {
+      if (options.list !== undefined && !isListId(options.list)) throw new CliError(`--list must be one of ${LIST_IDS.join(', ')}`);
+      const { versions } = composeFor(options, composeRefresh);
+      const wanted = options.list ? [options.list as ListId] : LIST_IDS;
+      const current = (await Promise.all(wanted.map((list) => versions.current(list)))).filter((record) => record !== undefined);
+      if (current.length === 0) throw new CliError('no sanctions list has been loaded yet', EXIT.negative);
+      emit(options.json, options.list ? current[0] : current, () =>
+        current
+          .map((record) =>
+            [
+              `${record.id}  (${LISTS[record.list ?? 'ofac-sdn'].name})`,
+              `  ${record.entryCount} entries, ${record.format}, ${record.dateSource.replace('_', ' ')} ${record.listDate}`,
+              `  recorded ${record.recordedAt}; vs previous: +${record.diff.added.length} -${record.diff.removed.length} ~${record.diff.changed.length}; re-screen ${record.rescreen ?? 'full'}`,
+              `  snapshot ${record.snapshotKey}`,
+            ].join('\n'),
+          )
+          .join('\n'),
       );
     });
 }

@@ -17,7 +17,7 @@ import { localChainEnv, startLocalChains } from './local-chains';
 import { provision } from './provision';
 import { apiDocumentText } from '../openapi/document';
 import { loadFunction } from './functions';
-import { CURRENT_SDN_DIR } from './ofac-data';
+import { CURRENT_SDN_DIR, NON_SDN_DIR } from './ofac-data';
 import { allStarted, freePort, startDynamoDbLocal, startFauxqs, type LocalService } from './services';
 import { QueuePoller, type SqsLambda } from './sqs-poller';
 
@@ -149,7 +149,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
     const contextFor = (name: FunctionName) => () =>
       lambdaContext(`${SERVICE_NAME}-${name}`, FUNCTION_SPECS[name].timeoutSeconds, FUNCTION_SPECS[name].memorySize);
 
-    step('loading the sanctions list (OFAC SDN, 2024-05-03 snapshot)');
+    step('loading the sanctions lists (OFAC SDN, 2024-05-03 snapshot; consolidated non-SDN, 2025-12 snapshot)');
     await seedSanctionsList(handlers.get('sanctionsRefresh') as ScheduledLambda, contextFor('sanctionsRefresh'));
 
     step('starting the HTTP API, the console and the queue consumers');
@@ -210,18 +210,21 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
   }
 }
 
-// ---- Sanctions list ---------------------------------------------------------------------------
-// Locally the list-refresh function loads OFAC's files from a folder instead of fetching them. The
-// runner invokes it once before the queue consumers start, so the first screening has a list;
-// `cli lists load --dir <folder> --local` loads another one (diff + re-screen of the book).
+// ---- Sanctions lists --------------------------------------------------------------------------
+// Locally the list-refresh function loads OFAC's files from folders instead of fetching them: the
+// SDN list and the consolidated non-SDN lists. The runner invokes it once before the queue
+// consumers start, so the first screening has both lists; `cli lists load --dir <folder> --local`
+// loads another version of either (diff + re-screen of the book).
 
 /** The newest complete SDN snapshot shipped with the repository (data/ofac/PROVENANCE.md). */
 export const LOCAL_SANCTIONS_DIR = CURRENT_SDN_DIR;
+/** The consolidated non-SDN snapshot shipped with the repository. */
+export const LOCAL_NON_SDN_DIR = NON_SDN_DIR;
 
 type ScheduledLambda = (event: Record<string, never>, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 function sanctionsListEnv(): Record<string, string> {
-  return { [ENV.sanctionsSourceDir]: LOCAL_SANCTIONS_DIR };
+  return { [ENV.sanctionsSourceDir]: LOCAL_SANCTIONS_DIR, [ENV.nonSdnSourceDir]: LOCAL_NON_SDN_DIR };
 }
 
 async function seedSanctionsList(refresh: ScheduledLambda, context: () => ReturnType<typeof lambdaContext>): Promise<void> {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { BUCKETS, QUEUES, SETTINGS, TABLES, type BucketName, type QueueName, type SettingName, type TableName } from './system';
+// The list vocabulary alone (a plain-data file), not the engine: every function reads its settings here.
+import { LIST_IDS, isListId, outcomeProblems, type ListId, type ListOutcomes } from '../modules/screening/lists';
 
 export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
@@ -83,11 +85,47 @@ function positiveInt(name: SettingName, raw: string): number {
   return value;
 }
 
+function listIds(name: SettingName, raw: string): readonly ListId[] {
+  const ids = raw
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (!ids.every(isListId) || !ids.includes('ofac-sdn'))
+    throw new ConfigurationError(`${SETTINGS[name].envVar} must list sanctions lists among ${LIST_IDS.join(', ')}, comma-separated, ofac-sdn included`);
+  return LIST_IDS.filter((id) => ids.includes(id));
+}
+
+/** `ofac-sdn:name=review,wallet=block;ofac-cons:name=review,wallet=review`: every list, both kinds of hit. */
+function listOutcomes(name: SettingName, raw: string): ListOutcomes {
+  const { envVar } = SETTINGS[name];
+  const outcomes: Partial<Record<ListId, { name?: string; wallet?: string }>> = {};
+  for (const part of raw.split(';').filter((text) => text.trim())) {
+    const [list, rules] = part.split(':').map((text) => text.trim());
+    if (!list || !isListId(list) || rules === undefined) throw new ConfigurationError(`${envVar}: "${part}" is not <list>:name=...,wallet=...`);
+    const entry: { name?: string; wallet?: string } = {};
+    for (const rule of rules.split(',')) {
+      const [kind, value] = rule.split('=').map((text) => text.trim());
+      if ((kind !== 'name' && kind !== 'wallet') || (value !== 'review' && value !== 'block'))
+        throw new ConfigurationError(`${envVar}: "${rule}" must be name=<review|block> or wallet=<review|block>`);
+      entry[kind] = value;
+    }
+    outcomes[list] = entry;
+  }
+  const missing = LIST_IDS.filter((list) => !outcomes[list]?.name || !outcomes[list]?.wallet);
+  if (missing.length > 0) throw new ConfigurationError(`${envVar} must give name= and wallet= for every list (missing: ${missing.join(', ')})`);
+  const parsed = outcomes as unknown as ListOutcomes;
+  const problems = outcomeProblems(parsed);
+  if (problems.length > 0) throw new ConfigurationError(`${envVar}: ${problems.join('; ')}`);
+  return parsed;
+}
+
 /** How each setting is read; a setting's type follows from its parser. */
 const SETTING_PARSERS = {
   blockedCountries: countrySet,
   kycValidityDays: positiveInt,
   caseSlaHours: positiveInt,
+  screenedLists: listIds,
+  listOutcomes,
 } as const satisfies Record<SettingName, (name: SettingName, raw: string) => unknown>;
 
 export type SettingValues = { readonly [S in SettingName]: ReturnType<(typeof SETTING_PARSERS)[S]> };

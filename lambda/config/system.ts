@@ -138,7 +138,7 @@ export const TABLES = {
   },
   listVersions: {
     envVar: 'LIST_VERSIONS_TABLE',
-    /** A version id (`ofac-sdn:<date>:<hash>`), or `current`: the pointer screening follows. */
+    /** A version id (`<list>:<date>:<hash>`), or a list's pointer screening follows: `current` (SDN), `current#ofac-cons`. */
     partitionKey: { name: 'versionId', type: 'S' },
   },
   kycEvents: {
@@ -266,6 +266,17 @@ export const SETTINGS = {
     default: '24',
     description: 'hours a case may wait (open, claimed or awaiting approval) before it is flagged and listed first',
   },
+  screenedLists: {
+    envVar: 'SCREENED_LISTS',
+    default: 'ofac-sdn,ofac-cons',
+    description: "sanctions lists screened against, comma-separated: ofac-sdn (required) and ofac-cons (OFAC's consolidated non-SDN lists)",
+  },
+  listOutcomes: {
+    envVar: 'LIST_OUTCOMES',
+    // A name is never proof of identity; an SDN wallet is blocked property; a non-SDN listing restricts, it never blocks.
+    default: 'ofac-sdn:name=review,wallet=block;ofac-cons:name=review,wallet=review',
+    description: 'what a hit does, per list: `<list>:name=<review>,wallet=<review|block>;...`; names always go to review, and only SDN wallets may block',
+  },
 } as const satisfies Record<string, SettingSpec>;
 export type SettingName = keyof typeof SETTINGS;
 
@@ -277,6 +288,10 @@ export const OPTIONAL_ENV = {
   sanctionsSourceUrl: 'SANCTIONS_SOURCE_URL',
   /** Local runs and tests: a folder with OFAC's files to load instead of fetching. */
   sanctionsSourceDir: 'SANCTIONS_SOURCE_DIR',
+  /** Where the consolidated non-SDN lists come from (default: OFAC's Sanctions List Service, CONS_ADVANCED.XML). */
+  nonSdnSourceUrl: 'NON_SDN_SOURCE_URL',
+  /** Local runs and tests: a folder with the consolidated non-SDN files (cons_prim.csv, ...). */
+  nonSdnSourceDir: 'NON_SDN_SOURCE_DIR',
 } as const;
 export type OptionalEnvName = keyof typeof OPTIONAL_ENV;
 
@@ -329,7 +344,7 @@ export const FUNCTIONS = {
   },
   screeningWorker: {
     entry: 'lambda/functions/screening-worker/index.ts',
-    description: 'Screens investors against the sanctions list and routes the outcome',
+    description: 'Screens investors against the sanctions lists (SDN and consolidated non-SDN) and routes the outcome',
     memorySize: 1024,
     timeoutSeconds: 50,
     consumes: 'screening',
@@ -337,10 +352,12 @@ export const FUNCTIONS = {
     buckets: { listSnapshots: 'read' },
     sendsTo: ['allowlist'],
     readsChains: true,
+    settings: ['screenedLists', 'listOutcomes'],
   },
   sanctionsRefresh: {
     entry: 'lambda/functions/sanctions-refresh/index.ts',
-    description: "Fetches OFAC's SDN list, records a new version with its diff and snapshot, and queues the book for re-screening",
+    description:
+      "Fetches OFAC's SDN list and consolidated non-SDN lists, records each new version with its diff and snapshot, and queues the book for re-screening",
     // SDN_ADVANCED.XML is over 100 MB: held once as bytes, parsed as a stream.
     memorySize: 3008,
     timeoutSeconds: 600,
@@ -348,7 +365,8 @@ export const FUNCTIONS = {
     buckets: { listSnapshots: 'readWrite' },
     sendsTo: ['screening'],
     schedule: 'rate(1 hour)',
-    optional: ['sanctionsSourceUrl', 'sanctionsSourceDir'],
+    settings: ['screenedLists'],
+    optional: ['sanctionsSourceUrl', 'sanctionsSourceDir', 'nonSdnSourceUrl', 'nonSdnSourceDir'],
   },
   allowlistWorker: {
     entry: 'lambda/functions/allowlist-worker/index.ts',
@@ -459,6 +477,8 @@ export const ENV = {
   auditSettleSeconds: OPTIONAL_ENV.auditSettleSeconds,
   sanctionsSourceUrl: OPTIONAL_ENV.sanctionsSourceUrl,
   sanctionsSourceDir: OPTIONAL_ENV.sanctionsSourceDir,
+  nonSdnSourceUrl: OPTIONAL_ENV.nonSdnSourceUrl,
+  nonSdnSourceDir: OPTIONAL_ENV.nonSdnSourceDir,
 } as const;
 
 export const SERVICE_NAME = 'treasury-compliance';

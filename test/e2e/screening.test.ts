@@ -89,4 +89,35 @@ describe('screening in the running system (the 2024-05-03 list, seeded by `npm s
     expect(opened).toMatchObject({ type: 'potential_match', status: 'open', evidence: { entry: { sdnId: 22790 }, matchedOn: 'name' } });
     expect(await registry.getFunction('isVerified')(wallet)).toBe(false);
   });
+
+  it('screens against the consolidated non-SDN lists too: an SSI entity opens a potential-match case that says what the listing means, never a block', async () => {
+    const wallet = Wallet.createRandom().address.toLowerCase();
+    const investor = await register({
+      externalId: `e2e-ssi-${wallet}`,
+      legalName: 'Rosneft Oil Company',
+      type: 'entity',
+      countryOfResidence: 'GB',
+      wallets: [wallet],
+    });
+    await eventually(async () => (await api(system, 'GET', `/investors/${investor.investorId}`, { role: 'portal' })).body.status === 'screened');
+    const { Items = [] } = await tables.send(
+      new QueryCommand({
+        TableName: system.env[TABLES.screenings.envVar],
+        KeyConditionExpression: 'investorId = :id',
+        ExpressionAttributeValues: { ':id': investor.investorId },
+        ConsistentRead: true,
+      }),
+    );
+    const record = Items[0]!;
+    expect(record.listVersion).toMatch(/^ofac-sdn:2024-05-03:[0-9a-f]{16}\+ofac-cons:/);
+    const match = (record.matches as { sdnId: number; list: string; outcome: string; evidence: { entryHash: string } }[]).find(
+      (candidate) => candidate.list === 'ofac-cons',
+    )!;
+    expect(match).toMatchObject({ sdnId: 17022, outcome: 'review' });
+    const opened = await eventually(async () =>
+      caseById(caseIdFor(`potential_match|${investor.investorId}|ofac-cons:17022|${record.subjectHash as string}|${match.evidence.entryHash}`)),
+    );
+    expect(opened).toMatchObject({ type: 'potential_match', status: 'open', evidence: { list: { id: 'ofac-cons', blocking: false }, outcome: 'review' } });
+    expect(await registry.getFunction('isVerified')(wallet)).toBe(false);
+  });
 });

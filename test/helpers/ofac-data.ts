@@ -1,7 +1,7 @@
 import { readListFolder } from '../../lambda/modules/screening/adapters';
 import { ScreeningEngine, parsePublication, type SanctionsList } from '../../lambda/modules/screening';
 
-import { CURRENT_SDN_DIR, OFAC_DATA_DIR, PREVIOUS_SDN_DIR } from '../../bin/local/ofac-data';
+import { CURRENT_SDN_DIR, NON_SDN_DIR, OFAC_DATA_DIR, PREVIOUS_SDN_DIR } from '../../bin/local/ofac-data';
 
 /** The OFAC snapshots in data/ofac (see its PROVENANCE.md). */
 export const OFAC_DATA = OFAC_DATA_DIR;
@@ -24,4 +24,10 @@ let engine: ScreeningEngine | undefined;
 export function realEngine(): ScreeningEngine {
   engine ??= new ScreeningEngine(realList());
   return engine;
+}
+
+/** The consolidated non-SDN snapshot, parsed once per test file. */
+export const NON_SDN_LIST = NON_SDN_DIR;
+export function realNonSdnList(): SanctionsList {
+  return realList(NON_SDN_DIR);
 }

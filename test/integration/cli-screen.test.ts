@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LIST_2024_05_03 } from '../helpers/ofac-data';
+import { LIST_2024_05_03, NON_SDN_LIST } from '../helpers/ofac-data';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const work = mkdtempSync(path.join(tmpdir(), 'tc-cli-screen-'));
@@ -98,5 +98,18 @@ describe('cli screen (the acceptance-check contract)', () => {
     const wallet = cli('screen', '--wallet', '12QtD5BFwRsdNsAZY76UVE1xyCGNTojH9h', '--json');
     expect(JSON.parse(wallet.stdout)).toMatchObject({ verdict: 'block', matches: [{ sdnId: 25308, matchedOn: 'address' }] });
     expect(cli('screen', '--name', 'Jane Doe').status).toBe(0);
+  });
+
+  it('screens against the consolidated non-SDN lists too with --non-sdn-dir: each match names its list, names in other scripts are shown transliterated', () => {
+    const file = input('cons.jsonl', [JSON.stringify({ id: 'rosneft', name: 'Rosneft Oil Company', type: 'entity' })]);
+    const { status, stdout } = cli('screen', '--list-dir', LIST_2024_05_03, '--non-sdn-dir', NON_SDN_LIST, '--in', file);
+    expect(status).toBe(0);
+    const line = JSON.parse(stdout) as { listVersion: string; matches: object[] };
+    expect(line.listVersion).toMatch(/^ofac-sdn:2024-05-03:[0-9a-f]{16}\+ofac-cons:/);
+    expect(line.matches[0]).toEqual({ sdnId: 17022, name: 'OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY', score: 1, matchedOn: 'alias', list: 'ofac-cons' });
+    const putin = cli('screen', '--name', 'Владимир Владимирович Путин');
+    expect(putin.status).toBe(1);
+    expect(putin.stdout).toMatch(/compared as Vladimir Vladimirovich Putin/);
+    expect(putin.stdout).toMatch(/SDN 35096\s+PUTIN, Vladimir Vladimirovich/);
   });
 });

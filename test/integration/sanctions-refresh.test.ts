@@ -2,19 +2,19 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lambda/platform/aws/dynamo';
 import { FolderListSource } from '../../lambda/modules/screening/adapters';
 import { ConflictError } from '../../lambda/shared';
-import { LIST_STREAM } from '../../lambda/modules/screening/refresh-list';
+import { LIST_STREAM, listStream } from '../../lambda/modules/screening/refresh-list';
 import { refreshSanctionsList } from '../../lambda/modules/screening';
 import type { ListSource } from '../../lambda/modules/screening/ports';
-import { LIST_2023_12_28, LIST_2024_05_03 } from '../helpers/ofac-data';
+import { LIST_2023_12_28, LIST_2024_05_03, NON_SDN_LIST } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 
-async function listAudit(table: string) {
+async function listAudit(table: string, stream = LIST_STREAM) {
   const { Items = [] } = await documentClient().send(
     new QueryCommand({
       TableName: table,
       KeyConditionExpression: '#s = :s',
       ExpressionAttributeNames: { '#s': 'stream' },
-      ExpressionAttributeValues: { ':s': LIST_STREAM },
+      ExpressionAttributeValues: { ':s': stream },
       ConsistentRead: true,
     }),
   );
@@ -55,6 +55,35 @@ describe('refreshSanctionsList on DynamoDB Local and fauxqs', () => {
     const records = await listAudit(system.auditTable);
     expect(records.map((record) => record.data.versionId)).toEqual([first.version.id, second.version.id]);
     expect(records[1]!.data).toMatchObject({ added: 1256, removed: 112, previousVersionId: first.version.id, source: 'folder 2024-05-03' });
+  });
+
+  it('keeps the consolidated non-SDN lists apart: their own version, current pointer, snapshot, audit stream and re-screen', async () => {
+    const system = await screeningSystem();
+    const deps = { ...system, actor: 'system:test' };
+    const investors = await Promise.all([1, 2].map(() => storedInvestor(system.investors)));
+    const sdn = await refreshSanctionsList(deps, new FolderListSource(LIST_2023_12_28));
+    await drain(system.screeningQueue);
+
+    const cons = await refreshSanctionsList(deps, new FolderListSource(NON_SDN_LIST));
+    expect(cons).toMatchObject({ changed: true, investorsQueued: 2, version: { list: 'ofac-cons', entryCount: 442, format: 'legacy_csv', rescreen: 'full' } });
+    expect(cons.version.id).toMatch(/^ofac-cons:/);
+    expect(cons.version.snapshotKey).toMatch(/^ofac-cons\//);
+    expect((await system.versions.current('ofac-cons'))?.id).toBe(cons.version.id);
+    expect((await system.versions.current())?.id).toBe(sdn.version.id);
+    expect((await system.snapshots.load(cons.version.snapshotKey)).entries).toHaveLength(442);
+    const messages = await drain(system.screeningQueue);
+    expect(messages.map((message) => message.investorId).sort()).toEqual(investors.map((investor) => investor.investorId).sort());
+    expect(messages.every((message) => message.listVersion === cons.version.id)).toBe(true);
+    expect((await listAudit(system.auditTable, listStream('ofac-cons'))).map((record) => record.data)).toEqual([
+      expect.objectContaining({ list: 'ofac-cons', versionId: cons.version.id, added: 442, rescreen: 'full' }),
+    ]);
+    expect(await listAudit(system.auditTable)).toHaveLength(1);
+
+    // The SDN list moves on by itself, as a delta: its version before is of the same format and engine.
+    const next = await refreshSanctionsList(deps, new FolderListSource(LIST_2024_05_03));
+    expect(next.version).toMatchObject({ list: 'ofac-sdn', rescreen: 'delta', previousVersionId: sdn.version.id });
+    expect((await system.snapshots.load(next.version.snapshotKey)).weighting?.countedIn).toBe(sdn.version.id);
+    expect((await system.versions.current('ofac-cons'))?.id).toBe(cons.version.id);
   });
 
   it('re-queues the book when a recorded version never got its re-screens (a crash after promotion)', async () => {

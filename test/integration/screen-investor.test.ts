@@ -8,7 +8,7 @@ import { entryHashOf } from '../../lambda/modules/screening/list';
 import { refreshSanctionsList, screenInvestor, subjectHashOf } from '../../lambda/modules/screening';
 import { subjectOf } from '../../lambda/modules/screening/subject';
 import type { ScreenInvestorDeps } from '../../lambda/modules/screening/screen-investor';
-import { LIST_2023_12_28, LIST_2024_05_03, realList } from '../helpers/ofac-data';
+import { LIST_2023_12_28, LIST_2024_05_03, NON_SDN_LIST, realList } from '../helpers/ofac-data';
 import { drain, screeningSystem, storedInvestor } from '../helpers/screening-system';
 
 const REGISTRY = { chainId: 31337, identityRegistry: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
@@ -30,9 +30,9 @@ async function auditTypes(table: string, investorId: string): Promise<string[]> 
   return Items.map((item) => item.type as string);
 }
 
-async function setup(listDir = LIST_2024_05_03) {
+async function setup(listDir = LIST_2024_05_03, ...more: string[]) {
   const system = await screeningSystem();
-  await refreshSanctionsList({ ...system, actor: 'system:test' }, new FolderListSource(listDir));
+  for (const folder of [listDir, ...more]) await refreshSanctionsList({ ...system, actor: 'system:test' }, new FolderListSource(folder));
   const deps: ScreenInvestorDeps = { ...system, registries: [REGISTRY], actor: 'system:test' };
   return { system, deps };
 }
@@ -176,5 +176,69 @@ describe('screenInvestor with the real list on DynamoDB Local and fauxqs', () =>
     expect(after.staleMatches.map((match) => match.sdnId)).toContain(removed.sdnId);
     const screenings = (await auditTypes(system.auditTable, investor.investorId)).filter((type) => type === 'screening.completed');
     expect(screenings).toHaveLength(2);
+  });
+
+  it('opens a potential-match case for a non-SDN hit that names its list and what the listing means, and never blocks', async () => {
+    const { system, deps } = await setup(LIST_2024_05_03, NON_SDN_LIST);
+    const investor = await storedInvestor(system.investors, {
+      legalName: 'Rosneft Oil Company',
+      type: 'entity',
+      dateOfBirth: undefined,
+      countryOfResidence: 'RU',
+    });
+    const after = await screenInvestor(deps, investor.investorId);
+    expect(after.status).toBe('screened');
+    const record = (await system.screenings.latest(investor.investorId))!;
+    expect(record.listVersion).toMatch(/^ofac-sdn:2024-05-03:[0-9a-f]{16}\+ofac-cons:/);
+    const match = record.matches.find((candidate) => candidate.list === 'ofac-cons')!;
+    expect(match).toMatchObject({ sdnId: 17022, outcome: 'review', programs: ['UKRAINE-EO13662', 'RUSSIA-EO14024'] });
+    const key = `potential_match|${investor.investorId}|ofac-cons:17022|${record.subjectHash}|${match.evidence!.entryHash}`;
+    const opened = await system.cases.get(caseIdFor(key));
+    expect(opened).toMatchObject({
+      type: 'potential_match',
+      status: 'open',
+      evidence: {
+        outcome: 'review',
+        list: { id: 'ofac-cons', blocking: false },
+        listVersion: record.listVersions!['ofac-cons'],
+        screenedAgainst: record.listVersion,
+      },
+    });
+    expect((opened!.evidence.list as { meaning: string }).meaning).toMatch(/^SSI .*not blocked/);
+    expect(await drain(system.allowlistQueue)).toEqual([]);
+  });
+
+  it('records after a list change what a full re-screen records, carrying results forward (delta) for every investor, "no hit" included', async () => {
+    const { system, deps } = await setup(LIST_2023_12_28);
+    const old = realList(LIST_2023_12_28);
+    const diff = diffLists(old, realList());
+    const removed = old.entries.filter((entry) => diff.removed.includes(entry.sdnId) && entry.type === 'individual').slice(0, 4);
+    const added = realList()
+      .entries.filter((entry) => diff.added.includes(entry.sdnId) && entry.type === 'individual')
+      .slice(0, 4);
+    const names = [...removed, ...added].map((entry) => entry.name.split(', ').reverse().join(' '));
+    const investors = [];
+    for (const legalName of [...names, 'Jane Doe', 'Mohammad Ali', 'Nicolás Maduro Moros', 'Maria Garcia']) {
+      const stored = await storedInvestor(system.investors, { legalName });
+      await screenInvestor(deps, stored.investorId);
+      investors.push(stored);
+    }
+    const refreshed = await refreshSanctionsList({ ...system, actor: 'system:test' }, new FolderListSource(LIST_2024_05_03));
+    expect(refreshed.version.rescreen).toBe('delta');
+    const engine = await system.lists.current(refreshed.version.id);
+    for (const investor of investors) {
+      await screenInvestor(deps, investor.investorId, { reason: 'list changed', listVersion: refreshed.version.id });
+      const record = (await system.screenings.latest(investor.investorId))!;
+      expect(record.computedBy).toBe('delta');
+      const current = (await system.investors.get(investor.investorId))!;
+      const { verdict, listVersion, matches } = engine.screen(subjectOf(current));
+      expect([investor.legalName, { verdict: record.verdict, listVersion: record.listVersion, matches: record.matches }]).toEqual([
+        investor.legalName,
+        { verdict, listVersion, matches },
+      ]);
+    }
+    const verdicts = await Promise.all(investors.map(async (investor) => (await system.screenings.latest(investor.investorId))!.verdict));
+    expect(verdicts).toContain('clear');
+    expect(verdicts).toContain('review');
   });
 });

@@ -1,10 +1,12 @@
 import { readFunctionConfig, type FunctionConfig } from '../../config/function-config';
 import { dynamoAuditLog } from '../../modules/audit/adapters';
+import type { ListId } from '../../modules/screening';
 import {
   DynamoInvestorBook,
   DynamoListVersionRepository,
   FolderListSource,
   HttpListSource,
+  OFAC_CONS_ADVANCED_URL,
   OFAC_SDN_ADVANCED_URL,
   S3SnapshotStore,
   SqsRescreenRequests,
@@ -13,10 +15,19 @@ import { documentClient } from '../../platform/aws/dynamo';
 import { s3Client } from '../../platform/aws/s3';
 import { sqsClient } from '../../platform/aws/sqs';
 
-/** A local folder when SANCTIONS_SOURCE_DIR is set (local runs, tests), else OFAC's service. */
-function listSource(config: FunctionConfig<'sanctionsRefresh'>) {
-  const folder = config.optional('sanctionsSourceDir');
-  return folder ? new FolderListSource(folder) : new HttpListSource(config.optional('sanctionsSourceUrl') ?? OFAC_SDN_ADVANCED_URL);
+/** Each screened list's source: a local folder when its `..._DIR` is set (local runs, tests), else OFAC's service. */
+function listSources(config: FunctionConfig<'sanctionsRefresh'>) {
+  const sources: Record<ListId, () => FolderListSource | HttpListSource> = {
+    'ofac-sdn': () => {
+      const folder = config.optional('sanctionsSourceDir');
+      return folder ? new FolderListSource(folder) : new HttpListSource(config.optional('sanctionsSourceUrl') ?? OFAC_SDN_ADVANCED_URL);
+    },
+    'ofac-cons': () => {
+      const folder = config.optional('nonSdnSourceDir');
+      return folder ? new FolderListSource(folder) : new HttpListSource(config.optional('nonSdnSourceUrl') ?? OFAC_CONS_ADVANCED_URL);
+    },
+  };
+  return config.settings.screenedLists.map((list) => ({ list, source: sources[list]() }));
 }
 
 /** The list refresh: versions with their diffs and snapshots, the investor book to re-screen. */
@@ -30,7 +41,7 @@ export function compose(env: NodeJS.ProcessEnv) {
     rescreens: new SqsRescreenRequests(sqsClient(), queues.screening),
     audit: dynamoAuditLog(tables.audit),
     actor: 'system:sanctions-refresh',
-    source: listSource(config),
+    sources: listSources(config),
   };
 }
 

@@ -9,9 +9,9 @@ import { documentClient } from '../../platform/aws/dynamo';
 import { s3Client } from '../../platform/aws/s3';
 import { sqsClient } from '../../platform/aws/sqs';
 
-/** Screens investors: the current list (from its snapshot), results, cases, the allowlist queue. */
+/** Screens investors: the current version of each screened list (from their snapshots), results, cases, the allowlist queue. */
 export function compose(env: NodeJS.ProcessEnv) {
-  const { tables, queues, buckets, chains } = readFunctionConfig('screeningWorker', env);
+  const { tables, queues, buckets, chains, settings } = readFunctionConfig('screeningWorker', env);
   return {
     investors: new DynamoInvestorRepository(documentClient(), tables.investors),
     screenings: new DynamoScreeningRepository(documentClient(), tables.screenings),
@@ -22,6 +22,8 @@ export function compose(env: NodeJS.ProcessEnv) {
     lists: new CurrentListCache({
       versions: new DynamoListVersionRepository(documentClient(), tables.listVersions),
       snapshots: new S3SnapshotStore(s3Client(), buckets.listSnapshots),
+      lists: settings.screenedLists,
+      outcomes: settings.listOutcomes,
     }),
     registries: registriesOf(chains),
     actor: 'system:screening-worker',

@@ -113,16 +113,27 @@ async function clearWalletHit(deps: CaseEffectsDeps, cleared: Case, investor: In
   };
 }
 
+/** The listing a sanctions case is about, as screening recorded it (cases from before several lists: the SDN list, which blocks). */
+function listingOf(closed: Case): { id: string; blocking: boolean; subLists?: readonly string[] } {
+  const listing = closed.evidence.list as { id?: string; blocking?: boolean; subLists?: string[] } | undefined;
+  return { id: listing?.id ?? 'ofac-sdn', blocking: listing?.blocking !== false, subLists: listing?.subLists };
+}
+
 /**
- * A confirmed match: blocked property. The investor is suspended for sanctions (for good: only this
- * case's record says why), every wallet frozen and removed on every registry (a frozen address cannot
- * move tokens even where it was never registered), and OFAC's report falls due in 10 business days.
+ * A confirmed match. On the SDN list it is blocked property: the investor is suspended for
+ * sanctions (for good: only this case's record says why), every wallet frozen and removed on every
+ * registry (a frozen address cannot move tokens even where it was never registered), and OFAC's
+ * report falls due in 10 business days. On a non-SDN list (SSI, NS-CMIC, ...) no property is
+ * blocked: nothing is frozen and no report falls due; the fund stops dealing with the investor
+ * (suspended for sanctions for good, every wallet removed from every registry).
  */
 async function block(deps: CaseEffectsDeps, confirmed: Case, investor: Investor, blockedAt: Date, actor: string): Promise<Effect> {
-  const reportDueBy = blockedPropertyReportDueBy(blockedAt);
+  const listing = listingOf(confirmed);
+  const reportDueBy = listing.blocking ? blockedPropertyReportDueBy(blockedAt) : undefined;
+  const type = listing.blocking ? 'investor.blocked' : 'investor.restricted';
   const suspension: Suspension = {
     kind: 'sanctions',
-    reason: 'confirmed sanctions match',
+    reason: listing.blocking ? 'confirmed sanctions match' : 'confirmed non-SDN listing',
     at: blockedAt.toISOString(),
     confirmedMatchCaseId: confirmed.caseId,
   };
@@ -131,8 +142,7 @@ async function block(deps: CaseEffectsDeps, confirmed: Case, investor: Investor,
     caseId: confirmed.caseId,
     sdnId: entry?.sdnId,
     listVersion: confirmed.evidence.listVersion,
-    blockedAt: blockedAt.toISOString(),
-    reportDueBy,
+    ...(listing.blocking ? { blockedAt: blockedAt.toISOString(), reportDueBy } : { list: listing.id, restrictedAt: blockedAt.toISOString() }),
     wallets: investor.wallets,
   };
   let current = investor;
@@ -142,25 +152,29 @@ async function block(deps: CaseEffectsDeps, confirmed: Case, investor: Investor,
     const stream = streamOf(investor.investorId);
     current = { ...investor, suspension, version: investor.version + 1, updatedAt: (deps.now ?? (() => new Date()))().toISOString() };
     await deps.audit.append(
-      stateChange(
-        { stream, type: 'investor.blocked', actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data } },
-        current.version,
-      ),
+      stateChange({ stream, type, actor, investorId: investor.investorId, data: { from: 'suspended', to: 'suspended', ...data } }, current.version),
     );
     await deps.investors.save(current);
   } else if (canTransition(investor.status, 'suspended')) {
-    current = await changeStatus(deps, investor, 'suspended', { type: 'investor.blocked', actor, freeze: true, data, patch: { suspension } });
+    current = await changeStatus(deps, investor, 'suspended', { type, actor, freeze: listing.blocking, data, patch: { suspension } });
   } else {
     // Rejected, awaiting KYC again, or offboarded: the status stays, the blocking is recorded all the same.
     const stream = streamOf(investor.investorId);
     await deps.audit.append({
       stream,
-      type: 'investor.blocked',
+      type,
       actor,
       investorId: investor.investorId,
       data: { status: investor.status, ...data },
-      idempotencyKey: `${stream}:blocked:${confirmed.caseId}`,
+      idempotencyKey: `${stream}:${listing.blocking ? 'blocked' : 'restricted'}:${confirmed.caseId}`,
     });
+  }
+  if (!listing.blocking) {
+    await requestAllowlistChanges(deps, current, ['remove']);
+    return {
+      summary: `the investor is suspended: a confirmed non-SDN listing (${listing.subLists?.join(', ') || listing.id}) restricts dealings but blocks no property; removal of every wallet requested on every registry, nothing frozen, no blocked-property report`,
+      investorStatus: current.status,
+    };
   }
   await requestAllowlistChanges(deps, current, ['freeze', 'remove']);
   return {

@@ -1,216 +1,188 @@
-import { countryCodeOf } from './countries';
-import { entryHashOf, type ListVersion, type SanctionsEntry, type SanctionsList } from './list';
-import { NameIndex, tokenSimilarity, tokenVariants, type NameField, type TokenMatches } from './name-index';
-import { displayOrder } from './normalize';
-import type { MatchEvidence, ScreeningMatch, ScreeningOutcome, Screener, ScreeningSubject, Verdict } from './screener';
-import { normaliseWallet } from './wallets';
+import type { ListDiff } from './diff';
+import { listIdOf, type ListVersion, type SanctionsEntry, type SanctionsList, type TokenWeighting } from './list';
+import { ListIndex, DEFAULT_THRESHOLDS, type Thresholds } from './list-index';
+import { DEFAULT_LIST_OUTCOMES, LIST_IDS, type ListId, type ListOutcomes } from './lists';
+import type { ScreeningMatch, ScreeningOutcome, Screener, ScreeningSubject, Verdict } from './screener';
+import { hasNonLatinLetters, romanise } from './transliterate';
 
-export interface Thresholds {
-  /** A match at or above this score is a potential match: a case for a human, never an automatic action. */
-  readonly review: number;
-  /**
-   * A match at or above this score blocks at once. Only exact identifiers (wallet addresses, score 1)
-   * are eligible: a name, however close, goes to review, because a name is never proof of identity.
-   */
-  readonly block: number;
-}
-
-export const DEFAULT_THRESHOLDS: Thresholds = { review: 0.84, block: 1 };
+export { DEFAULT_THRESHOLDS, type Thresholds } from './list-index';
 export const MAX_MATCHES = 10;
 
-/** Conflicting facts lower a name score; agreeing ones never raise it above what the name earned. */
-const TYPE_CONFLICT = 0.85;
-const DOB_CONFLICT = 0.8;
-const DOB_NEAR = 0.95;
-const COUNTRY_CONFLICT = 0.95;
+/**
+ * Bumped whenever a change to normalisation or scoring could change any result: a screening made
+ * by another engine version is never carried forward by a delta re-screen.
+ */
+export const ENGINE_VERSION = 'engine-2';
 
-interface EntryMatch {
-  score: number;
-  field: NameField;
-  matchedName: string;
+/** How a list's current version came from its previous one, when a delta re-screen may carry results forward. */
+export interface ListChange {
+  readonly list: ListId;
+  readonly fromVersion: string;
+  readonly toVersion: string;
+  readonly diff: ListDiff;
+}
+
+export interface EngineOptions {
+  readonly thresholds?: Thresholds;
+  readonly outcomes?: ListOutcomes;
+  /** Changes that delta re-screens may apply (each list's current version reached from its previous one). */
+  readonly changes?: readonly ListChange[];
+}
+
+/** The versions a screening was made against, one per list; records from before several lists name the SDN version only. */
+export function listVersionsOf(outcome: Pick<ScreeningOutcome, 'listVersion' | 'listVersions'>): Partial<Record<ListId, string>> {
+  if (outcome.listVersions) return outcome.listVersions;
+  return outcome.listVersion.includes('+') ? {} : { 'ofac-sdn': outcome.listVersion };
 }
 
 /**
- * The screening engine for one list version: an exact map of normalised wallet addresses and a
- * fuzzy name index. Pure and synchronous; build once per list version and reuse (a cold start).
+ * The screening engine for one version of each list screened (SDN, and the consolidated non-SDN
+ * lists): per list an exact map of normalised wallet addresses and a fuzzy name index. Pure and
+ * synchronous; build once per set of versions and reuse (a cold start).
  */
 export class ScreeningEngine implements Screener {
-  private readonly index: NameIndex;
-  private readonly wallets = new Map<string, number[]>();
-  private readonly bySdnId = new Map<number, number>();
-  private readonly entryHashes = new Map<number, string>();
+  readonly thresholds: Thresholds;
+  readonly outcomes: ListOutcomes;
+  private readonly parts: ListIndex[];
+  private readonly changes: readonly ListChange[];
+  private readonly deltas = new Map<string, { index: ListIndex; touched: ReadonlySet<number> }>();
+  private readonly versionsByList: Partial<Record<ListId, string>>;
 
-  constructor(
-    readonly list: SanctionsList,
-    readonly thresholds: Thresholds = DEFAULT_THRESHOLDS,
-  ) {
-    const names: { entry: number; field: NameField; text: string; individual: boolean }[] = [];
-    list.entries.forEach((entry, i) => {
-      this.bySdnId.set(entry.sdnId, i);
-      const individual = entry.type === 'individual';
-      names.push({ entry: i, field: 'name', text: displayOrder(entry.name, entry.type), individual });
-      for (const alias of entry.aliases)
-        names.push({ entry: i, field: alias.strength === 'weak' ? 'weak_alias' : 'alias', text: displayOrder(alias.name, entry.type), individual });
-      for (const wallet of entry.wallets) {
-        const key = normaliseWallet(wallet.address);
-        const holders = this.wallets.get(key) ?? [];
-        if (!holders.includes(i)) holders.push(i);
-        this.wallets.set(key, holders);
-      }
-    });
-    this.index = new NameIndex(names);
+  constructor(lists: SanctionsList | readonly SanctionsList[], options: EngineOptions | Thresholds = {}) {
+    const settings: EngineOptions = 'review' in options ? { thresholds: options } : options;
+    this.thresholds = settings.thresholds ?? DEFAULT_THRESHOLDS;
+    this.outcomes = settings.outcomes ?? DEFAULT_LIST_OUTCOMES;
+    this.changes = settings.changes ?? [];
+    const ordered = [...(Array.isArray(lists) ? lists : [lists as SanctionsList])].sort(
+      (a, b) => LIST_IDS.indexOf(listIdOf(a.version)) - LIST_IDS.indexOf(listIdOf(b.version)),
+    );
+    this.parts = ordered.map((list) => new ListIndex(list, this.thresholds, list.weighting));
+    this.versionsByList = Object.fromEntries(this.parts.map((part) => [part.list, part.source.version.id]));
   }
 
-  get version(): ListVersion {
-    return this.list.version;
+  /** The first list (the SDN list where it is screened). */
+  get list(): SanctionsList {
+    return this.parts[0]!.source;
   }
 
-  entry(sdnId: number): SanctionsEntry | undefined {
-    const i = this.bySdnId.get(sdnId);
-    return i === undefined ? undefined : this.list.entries[i];
+  get lists(): readonly SanctionsList[] {
+    return this.parts.map((part) => part.source);
   }
 
-  /** Every normalised wallet address on the list with the SDN ids that hold it. */
+  /** One list: its version; several: a version whose id joins theirs (`ofac-sdn:…+ofac-cons:…`). */
+  get version(): Pick<ListVersion, 'id'> & Partial<ListVersion> {
+    if (this.parts.length === 1) return this.parts[0]!.source.version;
+    return { id: this.parts.map((part) => part.source.version.id).join('+') };
+  }
+
+  get listVersions(): Partial<Record<ListId, string>> {
+    return this.versionsByList;
+  }
+
+  /** How each list's names are weighted (to carry forward to the next version of the list). */
+  weightingOf(list: ListId, countedIn: string): TokenWeighting | undefined {
+    return this.parts.find((part) => part.list === list)?.index.weighting(countedIn);
+  }
+
+  entry(sdnId: number, list: ListId = 'ofac-sdn'): SanctionsEntry | undefined {
+    return this.parts.find((part) => part.list === list)?.entry(sdnId);
+  }
+
+  /** Every normalised wallet address on the first list with the SDN ids that hold it. */
   listedWallets(): ReadonlyMap<string, readonly number[]> {
-    return new Map([...this.wallets].map(([address, holders]) => [address, holders.map((i) => this.list.entries[i]!.sdnId)]));
+    return this.parts[0]!.listedWallets();
+  }
+
+  /** Forgets what the indexes remember between queries, so a benchmark can time first lookups. */
+  forgetCaches(): void {
+    for (const part of [...this.parts, ...[...this.deltas.values()].map((delta) => delta.index)]) part.forgetCaches();
   }
 
   screen(subject: ScreeningSubject): ScreeningOutcome {
-    return this.run(subject, 'indexed');
+    return this.outcomeOf(
+      subject,
+      this.parts.flatMap((part) => part.matches(subject, 'indexed', this.outcomes)),
+    );
   }
 
   /** The same scorer against every listed name, without the index: the benchmark's baseline. */
   screenExhaustive(subject: ScreeningSubject): ScreeningOutcome {
-    return this.run(subject, 'exhaustive');
+    return this.outcomeOf(
+      subject,
+      this.parts.flatMap((part) => part.matches(subject, 'exhaustive', this.outcomes)),
+    );
   }
 
-  private run(subject: ScreeningSubject, mode: 'indexed' | 'exhaustive'): ScreeningOutcome {
-    const matches: ScreeningMatch[] = [];
-    const walletHits = new Set<number>();
-    for (const wallet of subject.wallets ?? []) {
-      for (const i of this.wallets.get(normaliseWallet(wallet)) ?? []) {
-        if (walletHits.has(i)) continue;
-        walletHits.add(i);
-        const entry = this.list.entries[i]!;
-        const address = entry.wallets.find((listed) => normaliseWallet(listed.address) === normaliseWallet(wallet))!;
-        matches.push(
-          this.match(
-            entry,
-            1,
-            'address',
-            `${address.currency} ${address.address}`,
-            { dateOfBirth: 'not_compared', country: 'not_compared', type: 'not_compared' },
-            wallet,
-          ),
-        );
-      }
+  /**
+   * The outcome a full screening gives, reached from the subject's previous screening when only one
+   * list has changed since, by a change this engine may apply: the previous matches on entries
+   * that stayed as they were are kept (their scores cannot have moved: same entry, same weighting,
+   * same engine), and the subject is screened only against the entries added or changed, in a small
+   * index of those. Anything else (another engine, a truncated previous result, two lists moved) is
+   * a full screening.
+   */
+  rescreen(subject: ScreeningSubject, previous: ScreeningOutcome & { engineVersion?: string }): ScreeningOutcome {
+    const change = this.applicableChange(previous);
+    if (!change) return this.screen(subject);
+    const delta = this.deltaIndex(change);
+    const kept = previous.matches
+      .filter((match) => (match.list ?? 'ofac-sdn') !== change.list || !delta.touched.has(match.sdnId))
+      .map((match) => this.withCurrentOutcome(match));
+    return this.outcomeOf(subject, [...kept, ...delta.index.matches(subject, 'indexed', this.outcomes)]);
+  }
+
+  /** Whether `rescreen` would carry this previous screening forward (a delta) rather than screen in full. */
+  carriesForward(previous: ScreeningOutcome & { engineVersion?: string }): boolean {
+    return this.applicableChange(previous) !== undefined;
+  }
+
+  private applicableChange(previous: ScreeningOutcome & { engineVersion?: string }): ListChange | undefined {
+    if (previous.engineVersion !== ENGINE_VERSION || previous.matches.length >= MAX_MATCHES) return undefined;
+    const before = listVersionsOf(previous);
+    const now = this.listVersions;
+    const moved = this.parts.filter((part) => before[part.list] !== now[part.list]).map((part) => part.list);
+    if (moved.length !== 1 || Object.keys(before).some((list) => !(list in now))) return undefined;
+    return this.changes.find((change) => change.list === moved[0] && change.fromVersion === before[change.list] && change.toVersion === now[change.list]);
+  }
+
+  /** The added and changed entries of a change, indexed with the whole list's weighting, and every entry the change touched. */
+  private deltaIndex(change: ListChange): { index: ListIndex; touched: ReadonlySet<number> } {
+    const key = `${change.fromVersion}>${change.toVersion}`;
+    let delta = this.deltas.get(key);
+    if (!delta) {
+      const part = this.parts.find((candidate) => candidate.list === change.list)!;
+      const wanted = new Set([...change.diff.added, ...change.diff.changed]);
+      const entries = part.source.entries.filter((entry) => wanted.has(entry.sdnId));
+      const index = new ListIndex(part.source, this.thresholds, part.index.weighting(part.source.weighting?.countedIn ?? part.source.version.id), entries);
+      delta = { index, touched: new Set([...wanted, ...change.diff.removed]) };
+      this.deltas.set(key, delta);
     }
-    if (subject.name) {
-      for (const [i, found] of this.nameMatches(subject.name, mode)) {
-        if (walletHits.has(i)) continue;
-        const entry = this.list.entries[i]!;
-        const { factor, evidence, corroborated } = compareFacts(entry, subject);
-        // Weak a.k.a.s are broad (OFAC's own word): they count only where another fact confirms them.
-        const best = found.weak && corroborated && found.weak.score > (found.strong?.score ?? 0) ? found.weak : found.strong;
-        if (!best) continue;
-        const score = best.score * factor;
-        if (score >= this.thresholds.review) matches.push(this.match(entry, Math.min(score, 1), best.field, best.matchedName, evidence));
-      }
-    }
-    matches.sort((a, b) => b.score - a.score || a.sdnId - b.sdnId);
+    return delta;
+  }
+
+  /** A carried-forward match takes the outcome today's settings give its list. */
+  private withCurrentOutcome(match: ScreeningMatch): ScreeningMatch {
+    const list = match.list ?? 'ofac-sdn';
+    const outcome = match.matchedOn === 'address' && match.score >= this.thresholds.block ? this.outcomes[list].wallet : this.outcomes[list].name;
+    return { ...match, list, outcome };
+  }
+
+  private outcomeOf(subject: ScreeningSubject, matches: ScreeningMatch[]): ScreeningOutcome {
+    matches.sort((a, b) => b.score - a.score || a.sdnId - b.sdnId || LIST_IDS.indexOf(a.list ?? 'ofac-sdn') - LIST_IDS.indexOf(b.list ?? 'ofac-sdn'));
     const top = matches.slice(0, MAX_MATCHES);
-    return { verdict: this.verdictOf(top), listVersion: this.list.version.id, matches: top };
-  }
-
-  private verdictOf(matches: readonly ScreeningMatch[]): Verdict {
-    if (matches.some((match) => match.matchedOn === 'address' && match.score >= this.thresholds.block)) return 'block';
-    return matches.some((match) => match.score >= this.thresholds.review) ? 'review' : 'clear';
-  }
-
-  private match(
-    entry: SanctionsEntry,
-    score: number,
-    matchedOn: ScreeningMatch['matchedOn'],
-    matchedName: string,
-    facts: MatchEvidence['facts'],
-    wallet?: string,
-  ): ScreeningMatch {
-    let entryHash = this.entryHashes.get(entry.sdnId);
-    if (entryHash === undefined) this.entryHashes.set(entry.sdnId, (entryHash = entryHashOf(entry)));
-    return {
-      sdnId: entry.sdnId,
-      name: entry.name,
-      programs: entry.programs,
-      score: Math.round(score * 1e4) / 1e4,
-      matchedOn,
-      evidence: { matchedName, entryHash, facts, ...(wallet === undefined ? {} : { wallet }) },
+    const outcome: ScreeningOutcome = {
+      verdict: verdictOf(top),
+      listVersion: this.version.id,
+      listVersions: this.listVersions,
+      engineVersion: ENGINE_VERSION,
+      matches: top,
     };
-  }
-
-  /** Best score per entry over every spelling variant of the query: of its name and strong aliases, and of its weak aliases. */
-  private nameMatches(name: string, mode: 'indexed' | 'exhaustive'): Map<number, { strong?: EntryMatch; weak?: EntryMatch }> {
-    const best = new Map<number, { strong?: EntryMatch; weak?: EntryMatch }>();
-    const variants = tokenVariants(name);
-    const queryParts = new Set(variants[0]).size;
-    for (const variant of variants) {
-      const queryTokens = [...new Set(variant)];
-      let formIds: Iterable<number>;
-      let similarityOf: (q: number, tokenId: number) => number;
-      if (mode === 'indexed') {
-        const near: TokenMatches[] = queryTokens.map((token) => this.index.nearTokens(token));
-        formIds = this.index.candidates(near, this.thresholds.review);
-        similarityOf = (q, tokenId) => near[q]!.get(tokenId) ?? 0;
-      } else {
-        formIds = this.index.forms.keys();
-        similarityOf = (q, tokenId) => tokenSimilarity(queryTokens[q]!, this.index.tokens[tokenId]!);
-      }
-      for (const formId of formIds) {
-        const score = this.index.score(formId, queryTokens, queryParts, similarityOf);
-        if (score <= 0) continue;
-        const form = this.index.forms[formId]!;
-        let slot = best.get(form.entry);
-        if (!slot) best.set(form.entry, (slot = {}));
-        const kind = form.field === 'weak_alias' ? 'weak' : 'strong';
-        const current = slot[kind];
-        if (!current || score > current.score || (score === current.score && form.field === 'name' && current.field !== 'name')) {
-          slot[kind] = { score, field: form.field, matchedName: form.text };
-        }
-      }
-    }
-    return best;
+    // The officer sees the name as the document has it and as it was compared.
+    return subject.name && hasNonLatinLetters(subject.name) ? { ...outcome, transliteration: { name: subject.name, latin: romanise(subject.name) } } : outcome;
   }
 }
 
-/** How the subject's other facts compare with the entry's: a factor ≤ 1 and what an officer needs to see. */
-function compareFacts(entry: SanctionsEntry, subject: ScreeningSubject): { factor: number; evidence: MatchEvidence['facts']; corroborated: boolean } {
-  let factor = 1;
-  let corroborated = false;
-  let type: MatchEvidence['facts']['type'] = 'not_compared';
-  if (subject.type) {
-    const listedIndividual = entry.type === 'individual';
-    type = (subject.type === 'individual') === listedIndividual ? 'match' : 'conflict';
-    if (type === 'conflict') factor *= TYPE_CONFLICT;
-  }
-  let dateOfBirth: MatchEvidence['facts']['dateOfBirth'] = 'not_compared';
-  const dob = subject.dateOfBirth?.trim();
-  if (dob && entry.datesOfBirth.length > 0 && /^\d{4}(-\d{2}-\d{2})?$/.test(dob)) {
-    const [from, to] = dob.length === 4 ? [`${dob}-01-01`, `${dob}-12-31`] : [dob, dob];
-    const year = Number(dob.slice(0, 4));
-    if (entry.datesOfBirth.some((listed) => listed.exactDay && listed.from === dob)) dateOfBirth = 'exact';
-    else if (entry.datesOfBirth.some((listed) => listed.from <= to && from <= listed.to)) dateOfBirth = 'compatible';
-    else if (entry.datesOfBirth.some((listed) => Number(listed.from.slice(0, 4)) - 1 <= year && year <= Number(listed.to.slice(0, 4)) + 1))
-      dateOfBirth = 'near';
-    else dateOfBirth = 'conflict';
-    if (dateOfBirth === 'exact' || dateOfBirth === 'compatible') corroborated = true;
-    if (dateOfBirth === 'near') factor *= DOB_NEAR;
-    if (dateOfBirth === 'conflict') factor *= DOB_CONFLICT;
-  }
-  let country: MatchEvidence['facts']['country'] = 'not_compared';
-  const code = subject.country ? countryCodeOf(subject.country) : undefined;
-  if (code && entry.countries.length > 0) {
-    country = entry.countries.includes(code) ? 'match' : 'conflict';
-    if (country === 'match') corroborated = true;
-    else factor *= COUNTRY_CONFLICT;
-  }
-  return { factor, evidence: { dateOfBirth, country, type }, corroborated };
+function verdictOf(matches: readonly ScreeningMatch[]): Verdict {
+  if (matches.some((match) => match.outcome === 'block')) return 'block';
+  return matches.length > 0 ? 'review' : 'clear';
 }

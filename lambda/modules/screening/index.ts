@@ -1,11 +1,13 @@
-export { ScreeningEngine } from './engine';
+export { ENGINE_VERSION, ScreeningEngine, type ListChange } from './engine';
 export { CurrentListCache } from './list-cache';
 export { type SanctionsEntry, type SanctionsList } from './list';
+export { DEFAULT_LIST_OUTCOMES, LIST_IDS, LISTS, isListId, listingOf, outcomeProblems, type HitOutcome, type ListId, type ListOutcomes } from './lists';
 export { type InvestorScreenings, investorScreenings, ListEntryLookup, type ListedEntry, parseSdnId } from './lookups';
 export { displayOrder, nameTokens } from './normalize';
+export { diffLists, type ListDiff } from './diff';
 export { parsePublication } from './publication';
-export { refreshSanctionsList } from './refresh-list';
+export { listStream, refreshSanctionsList } from './refresh-list';
 export { screenInvestor } from './screen-investor';
-export { type ScreeningOutcome, type ScreeningSubject } from './screener';
+export { type ScreeningMatch, type ScreeningOutcome, type ScreeningSubject } from './screener';
 export { screeningStanding } from './standing';
 export { subjectHashOf } from './subject';

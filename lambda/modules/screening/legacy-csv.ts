@@ -12,6 +12,8 @@ export interface LegacyCsvSet {
 }
 
 export const LEGACY_CSV_FILES = { sdn: 'sdn.csv', add: 'add.csv', alt: 'alt.csv', comments: 'sdn_comments.csv' } as const;
+/** The consolidated non-SDN lists in the same dialect and columns (cons_prim.csv is sdn.csv's counterpart). */
+export const CONS_CSV_FILES = { sdn: 'cons_prim.csv', add: 'cons_add.csv', alt: 'cons_alt.csv', comments: 'cons_comments.csv' } as const;
 
 const ENTRY_TYPES: Readonly<Record<string, EntryType>> = { individual: 'individual', vessel: 'vessel', aircraft: 'aircraft' };
 const ALIAS_KINDS: Readonly<Record<string, ListedAlias['kind']>> = { aka: 'aka', 'a.k.a.': 'aka', fka: 'fka', 'f.k.a.': 'fka', nka: 'nka', 'n.k.a.': 'nka' };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ListId } from './lists';
 
 export type EntryType = 'individual' | 'entity' | 'vessel' | 'aircraft';
 
@@ -55,10 +56,12 @@ export function displayFacts(addresses: readonly string[] | undefined, remarks: 
 
 export type ListFormat = 'legacy_csv' | 'sdn_xml' | 'sdn_advanced_xml';
 
-/** What identifies a loaded list: where it came from, when it was published and a hash of its content. */
+/** What identifies a loaded list: which list, when it was published and a hash of its content. */
 export interface ListVersion {
-  /** `ofac-sdn:<date>:<first 16 hex of the content hash>`; what every screening result records. */
+  /** `<list>:<date>:<first 16 hex of the content hash>`, e.g. `ofac-sdn:2024-05-03:…`; what every screening result records. */
   readonly id: string;
+  /** Which list (absent in snapshots recorded before there were several: the SDN list). */
+  readonly list?: ListId;
   /** Publish date (XML formats) or file date (CSV set), as YYYY-MM-DD. */
   readonly listDate: string;
   readonly dateSource: 'publish_date' | 'file_date';
@@ -71,7 +74,23 @@ export interface ListVersion {
 export interface SanctionsList {
   readonly version: ListVersion;
   readonly entries: readonly SanctionsEntry[];
+  /**
+   * How rare each name token is, which weighs it in a score. Absent: counted from this version's own
+   * names. A version reached by a delta re-screen keeps the counts of the version its chain began
+   * with, so every score of an unchanged entry stays what it was and a delta re-screen equals a full one.
+   */
+  readonly weighting?: TokenWeighting;
 }
+
+/** Token frequencies over a list version's name forms: how many forms there are, and how many hold each token. */
+export interface TokenWeighting {
+  /** The version whose names were counted. */
+  readonly countedIn: string;
+  readonly forms: number;
+  readonly frequencies: readonly (readonly [string, number])[];
+}
+
+export const listIdOf = (version: Pick<ListVersion, 'list'>): ListId => version.list ?? 'ofac-sdn';
 
 /** One file of a publication, as fetched or read. */
 export interface SourceFile {
@@ -90,13 +109,14 @@ export function contentHashOf(files: readonly SourceFile[]): string {
 }
 
 export function listVersionOf(input: {
+  list: ListId;
   listDate: string;
   dateSource: ListVersion['dateSource'];
   contentHash: string;
   format: ListFormat;
   entryCount: number;
 }): ListVersion {
-  return { ...input, id: `ofac-sdn:${input.listDate}:${input.contentHash.slice(0, 16)}` };
+  return { ...input, id: `${input.list}:${input.listDate}:${input.contentHash.slice(0, 16)}` };
 }
 
 /**

@@ -45,10 +45,13 @@ export class ListEntryLookup {
   ) {}
 
   async entry(versionId: string, sdnId: number): Promise<ListedEntry> {
-    const { version, entries } = await this.list(versionId);
-    const entry = entries.get(sdnId);
-    if (!entry) throw new NotFoundError(`list version ${versionId} has no entry ${sdnId}`);
-    return { listVersion: version, entry };
+    // A screening of several lists names their versions joined by `+`: the entry is on one of them (SDN first).
+    for (const id of versionId.split('+')) {
+      const { version, entries } = await this.list(id);
+      const entry = entries.get(sdnId);
+      if (entry) return { listVersion: version, entry };
+    }
+    throw new NotFoundError(`list version ${versionId} has no entry ${sdnId}`);
   }
 
   private list(versionId: string) {

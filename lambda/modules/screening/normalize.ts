@@ -1,4 +1,5 @@
 import { jaroWinkler } from './similarity';
+import { romanise } from './transliterate';
 
 /**
  * Name normalisation shared by the list side and the query side, so both meet in one form:
@@ -141,7 +142,7 @@ const ASCII = /^[ -~]*$/;
 function foldLetters(text: string): string {
   // OFAC transliterates to ASCII: the Unicode work is for investors' names, and costs at load time.
   if (ASCII.test(text)) return text.toLowerCase();
-  return text
+  return romanise(text)
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
@@ -244,3 +245,29 @@ export function skeletonOf(token: string): string {
 
 const VOWELS = 'aeiouy';
 const SKELETON_LETTERS: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', x: 'ks', z: 's', w: 'v', d: 't', b: 'p' };
+
+/** Letters that share a consonant class in the abjad key: the ways one Arabic letter is romanised. */
+const ABJAD_CLASSES: Readonly<Record<string, string>> = { q: 'k', c: 'k', g: 'k', d: 't', b: 'p', v: 'f', z: 'z', x: 'ks' };
+
+/**
+ * The consonants of a token, for comparing a name written in Arabic or Hebrew script (which
+ * leaves short vowels out: محمد reads MHMD) with its Latin spellings: vowels, W and Y dropped
+ * everywhere (they are long vowels as often as consonants), digraphs folded, similar consonants
+ * merged, repeats collapsed. MUHAMMAD, MOHAMMED and MHMD all read `mhmt`; AHMAD reads `hmt`.
+ */
+export function abjadKeyOf(token: string): string {
+  let out = '';
+  for (let i = 0; i < token.length; i++) {
+    const ch = token[i]!;
+    const next = token[i + 1];
+    let mapped: string;
+    if (next === 'h' && 'kgscptdz'.includes(ch)) {
+      // kh/gh → k, sh/ch → s, ph → f, th/dh/zh → z (ث, ذ, ظ are TH, DH or Z in Latin spellings)
+      mapped = ch === 'k' || ch === 'g' ? 'k' : ch === 's' || ch === 'c' ? 's' : ch === 'p' ? 'f' : 'z';
+      i++;
+    } else if ('aeiouyw'.includes(ch)) continue;
+    else mapped = ABJAD_CLASSES[ch] ?? ch;
+    if (!out.endsWith(mapped)) out += mapped;
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
-import type { Screener, ScreeningMatch, ScreeningOutcome } from './screener';
+import type { Screener, ScreeningMatch, ScreeningOutcome, ScreeningSubject } from './screener';
 import type { ListDiff } from './diff';
 import type { ListVersion, SanctionsList, SourceFile } from './list';
+import type { ListId } from './lists';
 
 /** One screening of one investor against one list version, "no hit" included: auditors ask for that evidence. */
 export interface ScreeningRecord extends ScreeningOutcome {
@@ -12,6 +13,8 @@ export interface ScreeningRecord extends ScreeningOutcome {
   readonly reason: string;
   /** Earlier matches whose entry is no longer on this list version: the hit is stale, not cleared by a human. */
   readonly staleMatches: readonly ScreeningMatch[];
+  /** `delta`: the previous result carried forward against a list change's added and changed entries; `full`: screened against every entry. */
+  readonly computedBy?: 'delta' | 'full';
 }
 
 export interface ScreeningRepository {
@@ -32,18 +35,25 @@ export interface ListVersionRecord extends ListVersion {
   readonly diff: ListDiff;
   /** Set once re-screening of the whole book has been requested for this version. */
   readonly rescreenRequestedAt?: string;
+  /**
+   * `delta`: reached from `previousVersionId` by `diff` with the same engine and weighting, so the
+   * worker may carry results forward; `full`: a first version, a new format or a new engine version.
+   */
+  readonly rescreen?: 'delta' | 'full';
+  readonly engineVersion?: string;
 }
 
+/** Each list has its own versions and its own `current` pointer; `list` defaults to the SDN list. */
 export interface ListVersionRepository {
   /** The version screening uses now. */
-  current(): Promise<ListVersionRecord | undefined>;
+  current(list?: ListId): Promise<ListVersionRecord | undefined>;
   /** Stores the version record unless it exists. */
   recordIfAbsent(record: ListVersionRecord): Promise<void>;
   /**
    * Makes `versionId` current if the current one is still `expectedCurrent` (undefined: none yet);
    * ConflictError otherwise, so two refreshes can never interleave their promotions.
    */
-  promote(versionId: string, expectedCurrent: string | undefined): Promise<void>;
+  promote(versionId: string, expectedCurrent: string | undefined, list?: ListId): Promise<void>;
   markRescreenRequested(versionId: string, at: string): Promise<void>;
   get(versionId: string): Promise<ListVersionRecord | undefined>;
 }
@@ -74,13 +84,17 @@ export interface RescreenRequests {
 }
 
 export interface ListProvider {
-  /** The current list; `wantedVersion` asks for a fresh look when the message names a version. */
+  /** The current lists; `wantedVersion` (a list version id) asks for a fresh look when the message names a version. */
   current(wantedVersion?: string): Promise<ListScreener>;
 }
 
-/** A screener for one list version, as the worker holds it. */
+/** A screener for the current version of each screened list, as the worker holds it. */
 export interface ListScreener extends Screener {
+  /** Every list's version, joined (one list: its version). */
   readonly version: { readonly id: string };
-  /** Whether the entry is on this version (a hit on a removed entry is stale). */
-  entry(sdnId: number): unknown;
+  /** Whether the entry is on this version of the list (a hit on a removed entry is stale). */
+  entry(sdnId: number, list: ListId): unknown;
+  /** What `screen` gives, carried forward from the subject's previous screening where a list changed by a delta. */
+  rescreen(subject: ScreeningSubject, previous: ScreeningOutcome): ScreeningOutcome;
+  carriesForward(previous: ScreeningOutcome): boolean;
 }

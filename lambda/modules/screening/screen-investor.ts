@@ -13,7 +13,8 @@ import { type RegistryTarget, NotFoundError } from '../../shared';
 import { stateChange, type AuditLog } from '../audit';
 import { clearsMatch, openCase, type Case, type CaseRepository, type OpenCaseRequest } from '../cases';
 import type { ScreeningMatch, ScreeningSubject } from './screener';
-import { effectiveVerdict, matchCaseKey } from './standing';
+import { listingOf } from './lists';
+import { effectiveVerdict, isBlocking, matchCaseKey } from './standing';
 import { subjectHashOf, subjectOf } from './subject';
 import { normaliseWallet } from './wallets';
 
@@ -69,10 +70,22 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
   const firstScreening = FIRST_SCREENING.has(investor.status);
   let record = await deps.screenings.find(investorId, screener.version.id, subjectHash);
   if (!record) {
-    const outcome = screener.screen(subject);
     const previous = await deps.screenings.latest(investorId);
-    const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId));
-    const candidate: ScreeningRecord = { investorId, subjectHash, screenedAt: now().toISOString(), reason: request.reason, staleMatches, ...outcome };
+    // After a list change, the same data's previous result is carried forward against the entries
+    // that changed (a delta re-screen); the engine falls back to a full screening where it may not.
+    const delta = previous !== undefined && previous.subjectHash === subjectHash && screener.carriesForward(previous);
+    const outcome = delta ? screener.rescreen(subject, previous) : screener.screen(subject);
+    const computedBy = delta ? 'delta' : 'full';
+    const staleMatches = (previous?.matches ?? []).filter((match) => !screener.entry(match.sdnId, match.list ?? 'ofac-sdn'));
+    const candidate: ScreeningRecord = {
+      investorId,
+      subjectHash,
+      screenedAt: now().toISOString(),
+      reason: request.reason,
+      staleMatches,
+      computedBy,
+      ...outcome,
+    };
     const completed = {
       stream,
       type: 'screening.completed',
@@ -82,7 +95,8 @@ export async function screenInvestor(deps: ScreenInvestorDeps, investorId: strin
         verdict: outcome.verdict,
         listVersion: outcome.listVersion,
         reason: request.reason,
-        matches: outcome.matches.map(({ sdnId, score, matchedOn }) => ({ sdnId, score, matchedOn })),
+        computedBy,
+        matches: outcome.matches.map(({ sdnId, score, matchedOn, list, outcome: hit }) => ({ sdnId, score, matchedOn, list, outcome: hit })),
         staleSdnIds: staleMatches.map((match) => match.sdnId),
       },
     };
@@ -146,19 +160,27 @@ async function openCases(
 }
 
 function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHash: string, record: ScreeningRecord, match: ScreeningMatch): OpenCaseRequest {
+  // The version of the list the entry is on (an officer looks the entry up in it), and all the screening used.
+  const listVersion = record.listVersions?.[match.list ?? 'ofac-sdn'] ?? record.listVersion;
   const evidence = {
-    listVersion: record.listVersion,
+    listVersion,
+    ...(listVersion === record.listVersion ? {} : { screenedAgainst: record.listVersion }),
     screenedAt: record.screenedAt,
     screened: subject,
+    // A name in another script: as the document has it (above) and the Latin letters it was compared in.
+    ...(record.transliteration ? { screenedNameLatin: record.transliteration.latin } : {}),
     subjectHash,
     entry: { sdnId: match.sdnId, name: match.name, programs: match.programs, entryHash: match.evidence?.entryHash },
+    // Which list, and what a listing on it means: a non-SDN listing restricts, it does not block.
+    list: listingOf(match.list ?? 'ofac-sdn', match.programs),
+    outcome: isBlocking(match) ? 'block' : 'review',
     score: match.score,
     matchedOn: match.matchedOn,
     matchedName: match.evidence?.matchedName,
     facts: match.evidence?.facts,
   };
   const key = matchCaseKey(investor.investorId, subjectHash, match);
-  if (match.matchedOn === 'address') {
+  if (match.matchedOn === 'address' && isBlocking(match)) {
     return {
       type: 'wallet_hit',
       key,
@@ -167,13 +189,14 @@ function caseRequestFor(investor: Investor, subject: ScreeningSubject, subjectHa
       evidence: { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') },
     };
   }
-  const corroborated = match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95;
+  // A listed wallet that does not block (a non-SDN list's) is as sure as a hit gets: high risk, for a human.
+  const corroborated = match.matchedOn === 'address' || (match.evidence?.facts.dateOfBirth === 'exact' && match.score >= 0.95);
   return {
     type: 'potential_match',
     key,
     investorId: investor.investorId,
     risk: corroborated ? 'high' : 'medium',
-    evidence,
+    evidence: match.matchedOn === 'address' ? { ...evidence, wallet: normaliseWallet(match.evidence?.wallet ?? '') } : evidence,
   };
 }
 
@@ -190,7 +213,7 @@ async function block(
   caseIds: readonly string[],
   now: () => Date,
 ): Promise<Investor> {
-  const sdnIds = uncleared.filter((match) => match.matchedOn === 'address').map((match) => match.sdnId);
+  const sdnIds = uncleared.filter(isBlocking).map((match) => match.sdnId);
   if (investor.status === 'suspended') {
     if (investor.suspension?.kind === 'sanctions') return investor;
     // Suspended by an operator: the wallets left the registries but may still hold tokens, and

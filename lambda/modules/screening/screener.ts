@@ -1,3 +1,5 @@
+import type { HitOutcome, ListId } from './lists';
+
 export type Verdict = 'clear' | 'review' | 'block';
 export type MatchedField = 'name' | 'alias' | 'weak_alias' | 'address';
 
@@ -33,15 +35,25 @@ export interface ScreeningMatch {
   readonly programs: readonly string[];
   readonly score: number;
   readonly matchedOn: MatchedField;
+  /** Which list the entry is on (absent in results from before several lists: the SDN list). */
+  readonly list?: ListId;
+  /** What the hit does under the list's outcome setting (absent in older results: a wallet blocks, a name is reviewed). */
+  readonly outcome?: HitOutcome;
   readonly evidence?: MatchEvidence;
 }
 
 export interface ScreeningOutcome {
   readonly verdict: Verdict;
-  /** Which list the subject was screened against: publish or file date plus content hash. */
+  /** Which lists the subject was screened against: each one's version (list, date, content hash), joined by `+`. */
   readonly listVersion: string;
+  /** The same, per list. */
+  readonly listVersions?: Partial<Record<ListId, string>>;
+  /** The engine that produced it: only a screening of the same engine is carried forward by a delta re-screen. */
+  readonly engineVersion?: string;
   /** Matches at or above the review threshold, best first, at most 10. */
   readonly matches: readonly ScreeningMatch[];
+  /** A name written in another script: as written, and in the Latin letters it was compared in. */
+  readonly transliteration?: { readonly name: string; readonly latin: string };
 }
 
 export interface Screener {

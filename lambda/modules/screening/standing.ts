@@ -11,9 +11,20 @@ import { normaliseWallet } from './wallets';
  */
 export function matchCaseKey(investorId: string, subjectHash: string, match: ScreeningMatch): string {
   const entryHash = match.evidence?.entryHash ?? '';
-  if (match.matchedOn === 'address')
-    return `wallet_hit|${investorId}|${match.sdnId}|${normaliseWallet(match.evidence?.wallet ?? '')}|${subjectHash}|${entryHash}`;
-  return `potential_match|${investorId}|${match.sdnId}|${subjectHash}|${entryHash}`;
+  // An entry may be on both lists under one number (an SDN also on a non-SDN list): non-SDN keys name their list.
+  const entry = (match.list ?? 'ofac-sdn') === 'ofac-sdn' ? `${match.sdnId}` : `${match.list}:${match.sdnId}`;
+  if (match.matchedOn === 'address') {
+    const wallet = normaliseWallet(match.evidence?.wallet ?? '');
+    return isBlocking(match)
+      ? `wallet_hit|${investorId}|${entry}|${wallet}|${subjectHash}|${entryHash}`
+      : `potential_match|${investorId}|${entry}|${wallet}|${subjectHash}|${entryHash}`;
+  }
+  return `potential_match|${investorId}|${entry}|${subjectHash}|${entryHash}`;
+}
+
+/** Whether a hit blocks: its outcome says so (results from before outcomes were settings: a wallet hit did). */
+export function isBlocking(match: ScreeningMatch): boolean {
+  return match.outcome === undefined ? match.matchedOn === 'address' : match.outcome === 'block';
 }
 
 /** The hits of a screening that officers have not cleared as false positives (four-eyes). */
@@ -25,9 +36,9 @@ export async function unclearedMatches(cases: Pick<CaseRepository, 'get'>, recor
   return uncleared;
 }
 
-/** The verdict once cleared hits are set aside: a block needs an uncleared wallet hit, a review any uncleared hit. */
+/** The verdict once cleared hits are set aside: a block needs an uncleared blocking hit (an SDN wallet), a review any uncleared hit. */
 export function effectiveVerdict(uncleared: readonly ScreeningMatch[]): Verdict {
-  if (uncleared.some((match) => match.matchedOn === 'address')) return 'block';
+  if (uncleared.some(isBlocking)) return 'block';
   return uncleared.length > 0 ? 'review' : 'clear';
 }
 

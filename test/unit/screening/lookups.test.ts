@@ -3,7 +3,7 @@ import { ListEntryLookup, investorScreenings, parseSdnId, type SanctionsList } f
 import type { ScreeningRecord } from '../../../lambda/modules/screening/ports';
 import { InMemoryListVersionRepository, InMemoryScreeningRepository, InMemorySnapshotStore } from '../../../lambda/modules/screening/fakes';
 import { InMemoryInvestorRepository, anInvestor } from '../../../lambda/modules/investors/fakes';
-import { realList } from '../../helpers/ofac-data';
+import { realList, realNonSdnList } from '../../helpers/ofac-data';
 
 const screening = (investorId: string, listVersion: string, screenedAt: string, verdict: ScreeningRecord['verdict'] = 'clear'): ScreeningRecord => ({
   investorId,
@@ -92,5 +92,17 @@ describe('listed entries of a list version', () => {
     await expect(lookup.entry(second.version.id, 22790)).rejects.toThrow(NotFoundError);
     expect(parseSdnId('22790')).toBe(22790);
     for (const bad of [undefined, '', '0', '-1', '1.5', 'abc', '1e3', '12345678901']) expect(() => parseSdnId(bad)).toThrow(ValidationError);
+  });
+
+  it('finds the entry of a screening of several lists in the list that has it, the SDN list first', async () => {
+    const cons = realNonSdnList();
+    const lookup = new ListEntryLookup(await recorded(list, cons));
+    const both = `${list.version.id}+${cons.version.id}`;
+    expect(await lookup.entry(both, 17022)).toMatchObject({
+      listVersion: { id: cons.version.id },
+      entry: { name: 'OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY' },
+    });
+    expect(await lookup.entry(both, 306)).toMatchObject({ listVersion: { id: list.version.id }, entry: { name: 'BANCO NACIONAL DE CUBA' } });
+    await expect(lookup.entry(both, 999999999)).rejects.toThrow(NotFoundError);
   });
 });

@@ -1,5 +1,5 @@
 import { ConflictError } from '../../../lambda/shared';
-import { refreshSanctionsList } from '../../../lambda/modules/screening';
+import { ENGINE_VERSION, refreshSanctionsList } from '../../../lambda/modules/screening';
 import { LIST_STREAM, type RefreshListDeps } from '../../../lambda/modules/screening/refresh-list';
 import { ListFormatError } from '../../../lambda/modules/screening/errors';
 import type { ListVersionRecord } from '../../../lambda/modules/screening/ports';
@@ -90,6 +90,7 @@ describe('refreshSanctionsList', () => {
         type: 'sanctions_list.version_recorded',
         actor: 'system:sanctions-refresh',
         data: {
+          list: 'ofac-sdn',
           versionId: expected.version.id,
           listDate: '2026-11-01',
           dateSource: 'publish_date',
@@ -101,6 +102,9 @@ describe('refreshSanctionsList', () => {
           added: 3,
           removed: 0,
           changed: 0,
+          // A first version is screened in full, by this engine.
+          rescreen: 'full',
+          engineVersion: ENGINE_VERSION,
         },
       }),
     ]);

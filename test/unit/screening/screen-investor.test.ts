@@ -1,5 +1,5 @@
 import { NotFoundError } from '../../../lambda/shared';
-import { screenInvestor, subjectHashOf, type SanctionsList } from '../../../lambda/modules/screening';
+import { ENGINE_VERSION, screenInvestor, subjectHashOf, type SanctionsList } from '../../../lambda/modules/screening';
 import type { ScreenInvestorDeps } from '../../../lambda/modules/screening/screen-investor';
 import { NoListError } from '../../../lambda/modules/screening/errors';
 import { InMemoryScreeningRepository, StaticListProvider } from '../../../lambda/modules/screening/fakes';
@@ -96,8 +96,12 @@ describe('screenInvestor: a clear screening', () => {
       screenedAt: NOW.toISOString(),
       reason: 'registered',
       staleMatches: [],
+      // A first screening runs against every entry, and says so, with the engine and each list's version.
+      computedBy: 'full',
+      engineVersion: ENGINE_VERSION,
       verdict: 'clear',
       listVersion: LIST.version.id,
+      listVersions: { 'ofac-sdn': LIST.version.id },
       matches: [],
     });
     expect(world.allowlist.summary().sort()).toEqual([`add ${CLEAN_WALLET}@1`, `add ${CLEAN_WALLET}@137`, `add ${OTHER_WALLET}@1`, `add ${OTHER_WALLET}@137`]);

@@ -2,20 +2,21 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../../../shared';
 import { putIfAbsent } from '../../../platform/aws/dynamo';
+import type { ListId } from '../lists';
 import type { ListVersionRecord, ListVersionRepository } from '../ports';
 
-/** The item that names the current version. */
-const CURRENT = 'current';
+/** The item that names a list's current version: `current` for the SDN list (as before there were several), `current#<list>` for the others. */
+const currentKey = (list: ListId = 'ofac-sdn') => (list === 'ofac-sdn' ? 'current' : `current#${list}`);
 
-/** List versions, one item each, plus the `current` pointer that only moves by a conditional write. */
+/** List versions, one item each, plus one `current` pointer per list that only moves by a conditional write. */
 export class DynamoListVersionRepository implements ListVersionRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {}
 
-  async current(): Promise<ListVersionRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { versionId: CURRENT }, ConsistentRead: true }));
+  async current(list?: ListId): Promise<ListVersionRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { versionId: currentKey(list) }, ConsistentRead: true }));
     return Item ? this.get(Item.currentVersionId as string) : undefined;
   }
 
@@ -31,12 +32,12 @@ export class DynamoListVersionRepository implements ListVersionRepository {
     await putIfAbsent(this.client, this.tableName, { ...rest, versionId: id }, 'versionId');
   }
 
-  async promote(versionId: string, expectedCurrent: string | undefined): Promise<void> {
+  async promote(versionId: string, expectedCurrent: string | undefined, list?: ListId): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { versionId: CURRENT, currentVersionId: versionId },
+          Item: { versionId: currentKey(list), currentVersionId: versionId },
           ...(expectedCurrent === undefined
             ? { ConditionExpression: 'attribute_not_exists(versionId) OR currentVersionId = :next', ExpressionAttributeValues: { ':next': versionId } }
             : {

@@ -3,7 +3,20 @@ import path from 'node:path';
 import type { SourceFile } from '../list';
 
 /** OFAC's file names, matched case-insensitively (the service serves SDN.CSV, mirrors sdn.csv). */
-const KNOWN_FILES = new Set(['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv', 'sdn.xml', 'sdn_advanced.xml']);
+const KNOWN_FILES = new Set([
+  'sdn.csv',
+  'add.csv',
+  'alt.csv',
+  'sdn_comments.csv',
+  'sdn.xml',
+  'sdn_advanced.xml',
+  'cons_prim.csv',
+  'cons_add.csv',
+  'cons_alt.csv',
+  'cons_comments.csv',
+  'consolidated.xml',
+  'cons_advanced.xml',
+]);
 
 export class ListFolderError extends Error {
   override readonly name = 'ListFolderError';

@@ -6,6 +6,8 @@ import { readListFolder } from './list-folder';
 
 /** OFAC's Sanctions List Service: the advanced XML carries every name, alias strength, date and address. */
 export const OFAC_SDN_ADVANCED_URL = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN_ADVANCED.XML';
+/** OFAC's consolidated non-SDN lists (SSI, NS-CMIC, NS-PLC, FSE, NS-MBS, CAPTA, ...) in the same advanced schema. */
+export const OFAC_CONS_ADVANCED_URL = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/CONS_ADVANCED.XML';
 /** The same publication in the simpler schema, for deployments that prefer it. */
 export const OFAC_SDN_XML_URL = 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/SDN.XML';
 

@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { SanctionsList, SourceFile } from '../list';
+import { listIdOf, type SanctionsList, type SourceFile } from '../list';
 import type { SnapshotStore } from '../ports';
 
 const gzipAsync = promisify(gzip);
@@ -9,7 +9,7 @@ const gunzipAsync = promisify(gunzip);
 const PARSED = 'list.json.gz';
 
 /**
- * Snapshots in the versioned list bucket, one prefix per version: the files exactly as published
+ * Snapshots in the versioned list bucket, one prefix per list and version (`ofac-sdn/…`, `ofac-cons/…`): the files exactly as published
  * (the evidence of what was screened against) and the parsed list, which workers load at cold
  * start whatever format it came in.
  */
@@ -20,7 +20,7 @@ export class S3SnapshotStore implements SnapshotStore {
   ) {}
 
   async put(list: SanctionsList, files: readonly SourceFile[]): Promise<string> {
-    const prefix = `ofac-sdn/${list.version.listDate}/${list.version.contentHash}`;
+    const prefix = `${listIdOf(list.version)}/${list.version.listDate}/${list.version.contentHash}`;
     for (const file of files) {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: `${prefix}/${file.name}`, Body: file.bytes }));
     }

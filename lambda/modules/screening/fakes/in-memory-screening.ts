@@ -1,7 +1,8 @@
 import { ConflictError, InvariantError } from '../../../shared';
 import { ScreeningEngine, type Thresholds } from '../engine';
 import { NoListError } from '../errors';
-import type { SanctionsList, SourceFile } from '../list';
+import { listIdOf, type SanctionsList, type SourceFile } from '../list';
+import type { ListId } from '../lists';
 import type {
   InvestorBook,
   ListProvider,
@@ -60,16 +61,17 @@ export class InMemoryScreeningRepository implements ScreeningRepository {
 }
 
 /**
- * List versions in memory, as the DynamoDB adapter keeps them: a version is recorded once, the
- * `current` pointer moves only from the expected version (or to where it already is), and the
- * re-screen mark is set once, on a recorded version only.
+ * List versions in memory, as the DynamoDB adapter keeps them: a version is recorded once, each
+ * list's `current` pointer moves only from the expected version (or to where it already is), and
+ * the re-screen mark is set once, on a recorded version only.
  */
 export class InMemoryListVersionRepository implements ListVersionRepository {
   private readonly versions = new Map<string, ListVersionRecord>();
-  private currentId?: string;
+  private readonly currentIds = new Map<ListId, string>();
 
-  async current(): Promise<ListVersionRecord | undefined> {
-    return this.currentId === undefined ? undefined : this.get(this.currentId);
+  async current(list: ListId = 'ofac-sdn'): Promise<ListVersionRecord | undefined> {
+    const currentId = this.currentIds.get(list);
+    return currentId === undefined ? undefined : this.get(currentId);
   }
 
   async get(versionId: string): Promise<ListVersionRecord | undefined> {
@@ -81,10 +83,11 @@ export class InMemoryListVersionRepository implements ListVersionRepository {
     if (!this.versions.has(record.id)) this.versions.set(record.id, structuredClone(record));
   }
 
-  async promote(versionId: string, expectedCurrent: string | undefined): Promise<void> {
-    const allowed = this.currentId === versionId || this.currentId === expectedCurrent;
+  async promote(versionId: string, expectedCurrent: string | undefined, list: ListId = 'ofac-sdn'): Promise<void> {
+    const currentId = this.currentIds.get(list);
+    const allowed = currentId === versionId || currentId === expectedCurrent;
     if (!allowed) throw new ConflictError(`the current list version moved while ${versionId} was being recorded; retry the refresh`);
-    this.currentId = versionId;
+    this.currentIds.set(list, versionId);
   }
 
   async markRescreenRequested(versionId: string, at: string): Promise<void> {
@@ -100,8 +103,8 @@ export class InMemoryListVersionRepository implements ListVersionRepository {
 }
 
 /**
- * List snapshots in memory, keyed as the S3 adapter keys them (one prefix per list date and content
- * hash): putting the same list again is a no-op, and loading gives a copy of what was stored, as
+ * List snapshots in memory, keyed as the S3 adapter keys them (one prefix per list, list date and
+ * content hash): putting the same list again is a no-op, and loading gives a copy of what was stored, as
  * reading the JSON back would. An unknown key fails (S3: NoSuchKey), retried like any unexpected error.
  */
 export class InMemorySnapshotStore implements SnapshotStore {
@@ -111,7 +114,7 @@ export class InMemorySnapshotStore implements SnapshotStore {
   readonly loads: string[] = [];
 
   async put(list: SanctionsList, files: readonly SourceFile[]): Promise<string> {
-    const prefix = `ofac-sdn/${list.version.listDate}/${list.version.contentHash}`;
+    const prefix = `${listIdOf(list.version)}/${list.version.listDate}/${list.version.contentHash}`;
     const key = `${prefix}/list.json.gz`;
     this.lists.set(key, JSON.stringify(list));
     this.files.set(
