@@ -21,6 +21,15 @@ export const chainConfigSchema = z.object({
   /** ONCHAINID factory that creates one identity contract per investor. */
   identityFactory: address,
   token: address,
+  /**
+   * Our ONCHAINID ClaimIssuer on this chain, trusted by the token's TrustedIssuersRegistry for
+   * kycClaimTopic (a required topic of its ClaimTopicsRegistry): the worker gives each investor's
+   * identity a KYC claim it signs, and revokes it to unverify every wallet of the investor at once.
+   * Without it the worker registers wallets to the investor's identity and issues no claims.
+   */
+  claimIssuer: address.optional(),
+  /** The KYC claim topic (ERC-735 topic number) the ClaimTopicsRegistry requires. */
+  kycClaimTopic: z.number().int().nonnegative().default(1),
   /** Blocks to wait after inclusion before a change counts as done. */
   confirmations: z.number().int().min(1).default(1),
   /** Most wallets per batched transaction (batchRegisterIdentity, batchSetAddressFrozen). */

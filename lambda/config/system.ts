@@ -216,6 +216,8 @@ export type BucketName = keyof typeof BUCKETS;
 export const KMS_KEYS = {
   /** The allowlist agent's Ethereum key: secp256k1, signs registry and token transactions. */
   allowlistSigner: { envVar: 'ALLOWLIST_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'ALLOWLIST_SIGNER_PRIVATE_KEY' },
+  /** Signs the investors' KYC claims (ONCHAINID, EIP-191 over keccak(identity, topic, data)): a CLAIM key of our ClaimIssuer. */
+  claimSigner: { envVar: 'CLAIM_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'CLAIM_SIGNER_PRIVATE_KEY' },
   /** Signs audit checkpoints and export manifests. */
   auditSigner: { envVar: 'AUDIT_SIGNER_KMS_KEY_ID', keySpec: 'ECC_NIST_P256', localEnvVar: 'AUDIT_SIGNER_PRIVATE_KEY' },
 } as const satisfies Record<string, KmsKeySpec>;
@@ -379,7 +381,7 @@ export const FUNCTIONS = {
     sendsTo: ['allowlist'],
     deadLetters: ['allowlist'],
     signsTransactions: true,
-    kmsKeys: ['allowlistSigner'],
+    kmsKeys: ['allowlistSigner', 'claimSigner'],
     secrets: ['chainRpcUrls'],
   },
   allowlistReconciler: {
@@ -471,6 +473,8 @@ export const ENV = {
   signerPrivateKey: KMS_KEYS.allowlistSigner.localEnvVar,
   /** AWS only: KMS key id of the allowlist agent (ECC_SECG_P256K1). */
   signerKmsKeyId: KMS_KEYS.allowlistSigner.envVar,
+  /** Local runs only: hex private key of the KYC claim signer. On AWS a KMS key signs instead. */
+  claimSignerPrivateKey: KMS_KEYS.claimSigner.localEnvVar,
   /** `true` where S3 is served path-style (fauxqs locally). */
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
   serviceName: 'POWERTOOLS_SERVICE_NAME',

@@ -14,7 +14,12 @@ export const evmAddress = z
 
 // ---- allowlist queue (FIFO) -------------------------------------------------------------------
 
-export const ALLOWLIST_ACTIONS = ['add', 'remove', 'freeze', 'unfreeze'] as const;
+/**
+ * `revoke` revokes the investor's KYC claim on the chain (one transaction for all their wallets,
+ * which are unverified from then on); it is sent for each wallet, ahead of its `remove`, and the
+ * worker folds an investor's revokes into one.
+ */
+export const ALLOWLIST_ACTIONS = ['add', 'remove', 'freeze', 'unfreeze', 'revoke'] as const;
 export type AllowlistAction = (typeof ALLOWLIST_ACTIONS)[number];
 
 /** An intended change to one wallet's standing on one chain's identity registry. */

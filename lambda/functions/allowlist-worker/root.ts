@@ -55,7 +55,7 @@ export function compose(env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions 
     afterBroadcast: options.afterBroadcast,
   };
   const worker = lazy(async (): Promise<AllowlistWorker> => {
-    const chains = await registryChains(configured, secrets.chainRpcUrls, kmsKeys.allowlistSigner);
+    const chains = await registryChains(configured, secrets.chainRpcUrls, kmsKeys.allowlistSigner, kmsKeys.claimSigner);
     const registries = new Map<string, FlushDeps>(chains.map((chain) => [changeGroupId(chain), { ...common, chain }]));
     return {
       journal,

@@ -1,10 +1,12 @@
 import { TransientError, numericCountryCode, changeGroupId, type AllowlistAction } from '../../shared';
 import type { AuditLog } from '../audit';
-import type { InvestorRepository } from '../investors';
+import type { Investor, InvestorRepository } from '../investors';
 import { bookkeeping, deadLetter, plus, recordDone, recordSkipped, type Bookkeeping, type DoneIntent, type Recorder } from './bookkeeping';
 import { planIntents, type Operation } from './plan';
 import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';
-import { shareOneEstimate, simulateBatches, simulateEach, type Preparation, type Prepared } from './prepare';
+import { shareOneEstimate, simulateBatches, simulateEach, simulateSplitting, type Preparation, type Prepared, type RevertedIntent } from './prepare';
+import { kycClaimData } from './claims';
+import { ChainRevertError } from './errors';
 import { splitStale } from './stale';
 import { JournaledSender, type CallToSend, type SettledSlot } from './transactions';
 
@@ -157,11 +159,11 @@ async function finishCrashed(run: FlushRun, books: Bookkeeping, exposure: Exposu
  */
 async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, page: readonly PendingIntent[]): Promise<Progress> {
   const wallets = [...new Set(page.map((intent) => intent.change.wallet))];
-  const [{ fresh, stale }, states] = await Promise.all([splitStale(run.investors, page), run.chain.walletStates(wallets)]);
+  const [{ fresh, stale, investors }, states] = await Promise.all([splitStale(run.investors, page), run.chain.walletStates(wallets)]);
   exposure.page = fresh;
   // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
   if (stale.length > 0) books.later(() => recordSkipped(run, stale));
-  const plan = planIntents(fresh, states);
+  const plan = planIntents(fresh, states, { repairsVerification: true });
   const satisfied = record(
     run,
     books,
@@ -172,14 +174,16 @@ async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, 
     books,
     plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })),
   );
-  const sent = plan.operations.length > 0 ? await execute(run, books, exposure, fresh, plan.operations) : NO_PROGRESS;
+  const sent = plan.operations.length > 0 ? await execute(run, books, exposure, fresh, plan.operations, investors) : NO_PROGRESS;
   return advanced({ resolved: stale.length + satisfied + rejected, transactions: 0 }, sent);
 }
 
 /**
- * Freezes, removals and missing identities go first (independent of each other), then
- * registrations and unfreezes, which need the identities. Nonce order keeps a freeze ahead of
- * the same wallet's removal. What would revert goes to the DLQ, recorded in turn with the rest.
+ * Freezes, claim revocations, removals and missing investor identities go first (independent of
+ * each other), then the investors' KYC claims, registrations to the investor's identity and
+ * unfreezes, which need the identities. Nonce order keeps a freeze ahead of the same wallet's
+ * removal and a claim ahead of the registrations it verifies. What would revert goes to the DLQ,
+ * recorded in turn with the rest.
  */
 async function execute(
   run: FlushRun,
@@ -187,37 +191,178 @@ async function execute(
   exposure: Exposure,
   page: readonly PendingIntent[],
   operations: readonly Operation[],
+  investors: ReadonlyMap<string, Investor | undefined>,
 ): Promise<Progress> {
   const { chain } = run;
   const of = (action: AllowlistAction) => operations.filter((operation) => operation.action === action);
   const adds = of('add');
-  const identities = await chain.identities(adds.map((operation) => operation.wallet));
-  const withoutIdentity = adds.filter((operation) => !identities.get(operation.wallet));
+  const revokes = of('revoke');
+  const identities = await chain.investorIdentities([...new Set([...adds, ...revokes].map(investorOf))]);
+  // One identity per investor: the first add of each investor without one creates it.
+  const withoutIdentity = distinctBy(
+    adds.filter((operation) => !identities.get(investorOf(operation))),
+    investorOf,
+  );
 
   const freezes = deadLetterReverted(run, books, await simulateBatches(chain, of('freeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: true })));
+  const revocations = await prepareRevocations(run, books, revokes, identities);
   const removals = deadLetterReverted(run, books, await simulateEach(chain, of('remove'), (operation) => ({ kind: 'delete', wallet: operation.wallet })));
   const removalCalls = await shareOneEstimate(chain, removals.calls);
-  const creations = deadLetterReverted(run, books, await simulateEach(chain, withoutIdentity, identityCreation));
+  const creations = deadLetterReverted(
+    run,
+    books,
+    await simulateEach(chain, withoutIdentity, (operation) => ({ kind: 'createInvestorIdentity', investorId: investorOf(operation) })),
+  );
   const creationCalls = await shareOneEstimate(chain, creations.calls);
-  const first = await sendStage(run, books, exposure, page, [...freezes.calls, ...removalCalls, ...creationCalls]);
+  const first = await sendStage(run, books, exposure, page, [...freezes.calls, ...revocations.calls, ...removalCalls, ...creationCalls]);
 
   const created =
-    withoutIdentity.length > 0 ? await chain.identities(withoutIdentity.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
-  const identityOf = (operation: Operation) => identities.get(operation.wallet) ?? created.get(operation.wallet);
+    withoutIdentity.length > 0 ? await chain.investorIdentities(withoutIdentity.map(investorOf)) : new Map<string, string | undefined>();
+  const identityOf = (operation: Operation) => identities.get(investorOf(operation)) ?? created.get(investorOf(operation));
+  const claims = await prepareClaims(run, books, adds.filter(identityOf), identityOf, investors);
   const registrations = deadLetterReverted(
     run,
     books,
-    await simulateBatches(chain, adds.filter(identityOf), (_wallets, batch) => registration(batch, identityOf)),
+    await simulateBatches(chain, claims.toRegister, (_wallets, batch) => registration(batch, identityOf)),
   );
+  const updates = deadLetterReverted(
+    run,
+    books,
+    await simulateEach(chain, claims.toUpdate, (operation) => ({ kind: 'updateIdentity', wallet: operation.wallet, identity: identityOf(operation)! })),
+  );
+  const updateCalls = await shareOneEstimate(chain, updates.calls);
   const unfreezes = deadLetterReverted(run, books, await simulateBatches(chain, of('unfreeze'), (wallets) => ({ kind: 'setFrozen', wallets, frozen: false })));
-  const second = await sendStage(run, books, exposure, page, [...registrations.calls, ...unfreezes.calls]);
+  const second = await sendStage(run, books, exposure, page, [...claims.calls, ...registrations.calls, ...updateCalls, ...unfreezes.calls]);
 
-  const reverted = [freezes, removals, creations, registrations, unfreezes].reduce((count, { reverted }) => count + reverted.length, 0);
-  return [first, second].reduce(advanced, { resolved: reverted, transactions: 0 });
+  const reverted = [freezes, revocations, removals, creations, registrations, updates, unfreezes].reduce((count, { reverted }) => count + reverted.length, 0);
+  return [first, second].reduce(advanced, { resolved: reverted + revocations.satisfied + claims.resolved, transactions: 0 });
 }
 
-function identityCreation(operation: Operation): ChainCall {
-  return { kind: 'createIdentity', wallet: operation.wallet, salt: `${operation.intents[0]!.change.investorId}:${operation.wallet}` };
+const investorOf = (operation: Operation) => operation.intents[0]!.change.investorId;
+
+function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(key(item)) && seen.add(key(item)));
+}
+
+/**
+ * One revocation per investor (their revokes ride on it): our claim on their identity, by its
+ * signature, which unverifies every wallet registered to the identity. Already revoked, or no claim
+ * of ours to revoke (no identity yet, claims not issued on this chain): done without a transaction.
+ */
+async function prepareRevocations(
+  run: FlushRun,
+  books: Bookkeeping,
+  revokes: readonly Operation[],
+  identities: ReadonlyMap<string, string | undefined>,
+): Promise<Preparation & { satisfied: number }> {
+  const { chain } = run;
+  const toRevoke: { operation: Operation; identity: string; signature: string }[] = [];
+  const done: PendingIntent[] = [];
+  await Promise.all(
+    revokes.map(async (operation) => {
+      const identity = identities.get(investorOf(operation));
+      const stored = chain.issuesClaims && identity ? await chain.kycClaim(identity) : undefined;
+      if (identity && stored && !stored.revoked) toRevoke.push({ operation, identity, signature: stored.signature });
+      else done.push(...operation.intents);
+    }),
+  );
+  const satisfied = record(
+    run,
+    books,
+    done.map((intent) => ({ intent })),
+  );
+  const prepared = deadLetterReverted(
+    run,
+    books,
+    (
+      await Promise.all(
+        toRevoke.map(({ operation, identity, signature }) =>
+          simulateSplitting(chain, [operation], () => ({ kind: 'revokeClaim', identity, signature }), 'estimate'),
+        ),
+      )
+    ).reduce((a, b) => ({ calls: [...a.calls, ...b.calls], reverted: [...a.reverted, ...b.reverted] }), { calls: [], reverted: [] } as Preparation),
+  );
+  return { ...prepared, satisfied };
+}
+
+interface ClaimPreparation {
+  /** addClaim calls, one per investor whose identity lacks our current claim; they carry the adds they repair. */
+  readonly calls: readonly Prepared[];
+  /** Adds of wallets the registry does not hold yet. */
+  readonly toRegister: readonly Operation[];
+  /** Adds of wallets registered to another identity (a per-wallet one from before): moved to the investor's. */
+  readonly toUpdate: readonly Operation[];
+  /** Intents resolved here: dead-lettered (a claim that would revert, a wallet no claim can verify). */
+  readonly resolved: number;
+}
+
+/**
+ * The KYC claim each investor with adds needs on their identity: none when the identity holds our
+ * current claim (same data, not revoked), else one signed now. The data rests on the investor's
+ * KYC record as read for this flush. A claim that would revert takes the investor's adds to the
+ * DLQ with the reason (registering them would leave them unverified).
+ */
+async function prepareClaims(
+  run: FlushRun,
+  books: Bookkeeping,
+  adds: readonly Operation[],
+  identityOf: (operation: Operation) => string | undefined,
+  investors: ReadonlyMap<string, Investor | undefined>,
+): Promise<ClaimPreparation> {
+  const { chain } = run;
+  const repairs = adds.filter((operation) => operation.registered);
+  const registered = repairs.length > 0 ? await chain.registeredIdentities(repairs.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
+  const toUpdate = repairs.filter((operation) => registered.get(operation.wallet) !== identityOf(operation));
+  const sameIdentity = repairs.filter((operation) => registered.get(operation.wallet) === identityOf(operation));
+  const byInvestor = new Map<string, Operation[]>();
+  for (const operation of adds) byInvestor.set(investorOf(operation), [...(byInvestor.get(investorOf(operation)) ?? []), operation]);
+
+  const calls: Prepared[] = [];
+  const failed: RevertedIntent[] = [];
+  const blocked = new Set<string>();
+  const unrepairable: Operation[] = [];
+  await Promise.all(
+    [...byInvestor].map(async ([investorId, operations]) => {
+      const identity = identityOf(operations[0]!)!;
+      const repaired = sameIdentity.filter((operation) => investorOf(operation) === investorId);
+      const investor = investors.get(investorId);
+      if (!chain.issuesClaims || !investor) {
+        unrepairable.push(...repaired);
+        return;
+      }
+      const data = kycClaimData(investor);
+      const stored = await chain.kycClaim(identity);
+      if (stored && !stored.revoked && stored.data === data) {
+        unrepairable.push(...repaired);
+        return;
+      }
+      const call: ChainCall = { kind: 'addClaim', identity, claim: await chain.signClaim(identity, data) };
+      try {
+        const gas = await chain.estimateGas(call);
+        calls.push({ call, gasLimit: (gas * 12n) / 10n, operations: repaired });
+      } catch (error) {
+        if (!(error instanceof ChainRevertError)) throw error;
+        blocked.add(investorId);
+        failed.push(...operations.flatMap((operation) => operation.intents.map((intent) => ({ intent, code: error.code, reason: `the KYC claim: ${error.reason}` }))));
+      }
+    }),
+  );
+  const rejected = unrepairable.flatMap((operation) =>
+    operation.intents.map((intent) => ({
+      intent,
+      code: 'REJECTED',
+      reason: 'the wallet is registered to the investor identity, which holds our current KYC claim, and still not verified (another required claim is missing)',
+    })),
+  );
+  const resolved = deadLetterLater(run, books, [...failed, ...rejected]);
+  const open = (operation: Operation) => !blocked.has(investorOf(operation));
+  return {
+    calls,
+    toRegister: adds.filter((operation) => !operation.registered && open(operation)),
+    toUpdate: toUpdate.filter(open),
+    resolved,
+  };
 }
 
 function registration(batch: readonly Operation[], identityOf: (operation: Operation) => string | undefined): ChainCall {
@@ -299,7 +444,7 @@ function outcomesOf(page: readonly PendingIntent[], settled: readonly SettledSlo
   const reverted: { keys: string[]; hash: string }[] = [];
   for (const slot of settled) {
     const intents = slot.intentKeys.map((key) => byKey.get(key)).filter((intent): intent is PendingIntent => intent !== undefined);
-    if (slot.status === 'mined' && slot.call.kind !== 'createIdentity') {
+    if (slot.status === 'mined' && slot.call.kind !== 'createIdentity' && slot.call.kind !== 'createInvestorIdentity') {
       const tx = {
         transactionHash: slot.receipt!.hash,
         nonce: slot.nonce,

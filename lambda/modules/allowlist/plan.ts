@@ -7,6 +7,8 @@ export interface Operation {
   readonly action: AllowlistAction;
   readonly wallet: string;
   readonly intents: PendingIntent[];
+  /** An add of a wallet the registry holds already but does not verify: its identity or claim needs repair, not a registration. */
+  readonly registered?: boolean;
 }
 
 export interface Plan {
@@ -28,7 +30,11 @@ export interface Plan {
  * checked against the state as it will be after the operations planned before it, so a repeated
  * change rides along with the first and a remove after an add waits for the add.
  */
-export function planIntents(intents: readonly PendingIntent[], states: ReadonlyMap<string, WalletState>): Plan {
+export function planIntents(
+  intents: readonly PendingIntent[],
+  states: ReadonlyMap<string, WalletState>,
+  options: { repairsVerification?: boolean } = {},
+): Plan {
   const satisfied: PendingIntent[] = [];
   const rejected: { intent: PendingIntent; reason: string }[] = [];
   const operations: Operation[] = [];
@@ -38,7 +44,9 @@ export function planIntents(intents: readonly PendingIntent[], states: ReadonlyM
 
   for (const intent of intents) {
     const { action, wallet } = intent.change;
-    const slot = `${ACTION_DIMENSION[action]}:${wallet}`;
+    const dimension = ACTION_DIMENSION[action];
+    // The claim is the investor's: one revocation stands for all of their wallets' revokes.
+    const slot = dimension === 'claim' ? `claim:${intent.change.investorId}` : `${dimension}:${wallet}`;
     // Once a wallet's dimension waits for a later flush, so does everything after it: order holds.
     if (blocked.has(slot)) {
       deferred.push(intent);
@@ -47,11 +55,16 @@ export function planIntents(intents: readonly PendingIntent[], states: ReadonlyM
     const state = states.get(wallet);
     if (!state) throw new InvariantError(`no on-chain state read for wallet ${wallet}`);
     const earlier = planned.get(slot);
-    const current = earlier ? ACTION_TARGET[earlier.action] : ACTION_DIMENSION[action] === 'registration' ? state.contains : state.frozen;
+    // A claim's state is read when its revocation is prepared: until then it counts as in force.
+    const current = earlier ? ACTION_TARGET[earlier.action] : dimension === 'registration' ? state.contains : dimension === 'frozen' ? state.frozen : true;
 
     if (current === ACTION_TARGET[action]) {
       if (earlier) earlier.intents.push(intent);
-      else if (action === 'add' && !state.verified)
+      else if (action === 'add' && !state.verified && options.repairsVerification) {
+        const operation: Operation = { action, wallet, intents: [intent], registered: true };
+        planned.set(slot, operation);
+        operations.push(operation);
+      } else if (action === 'add' && !state.verified)
         rejected.push({ intent, reason: 'the wallet is registered but not verified (its identity lacks required claims); registering again cannot fix it' });
       else satisfied.push(intent);
       continue;

@@ -15,9 +15,35 @@ export interface PendingIntent {
   readonly lastError?: string;
 }
 
+/** Our KYC claim for one identity, signed by the claim signer: what ONCHAINID's addClaim takes. */
+export interface SignedClaim {
+  readonly topic: number;
+  /** Our ClaimIssuer contract. */
+  readonly issuer: string;
+  /** EIP-191 signature over keccak256(abi.encode(identity, topic, data)). */
+  readonly signature: string;
+  /** 0x-hex hash of our KYC record id and its validity; never personal data. */
+  readonly data: string;
+}
+
+/** Our KYC claim as an identity holds it. */
+export interface StoredClaim {
+  readonly data: string;
+  readonly signature: string;
+  /** Revoked by our ClaimIssuer: the identity's wallets are not verified. */
+  readonly revoked: boolean;
+}
+
 /** What a transaction does, in chain-neutral terms; the chain adapter encodes it. */
 export type ChainCall =
   | { readonly kind: 'createIdentity'; readonly wallet: string; readonly salt: string }
+  /** The investor's one ONCHAINID on this chain; its salt comes from the investor id, so a second creation reverts. */
+  | { readonly kind: 'createInvestorIdentity'; readonly investorId: string }
+  | { readonly kind: 'addClaim'; readonly identity: string; readonly claim: SignedClaim }
+  /** Revokes our claim by its signature: every wallet registered to the identity is unverified in this one transaction. */
+  | { readonly kind: 'revokeClaim'; readonly identity: string; readonly signature: string }
+  /** Moves a registered wallet to another identity (a per-wallet identity to the investor's). */
+  | { readonly kind: 'updateIdentity'; readonly wallet: string; readonly identity: string }
   | { readonly kind: 'register'; readonly entries: readonly { readonly wallet: string; readonly identity: string; readonly country: number }[] }
   | { readonly kind: 'delete'; readonly wallet: string }
   | { readonly kind: 'setFrozen'; readonly wallets: readonly string[]; readonly frozen: boolean };
@@ -66,6 +92,16 @@ export interface RegistryChain {
   walletStates(wallets: readonly string[]): Promise<ReadonlyMap<string, WalletState>>;
   /** Each wallet's ONCHAINID from the identity factory, or undefined when it has none. */
   identities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>>;
+  /** A ClaimIssuer of ours is configured: identities get our KYC claim, and `isVerified` requires it. */
+  readonly issuesClaims: boolean;
+  /** Each investor's one ONCHAINID on this chain, or undefined when it has none yet. */
+  investorIdentities(investorIds: readonly string[]): Promise<ReadonlyMap<string, string | undefined>>;
+  /** The identity each wallet is registered with (undefined: not registered). */
+  registeredIdentities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>>;
+  /** Our KYC claim as the identity holds it, or undefined when it holds none of ours. */
+  kycClaim(identity: string): Promise<StoredClaim | undefined>;
+  /** Signs our KYC claim with `data` for the identity (the claim signer: a local key, KMS on AWS). */
+  signClaim(identity: string, data: string): Promise<SignedClaim>;
   /** Gas the call needs. Throws ChainRevertError when it would revert, TransientError when the node cannot tell. */
   estimateGas(call: ChainCall): Promise<bigint>;
   /** Executes the call without sending it (cheaper than estimating); throws as estimateGas does. */

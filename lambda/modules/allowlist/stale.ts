@@ -17,12 +17,13 @@ const MAY_HOLD_TOKENS: readonly InvestorStatus[] = ['eligible', 'allowlisted'];
  * is still theirs; an unfreeze only while they may hold tokens and no sanctions suspension
  * blocks them. One that arrives late or is redriven from the DLQ after the investor was
  * suspended, offboarded or blocked, or the wallet released, is stale: it is skipped, audited with
- * the reason, and never sent. Removals and freezes always apply. Reads each investor concerned once.
+ * the reason, and never sent. Removals, freezes and revocations always apply. Reads each investor
+ * concerned once, and returns what it read (an add's claim rests on the investor's KYC record).
  */
 export async function splitStale(
   investors: Pick<InvestorRepository, 'get'>,
   page: readonly PendingIntent[],
-): Promise<{ fresh: PendingIntent[]; stale: StaleIntent[] }> {
+): Promise<{ fresh: PendingIntent[]; stale: StaleIntent[]; investors: ReadonlyMap<string, Investor | undefined> }> {
   const checked = page.filter((intent) => intent.change.action === 'add' || intent.change.action === 'unfreeze');
   const read = new Map<string, Investor | undefined>();
   await forEachInvestor(distinctInvestors(checked.map((intent) => ({ intent }))), async ({ intent }) => {
@@ -33,7 +34,7 @@ export async function splitStale(
     return reason ? [{ intent, reason }] : [];
   });
   const skipped = new Set(stale.map(({ intent }) => intent));
-  return { fresh: page.filter((intent) => !skipped.has(intent)), stale };
+  return { fresh: page.filter((intent) => !skipped.has(intent)), stale, investors: read };
 }
 
 /** Why an add or unfreeze no longer holds, or undefined when it does. */

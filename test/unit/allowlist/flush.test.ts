@@ -8,7 +8,13 @@ const soon = () => Date.now() + 60_000;
 const flush = (world: AllowlistWorld, overrides: Parameters<AllowlistWorld['deps']>[0] = {}) => flushRegistry(world.deps(overrides), { deadline: soon() });
 const sent = (world: AllowlistWorld, kind: ChainCall['kind']) => world.chain.mined().filter((transaction) => transaction.call.kind === kind);
 const wallets = (call: ChainCall) =>
-  call.kind === 'register' ? call.entries.map((entry) => entry.wallet) : call.kind === 'setFrozen' ? [...call.wallets] : [call.wallet];
+  call.kind === 'register'
+    ? call.entries.map((entry) => entry.wallet)
+    : call.kind === 'setFrozen'
+      ? [...call.wallets]
+      : 'wallet' in call
+        ? [call.wallet]
+        : [];
 
 describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
   it("registers an eligible investor's wallet with a new identity, audits it with its transaction and moves the investor to allowlisted", async () => {
@@ -22,7 +28,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
     expect(result).toEqual({ applied: 1, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 2, remaining: 0 });
     expect(world.chain.stateOf(wallet)).toEqual({ contains: true, verified: true, frozen: false });
     expect(world.chain.countryOf(wallet)).toBe(276);
-    expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['createIdentity', 'register']);
+    expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['createInvestorIdentity', 'register']);
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'investor.allowlisted']);
     const [registered, allowlisted] = world.records(investor);
     const register = sent(world, 'register')[0]!;
@@ -43,7 +49,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
     expect(world.journal.leaseHolder(world.group)).toBeUndefined();
   });
 
-  it('reuses an identity the wallet already has, and does not move an investor who is allowlisted already', async () => {
+  it("registers every wallet of an investor to the investor's one identity, and does not move an investor who is allowlisted already", async () => {
     const world = allowlistWorld();
     const investor = world.investor({
       status: 'allowlisted',
@@ -58,9 +64,11 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
 
     expect(result).toMatchObject({ applied: 2, transactions: 2, remaining: 0 });
     expect(world.chain.mined().map((transaction) => `${transaction.call.kind} ${wallets(transaction.call).join(',')}`)).toEqual([
-      `createIdentity ${second}`,
+      'createInvestorIdentity ',
       `register ${first},${second}`,
     ]);
+    const identity = world.chain.identityOfInvestor(investor.investorId);
+    expect([...(await world.chain.registeredIdentities([first, second])).values()]).toEqual([identity, identity]);
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'allowlist.registered']);
     expect(world.records(investor).map((record) => record.data.batchSize)).toEqual([2, 2]);
     expect(await world.investors.get(investor.investorId)).toEqual(investor);
@@ -221,7 +229,7 @@ describe('flushing what the chain refuses', () => {
       'CHAIN_REVERTED: AgentRole: caller does not have the Agent role',
     ]);
     // The identities were created before the registration was simulated; a redrive reuses them.
-    expect(sent(world, 'createIdentity')).toHaveLength(2);
+    expect(sent(world, 'createInvestorIdentity')).toHaveLength(2);
 
     world.chain.addAgent('registry');
     await world.pend(...world.deadLetters.changes());
@@ -229,17 +237,19 @@ describe('flushing what the chain refuses', () => {
     for (const investor of investors) expect(world.trail(investor)).toEqual(['allowlist.failed', 'allowlist.registered', 'investor.allowlisted']);
   });
 
-  it('rejects an add of a wallet registered but not verified (registering again cannot fix it)', async () => {
-    const world = allowlistWorld();
-    const investor = world.investor();
-    world.chain.registerByHand(investor.wallets[0]!, { verified: false });
+  it("rejects an add of a wallet registered to the investor's identity, which holds our claim, and still not verified (registering again cannot fix it)", async () => {
+    const world = allowlistWorld({ chain: { claims: true } });
+    const investor = world.investor({ wallets: ['0x1000000000000000000000000000000000000001', '0x1000000000000000000000000000000000000002'] });
     await world.pend(world.change(investor, 'add'));
+    await flush(world);
+    world.chain.registerByHand(investor.wallets[1]!, { verified: false, identity: world.chain.identityOfInvestor(investor.investorId) });
+    await world.pend(world.change(investor, 'add', investor.wallets[1]));
 
     expect(await flush(world)).toMatchObject({ applied: 0, deadLettered: 1, transactions: 0, remaining: 0 });
     expect(world.deadLetters.reasons()).toEqual([
-      'REJECTED: the wallet is registered but not verified (its identity lacks required claims); registering again cannot fix it',
+      'REJECTED: the wallet is registered to the investor identity, which holds our current KYC claim, and still not verified (another required claim is missing)',
     ]);
-    expect(world.trail(investor)).toEqual(['allowlist.failed']);
+    expect(world.trail(investor)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.failed']);
   });
 });
 
@@ -365,7 +375,7 @@ describe('order across pages', () => {
     await world.pend(world.change(investor, 'add'), world.change(investor, 'remove', wallet, 5), world.change(investor, 'add', wallet, 6));
 
     expect(await flush(world)).toMatchObject({ applied: 3, remaining: 0 });
-    expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['createIdentity', 'register', 'delete', 'register']);
+    expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['createInvestorIdentity', 'register', 'delete', 'register']);
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'investor.allowlisted', 'allowlist.removed', 'allowlist.registered']);
     expect(world.chain.stateOf(wallet).contains).toBe(true);
   });
@@ -436,8 +446,8 @@ describe('order across pages', () => {
     });
     const [frozen, unverified] = investor.wallets as [string, string];
     world.chain.registerByHand(frozen);
-    world.chain.registerByHand(unverified, { verified: false });
-    // Page 1: freeze the first wallet (applied); page 2: add the second, which can never apply (REJECTED).
+    world.chain.refuse(unverified, 'wallet refused by the registry');
+    // Page 1: freeze the first wallet (applied); page 2: add the second, which the chain refuses (CHAIN_REVERTED).
     await world.pend(world.change(investor, 'freeze', frozen), world.change(investor, 'add', unverified));
     const recording = gate();
     const appendAll = world.audit.appendAll.bind(world.audit);
@@ -457,7 +467,7 @@ describe('order across pages', () => {
 
     expect(await flushed).toMatchObject({ applied: 1, deadLettered: 1, remaining: 0 });
     expect(world.trail(investor)).toEqual(['allowlist.frozen', 'allowlist.failed']);
-    expect(world.deadLetters.reasons()).toEqual([expect.stringMatching(/^REJECTED: /)]);
+    expect(world.deadLetters.reasons()).toEqual(['CHAIN_REVERTED: wallet refused by the registry']);
   });
 
   it('reports a failed recording as the flush error once what was recorded before it is in, and leaves the rest pending', async () => {

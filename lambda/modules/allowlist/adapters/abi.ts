@@ -28,3 +28,26 @@ export const TOKEN_ABI = [
   'function identityRegistry() view returns (address)',
   'event AddressFrozen(address indexed _userAddress, bool indexed _isFrozen, address indexed _owner)',
 ] as const;
+
+// ---- identities per investor and KYC claims (ONCHAINID v2) -----------------------------------
+
+/** The factory and registry calls of one identity per investor (the factory's owner and the registry's agent call them). */
+export const INVESTOR_IDENTITY_ABI = {
+  factory: ['function createIdentityWithManagementKeys(address _wallet, string _salt, bytes32[] _managementKeys) returns (address)'],
+  registry: ['function updateIdentity(address _userAddress, address _identity)'],
+} as const;
+
+/** An investor's ONCHAINID: its claims (ERC-735). */
+export const IDENTITY_ABI = [
+  'function addClaim(uint256 _topic, uint256 _scheme, address _issuer, bytes _signature, bytes _data, string _uri) returns (bytes32)',
+  'function getClaim(bytes32 _claimId) view returns (uint256, uint256, address, bytes, bytes, string)',
+] as const;
+
+/** Our ClaimIssuer: its validity check and revocation. */
+export const CLAIM_ISSUER_ABI = [
+  'function isClaimValid(address _identity, uint256 claimTopic, bytes sig, bytes data) view returns (bool)',
+  'function isClaimRevoked(bytes _sig) view returns (bool)',
+  'function revokeClaimBySignature(bytes signature)',
+  'function addKey(bytes32 _key, uint256 _purpose, uint256 _type) returns (bool)',
+  'function keyHasPurpose(bytes32 _key, uint256 _purpose) view returns (bool)',
+] as const;

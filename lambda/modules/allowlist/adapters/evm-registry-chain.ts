@@ -7,6 +7,7 @@ import type { BroadcastResult, ChainCall, Fees, RegistryChain, SignedTransaction
 import { TransientError } from '../../../shared';
 import { IDENTITY_FACTORY_ABI, IDENTITY_REGISTRY_ABI, TOKEN_ABI } from './abi';
 import { createAgentSigner } from './agent-signer';
+import { EvmClaims } from './evm-claims';
 
 const registryAbi = new Interface(IDENTITY_REGISTRY_ABI);
 const tokenAbi = new Interface(TOKEN_ABI);
@@ -37,11 +38,12 @@ export class EvmRegistryChain implements RegistryChain {
   private readonly token: Contract;
   private readonly factory: Contract;
   private address: Promise<string> | undefined;
+  private readonly claims: EvmClaims;
 
   constructor(
     private readonly chain: ChainWithRpc,
-    /** The agent key (KMS or local); a chain read without one (the reconciler) cannot sign. */
-    options: { signer?: KeySource } = {},
+    /** The agent key (KMS or local); a chain read without one (the reconciler) cannot sign. The claim signer's key signs KYC claims. */
+    options: { signer?: KeySource; claimSigner?: KeySource } = {},
   ) {
     this.chainId = chain.chainId;
     this.identityRegistry = chain.identityRegistry.toLowerCase();
@@ -69,6 +71,43 @@ export class EvmRegistryChain implements RegistryChain {
     this.registry = new Contract(chain.identityRegistry, registryAbi, this.provider);
     this.token = new Contract(chain.token, tokenAbi, this.provider);
     this.factory = new Contract(chain.identityFactory, factoryAbi, this.provider);
+    let claimSigner: Signer | undefined;
+    this.claims = new EvmClaims(
+      { ...chain, kycClaimTopic: chain.kycClaimTopic ?? 1 },
+      this.provider,
+      () => this.signerAddress(),
+      () => {
+        if (!options.claimSigner) throw new ConfigurationError(`chain ${chain.chainId} was configured without a claim signer`);
+        claimSigner ??= createAgentSigner(this.provider, options.claimSigner);
+        return claimSigner;
+      },
+    );
+  }
+
+  // ---- one identity per investor, KYC claims (evm-claims.ts) ----------------------------------
+
+  get issuesClaims(): boolean {
+    return this.claims.issuesClaims;
+  }
+
+  async investorIdentities(investorIds: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> {
+    return new Map(await Promise.all(investorIds.map(async (id) => [id, await this.rpc(() => this.claims.investorIdentity(id))] as const)));
+  }
+
+  async registeredIdentities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> {
+    return new Map(await Promise.all(wallets.map(async (wallet) => [wallet, await this.rpc(() => this.claims.registeredIdentity(wallet))] as const)));
+  }
+
+  kycClaim(identity: string) {
+    return this.rpc(() => this.claims.kycClaim(identity, this.provider));
+  }
+
+  signClaim(identity: string, data: string) {
+    return this.claims.signClaim(identity, data);
+  }
+
+  private async encodeAny(call: ChainCall): Promise<{ to: string; data: string }> {
+    return (await this.claims.encode(call)) ?? this.encode(call);
   }
 
   private get signer(): Signer {
@@ -106,12 +145,14 @@ export class EvmRegistryChain implements RegistryChain {
 
   async estimateGas(call: ChainCall): Promise<bigint> {
     const from = await this.signerAddress();
-    return this.rpc(() => this.provider.estimateGas({ from, ...this.encode(call) }));
+    const encoded = await this.encodeAny(call);
+    return this.rpc(() => this.provider.estimateGas({ from, ...encoded }));
   }
 
   async simulate(call: ChainCall): Promise<void> {
     const from = await this.signerAddress();
-    await this.rpc(() => this.provider.call({ from, ...this.encode(call) }));
+    const encoded = await this.encodeAny(call);
+    await this.rpc(() => this.provider.call({ from, ...encoded }));
   }
 
   async currentFees(): Promise<Fees> {
@@ -123,7 +164,7 @@ export class EvmRegistryChain implements RegistryChain {
 
   async sign(call: ChainCall, options: { nonce: number; gasLimit: string; fees: Fees }): Promise<SignedTransaction> {
     const raw = await this.signer.signTransaction({
-      ...this.encode(call),
+      ...(await this.encodeAny(call)),
       chainId: this.chainId,
       type: 2,
       nonce: options.nonce,
@@ -206,6 +247,8 @@ export class EvmRegistryChain implements RegistryChain {
         return call.wallets.length === 1
           ? { to: this.chain.token, data: tokenAbi.encodeFunctionData('setAddressFrozen', [call.wallets[0], call.frozen]) }
           : { to: this.chain.token, data: tokenAbi.encodeFunctionData('batchSetAddressFrozen', [call.wallets, call.wallets.map(() => call.frozen)]) };
+      default:
+        throw new TypeError(`no encoding for a ${call.kind} call`);
     }
   }
 

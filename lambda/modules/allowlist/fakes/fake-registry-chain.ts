@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
 import { TransientError } from '../../../shared';
 import { ChainRevertError } from '../errors';
-import type { BroadcastResult, ChainCall, Fees, RegistryChain, RegistryEventSource, SignedTransaction, TransactionReceipt, WalletState } from '../ports';
+import type {
+  BroadcastResult,
+  ChainCall,
+  Fees,
+  RegistryChain,
+  RegistryEventSource,
+  SignedClaim,
+  SignedTransaction,
+  StoredClaim,
+  TransactionReceipt,
+  WalletState,
+} from '../ports';
 
 export const ZERO_ADDRESS = '0x0000000000000000000000000000000000000000';
 const AGENT_ROLE = 'AgentRole: caller does not have the Agent role';
@@ -22,7 +33,11 @@ export interface FakeRegistryChainOptions {
   readonly fees?: Fees;
   /** The signer's clock (signedAt). */
   readonly now?: () => Date;
+  /** A ClaimIssuer of ours is trusted for the required KYC topic: a wallet is verified only while its identity holds our unrevoked claim. */
+  readonly claims?: boolean;
 }
+
+export const FAKE_CLAIM_ISSUER = '0xc1a1c1a1c1a1c1a1c1a1c1a1c1a1c1a1c1a1c1a1';
 
 /** A signed transaction as the node sees it, decoded from its raw bytes. */
 export interface FakeTransaction {
@@ -59,6 +74,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   readonly stuckAfterMs: number;
   readonly bumpPercent: number;
   readonly pollIntervalMs: number;
+  readonly issuesClaims: boolean;
   automine: boolean;
   fees: Fees;
 
@@ -68,6 +84,9 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   private readonly frozen = new Set<string>();
   private readonly factory = new Map<string, string>();
   private readonly usedSalts = new Set<string>();
+  private readonly investorIdentity = new Map<string, string>();
+  private readonly claimsHeld = new Map<string, { data: string; signature: string }>();
+  private readonly revokedSignatures = new Set<string>();
   private readonly refusals = new Map<string, string>();
   private readonly agentless = new Set<Contract>();
   private readonly events: { wallet: string; registered: boolean; blockNumber: number }[] = [];
@@ -91,6 +110,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
     this.automine = options.automine ?? true;
     this.fees = options.fees ?? { maxFeePerGas: '2000000000', maxPriorityFeePerGas: '1000000000' };
     this.now = options.now ?? (() => new Date());
+    this.issuesClaims = options.claims ?? false;
   }
 
   // ---- the RegistryChain port ----------------------------------------------------------------
@@ -107,6 +127,27 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   async identities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> {
     this.rpc();
     return new Map(wallets.map((wallet) => [wallet, this.factory.get(wallet)]));
+  }
+
+  async investorIdentities(investorIds: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> {
+    this.rpc();
+    return new Map(investorIds.map((id) => [id, this.investorIdentity.get(id)]));
+  }
+
+  async registeredIdentities(wallets: readonly string[]): Promise<ReadonlyMap<string, string | undefined>> {
+    this.rpc();
+    return new Map(wallets.map((wallet) => [wallet, this.registrations.get(wallet)?.identity]));
+  }
+
+  async kycClaim(identity: string): Promise<StoredClaim | undefined> {
+    this.rpc();
+    const held = this.claimsHeld.get(identity);
+    return held && { ...held, revoked: this.revokedSignatures.has(held.signature) };
+  }
+
+  /** Signing is local (the claim signer's key or KMS): it works while the node is down. */
+  async signClaim(identity: string, data: string): Promise<SignedClaim> {
+    return { topic: 1, issuer: FAKE_CLAIM_ISSUER, signature: hashOf(`claim|${identity}|${data}`), data };
   }
 
   async estimateGas(call: ChainCall): Promise<bigint> {
@@ -219,9 +260,9 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   }
 
   /** Registers a wallet as an agent would by hand, outside the worker (its own identity, its own block). */
-  registerByHand(wallet: string, options: { verified?: boolean; country?: number } = {}): void {
+  registerByHand(wallet: string, options: { verified?: boolean; country?: number; identity?: string } = {}): void {
     this.head++;
-    const identity = this.factory.get(wallet) ?? identityFor(`by-hand:${wallet}`);
+    const identity = options.identity ?? this.factory.get(wallet) ?? identityFor(`by-hand:${wallet}`);
     this.factory.set(wallet, identity);
     this.registrations.set(wallet, { identity, country: options.country ?? 840, verified: options.verified ?? true });
     this.events.push({ wallet, registered: true, blockNumber: this.head });
@@ -249,7 +290,19 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   /** A wallet's state as the contracts report it. */
   stateOf(wallet: string): WalletState {
     const registration = this.registrations.get(wallet);
-    return { contains: registration !== undefined, verified: registration?.verified ?? false, frozen: this.frozen.has(wallet) };
+    const claimed = registration !== undefined && (!this.issuesClaims || this.hasValidClaim(registration.identity));
+    return { contains: registration !== undefined, verified: (registration?.verified ?? false) && claimed, frozen: this.frozen.has(wallet) };
+  }
+
+  /** The investor's one identity, if it was created. */
+  identityOfInvestor(investorId: string): string | undefined {
+    return this.investorIdentity.get(investorId);
+  }
+
+  /** The identity holds our claim and our issuer has not revoked it. */
+  hasValidClaim(identity: string): boolean {
+    const held = this.claimsHeld.get(identity);
+    return held !== undefined && !this.revokedSignatures.has(held.signature);
   }
 
   /** Registered with this country (the registry's investorCountry), if registered. */
@@ -297,6 +350,20 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
       case 'setFrozen':
         if (this.agentless.has('token')) throw new ChainRevertError(AGENT_ROLE);
         return;
+      case 'createInvestorIdentity':
+        if (this.usedSalts.has(`investor:${call.investorId}`)) throw new ChainRevertError('salt already taken');
+        return;
+      case 'addClaim':
+        if (![...this.investorIdentity.values()].includes(call.identity)) throw new ChainRevertError('Permissions: Sender does not have claim key');
+        if (this.revokedSignatures.has(call.claim.signature)) throw new ChainRevertError('invalid claim');
+        return;
+      case 'revokeClaim':
+        if (this.revokedSignatures.has(call.signature)) throw new ChainRevertError('Conflict: Claim already revoked');
+        return;
+      case 'updateIdentity':
+        if (this.agentless.has('registry')) throw new ChainRevertError(AGENT_ROLE);
+        if (!this.registrations.has(call.wallet)) throw new ChainRevertError('address not stored yet');
+        return;
     }
   }
 
@@ -322,6 +389,22 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
           else this.frozen.delete(wallet);
         }
         return;
+      case 'createInvestorIdentity':
+        this.usedSalts.add(`investor:${call.investorId}`);
+        this.investorIdentity.set(call.investorId, identityFor(`investor:${call.investorId}`));
+        return;
+      case 'addClaim':
+        this.claimsHeld.set(call.identity, { data: call.claim.data, signature: call.claim.signature });
+        return;
+      case 'revokeClaim':
+        this.revokedSignatures.add(call.signature);
+        return;
+      case 'updateIdentity': {
+        const registration = this.registrations.get(call.wallet)!;
+        // The new identity's claims decide from now on.
+        this.registrations.set(call.wallet, { ...registration, identity: call.identity, verified: true });
+        return;
+      }
     }
   }
 
@@ -339,13 +422,20 @@ function walletsOf(call: ChainCall): string[] {
       return call.entries.map((entry) => entry.wallet);
     case 'setFrozen':
       return [...call.wallets];
+    case 'updateIdentity':
+      return [call.wallet];
+    case 'createInvestorIdentity':
+    case 'addClaim':
+    case 'revokeClaim':
+      return [];
   }
 }
 
-/** Gas a call uses: a base cost and a cost per wallet it touches. */
+/** Gas a call uses: a base cost and a cost per wallet it touches (identity and claim calls: a fixed cost). */
 function gasOf(call: ChainCall): bigint {
-  const perWallet = { createIdentity: 250_000n, register: 90_000n, delete: 40_000n, setFrozen: 30_000n }[call.kind];
-  return 21_000n + perWallet * BigInt(walletsOf(call).length);
+  const perWallet = { createIdentity: 250_000n, register: 90_000n, delete: 40_000n, setFrozen: 30_000n, updateIdentity: 30_000n }[call.kind as string];
+  const fixed = { createInvestorIdentity: 300_000n, addClaim: 120_000n, revokeClaim: 50_000n }[call.kind as string] ?? 0n;
+  return 21_000n + fixed + (perWallet ?? 0n) * BigInt(walletsOf(call).length);
 }
 
 function outbids(next: Fees, waiting: Fees): boolean {

@@ -1,0 +1,15 @@
+import { createHash } from 'node:crypto';
+import type { Investor } from '../investors';
+
+/**
+ * The data of an investor's KYC claim: a hash of our KYC record id (vendor, applicant, approval)
+ * and of its validity, so the claim proves which approval it rests on without carrying any
+ * personal data. A new approval (re-KYC) gives new data, so a new claim replaces the old one.
+ * Investors without KYC facts (loaded by an operator) rest on their own record.
+ */
+export function kycClaimData(investor: Pick<Investor, 'investorId' | 'kyc'>): string {
+  const { kyc } = investor;
+  const record = kyc ? `${kyc.vendor}:${kyc.applicantId}:${kyc.approvedAt ?? ''}` : `investor:${investor.investorId}`;
+  const validUntil = kyc?.expiresAt ?? 'none';
+  return `0x${createHash('sha256').update(`kyc-claim|${record}|${validUntil}`).digest('hex')}`;
+}
