@@ -7,7 +7,7 @@ import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryC
 import { shareOneEstimate, simulateBatches, simulateEach, simulateSplitting, type Preparation, type Prepared, type RevertedIntent } from './prepare';
 import { kycClaimData } from './claims';
 import { ChainRevertError } from './errors';
-import { splitStale } from './stale';
+import { MAY_HOLD_TOKENS, splitStale } from './stale';
 import { JournaledSender, type CallToSend, type SettledSlot } from './transactions';
 
 export interface FlushDeps {
@@ -196,7 +196,7 @@ async function execute(
   const { chain } = run;
   const of = (action: AllowlistAction) => operations.filter((operation) => operation.action === action);
   const adds = of('add');
-  const revokes = of('revoke');
+  const revokes = [...of('revoke'), ...impliedRevocations(operations, investors)];
   const identities = await chain.investorIdentities([...new Set([...adds, ...revokes].map(investorOf))]);
   // One identity per investor: the first add of each investor without one creates it.
   const withoutIdentity = distinctBy(
@@ -216,15 +216,10 @@ async function execute(
   const creationCalls = await shareOneEstimate(chain, creations.calls);
   const first = await sendStage(run, books, exposure, page, [...freezes.calls, ...revocations.calls, ...removalCalls, ...creationCalls]);
 
-  const created =
-    withoutIdentity.length > 0 ? await chain.investorIdentities(withoutIdentity.map(investorOf)) : new Map<string, string | undefined>();
+  const created = withoutIdentity.length > 0 ? await chain.investorIdentities(withoutIdentity.map(investorOf)) : new Map<string, string | undefined>();
   const identityOf = (operation: Operation) => identities.get(investorOf(operation)) ?? created.get(investorOf(operation));
   const claims = await prepareClaims(run, books, adds.filter(identityOf), identityOf, investors);
-  const registrations = deadLetterReverted(
-    run,
-    books,
-    await simulateBatches(chain, claims.toRegister, (_wallets, batch) => registration(batch, identityOf)),
-  );
+  const registrations = deadLetterReverted(run, books, await simulateBatches(chain, claims.toRegister, (_wallets, batch) => registration(batch, identityOf)));
   const updates = deadLetterReverted(
     run,
     books,
@@ -238,7 +233,24 @@ async function execute(
   return [first, second].reduce(advanced, { resolved: reverted + revocations.satisfied + claims.resolved, transactions: 0 });
 }
 
-const investorOf = (operation: Operation) => operation.intents[0]!.change.investorId;
+const investorOf = (operation: Operation) => operation.intents[0]?.change.investorId ?? operation.investorId!;
+
+/**
+ * Removals of an investor who may no longer hold tokens (KYC rejected or expired, suspended, a
+ * confirmed match, offboarded) revoke the investor's KYC claim first: one transaction that
+ * unverifies every wallet of theirs on this chain, whatever the removals' progress. The revocation
+ * carries no intents (the removals do); a wallet released by an investor in good standing keeps it.
+ */
+function impliedRevocations(operations: readonly Operation[], investors: ReadonlyMap<string, Investor | undefined>): Operation[] {
+  const explicit = new Set(operations.filter((operation) => operation.action === 'revoke').map(investorOf));
+  const removals = operations.filter((operation) => operation.action === 'remove' && !explicit.has(investorOf(operation)));
+  return distinctBy(removals, investorOf)
+    .filter((operation) => {
+      const investor = investors.get(investorOf(operation));
+      return investor !== undefined && !MAY_HOLD_TOKENS.includes(investor.status);
+    })
+    .map((operation) => ({ action: 'revoke', wallet: operation.wallet, intents: [], investorId: investorOf(operation) }));
+}
 
 function distinctBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();
@@ -312,7 +324,8 @@ async function prepareClaims(
 ): Promise<ClaimPreparation> {
   const { chain } = run;
   const repairs = adds.filter((operation) => operation.registered);
-  const registered = repairs.length > 0 ? await chain.registeredIdentities(repairs.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
+  const registered =
+    repairs.length > 0 ? await chain.registeredIdentities(repairs.map((operation) => operation.wallet)) : new Map<string, string | undefined>();
   const toUpdate = repairs.filter((operation) => registered.get(operation.wallet) !== identityOf(operation));
   const sameIdentity = repairs.filter((operation) => registered.get(operation.wallet) === identityOf(operation));
   const byInvestor = new Map<string, Operation[]>();
@@ -344,7 +357,9 @@ async function prepareClaims(
       } catch (error) {
         if (!(error instanceof ChainRevertError)) throw error;
         blocked.add(investorId);
-        failed.push(...operations.flatMap((operation) => operation.intents.map((intent) => ({ intent, code: error.code, reason: `the KYC claim: ${error.reason}` }))));
+        failed.push(
+          ...operations.flatMap((operation) => operation.intents.map((intent) => ({ intent, code: error.code, reason: `the KYC claim: ${error.reason}` }))),
+        );
       }
     }),
   );
@@ -352,7 +367,8 @@ async function prepareClaims(
     operation.intents.map((intent) => ({
       intent,
       code: 'REJECTED',
-      reason: 'the wallet is registered to the investor identity, which holds our current KYC claim, and still not verified (another required claim is missing)',
+      reason:
+        'the wallet is registered to the investor identity, which holds our current KYC claim, and still not verified (another required claim is missing)',
     })),
   );
   const resolved = deadLetterLater(run, books, [...failed, ...rejected]);

@@ -9,6 +9,8 @@ export interface Operation {
   readonly intents: PendingIntent[];
   /** An add of a wallet the registry holds already but does not verify: its identity or claim needs repair, not a registration. */
   readonly registered?: boolean;
+  /** The investor of an operation without intents of its own (a revocation that removals imply). */
+  readonly investorId?: string;
 }
 
 export interface Plan {

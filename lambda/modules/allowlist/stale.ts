@@ -9,8 +9,8 @@ export interface StaleIntent {
   readonly reason: string;
 }
 
-/** Investor statuses in which an add or an unfreeze may be applied. */
-const MAY_HOLD_TOKENS: readonly InvestorStatus[] = ['eligible', 'allowlisted'];
+/** Investor statuses in which an add or an unfreeze may be applied, and the investor's KYC claim stands. */
+export const MAY_HOLD_TOKENS: readonly InvestorStatus[] = ['eligible', 'allowlisted'];
 
 /**
  * An add applies only while its investor may hold tokens (eligible or allowlisted) and the wallet
@@ -25,8 +25,10 @@ export async function splitStale(
   page: readonly PendingIntent[],
 ): Promise<{ fresh: PendingIntent[]; stale: StaleIntent[]; investors: ReadonlyMap<string, Investor | undefined> }> {
   const checked = page.filter((intent) => intent.change.action === 'add' || intent.change.action === 'unfreeze');
+  // A removal's investor is read too: one who may no longer hold tokens loses the KYC claim as well.
+  const concerned = page.filter((intent) => intent.change.action !== 'freeze' && intent.change.action !== 'revoke');
   const read = new Map<string, Investor | undefined>();
-  await forEachInvestor(distinctInvestors(checked.map((intent) => ({ intent }))), async ({ intent }) => {
+  await forEachInvestor(distinctInvestors(concerned.map((intent) => ({ intent }))), async ({ intent }) => {
     read.set(intent.change.investorId, await investors.get(intent.change.investorId));
   });
   const stale = checked.flatMap((intent) => {
