@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ENV, SECRETS } from '../../lambda/config/system';
-import { deployTrexSuite, type DeployedSuite } from './chain-deploy';
+import { DEV_ACCOUNTS, deployTrexSuite, type DeployedSuite } from './chain-deploy';
 import { allStarted, startHardhatNode, type LocalService } from './services';
 
 /** The fund's token lives on seven chains; locally each is a Hardhat node with its own chain id. */
@@ -44,12 +44,14 @@ export async function startLocalChains(options: {
 export function localChainEnv(suites: readonly DeployedSuite[]): Record<string, string> {
   return {
     [ENV.chains]: JSON.stringify(
-      suites.map(({ chainId, name, identityRegistry, identityFactory, token }) => ({
+      suites.map(({ chainId, name, identityRegistry, identityFactory, token, claimIssuer, kycClaimTopic }) => ({
         chainId,
         name,
         identityRegistry,
         identityFactory,
         token,
+        claimIssuer,
+        kycClaimTopic,
         confirmations: 1,
         maxBatchSize: 100,
         pollIntervalMs: 25,
@@ -57,5 +59,6 @@ export function localChainEnv(suites: readonly DeployedSuite[]): Record<string, 
       })),
     ),
     [SECRETS.chainRpcUrls.localEnvVar]: JSON.stringify(Object.fromEntries(suites.map((suite) => [String(suite.chainId), suite.rpcUrl]))),
+    [ENV.claimSignerPrivateKey]: DEV_ACCOUNTS.claimSigner,
   };
 }

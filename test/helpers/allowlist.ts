@@ -28,18 +28,21 @@ export async function allowlistEnv(
     ...(process.env as Record<string, string>),
     ...(await provisionFresh()),
     [ENV.chains]: JSON.stringify(
-      suites.map(({ chainId, name, identityRegistry, identityFactory, token }) => ({
+      suites.map(({ chainId, name, identityRegistry, identityFactory, token, claimIssuer, kycClaimTopic }) => ({
         chainId,
         name,
         identityRegistry,
         identityFactory,
         token,
+        claimIssuer,
+        kycClaimTopic,
         pollIntervalMs: 20,
         ...chain,
       })),
     ),
     [SECRETS.chainRpcUrls.localEnvVar]: JSON.stringify(Object.fromEntries(suites.map((suite) => [String(suite.chainId), suite.rpcUrl]))),
     [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
+    [ENV.claimSignerPrivateKey]: DEV_ACCOUNTS.claimSigner,
   };
 }
 

@@ -445,9 +445,8 @@ describe('allowlist worker on a Hardhat chain with the T-REX contracts, DynamoDB
           return async (...[call, options]: Parameters<RegistryChain['sign']>) => {
             if (call.kind === 'register' && !raced) {
               raced = true;
-              const identity = (await new Contract(raceSuite.identityFactory, IDENTITY_FACTORY_ABI, chain.provider).getFunction('getIdentity')(
-                walletA,
-              )) as string;
+              // The investor's identity, as the worker's registration names it.
+              const identity = call.entries.find((entry) => entry.wallet === walletA)!.identity;
               await (await registry.getFunction('registerIdentity')(walletA, identity, 840)).wait();
             }
             return target.sign(call, options);
