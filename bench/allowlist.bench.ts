@@ -17,6 +17,7 @@ import { DynamoInvestorRepository } from '../lambda/modules/investors/adapters';
 import { sqsClient } from '../lambda/platform/aws/sqs';
 import { ENV, QUEUES, TABLES } from '../lambda/config/system';
 import { changeDeduplicationId, changeGroupId, type AllowlistChange } from '../lambda/shared';
+import { gasPerInvestor, revocationOnSevenChains } from './allowlist-claims';
 import { PhaseClock } from './allowlist-phases';
 import type { Benchmark } from './benchmarks';
 
@@ -130,7 +131,7 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
     load,
     phases: clock.report(),
     walletsPerSecond: wallets / seconds,
-    gasPerWallet: gas(['createIdentity', 'register']) / wallets,
+    gasPerWallet: gas(['createIdentity', 'createInvestorIdentity', 'addClaim', 'register']) / wallets,
     registryGasPerWallet: gas(['register']) / wallets,
     transactions: slots.length,
   };
@@ -138,7 +139,7 @@ async function run(maxBatchSize: number, services: { rpcUrl: string }, label: st
 
 export const allowlistBenchmark: Benchmark = {
   name: 'allowlist',
-  description: `wallets/s end to end (queue → ERC-3643 registry, journal, audit) and gas per wallet, batched vs one by one, where the time goes; target >= ${TARGET_WALLETS_PER_SECOND} wallets/s (--large: also ${LARGE_WALLETS} wallets)`,
+  description: `wallets/s end to end (queue → ERC-3643 registry, journal, audit) and gas per wallet, batched vs one by one, where the time goes; target >= ${TARGET_WALLETS_PER_SECOND} wallets/s (--large: also ${LARGE_WALLETS} wallets); gas of a new investor and of a further wallet; a 5-wallet investor's revocation on 7 chains`,
   async run() {
     const workDir = mkdtempSync(path.join(tmpdir(), 'tc-bench-'));
     const logDir = path.join(workDir, 'logs');
@@ -166,7 +167,7 @@ export const allowlistBenchmark: Benchmark = {
       const single = await run(1, { rpcUrl: chain.endpoint }, 'single');
       const large = process.argv.includes('--large') ? await run(100, { rpcUrl: chain.endpoint }, 'large', LARGE_WALLETS) : undefined;
       const row = (label: string, result: Run) =>
-        `  ${label.padEnd(24)} ${result.walletsPerSecond.toFixed(1).padStart(8)} wallets/s (${result.wallets} in ${result.seconds.toFixed(2)} s, load ${result.load.map((value) => value.toFixed(1)).join(' -> ')})   ${Math.round(result.gasPerWallet).toString().padStart(8)} gas/wallet (${Math.round(result.registryGasPerWallet)} registry + identity creation)   ${result.transactions} transactions`;
+        `  ${label.padEnd(24)} ${result.walletsPerSecond.toFixed(1).padStart(8)} wallets/s (${result.wallets} in ${result.seconds.toFixed(2)} s, load ${result.load.map((value) => value.toFixed(1)).join(' -> ')})   ${Math.round(result.gasPerWallet).toString().padStart(8)} gas/wallet (${Math.round(result.registryGasPerWallet)} registry + identity + KYC claim; one new investor per wallet)   ${result.transactions} transactions`;
       console.log(`  one Hardhat chain, DynamoDB Local, fauxqs; after an unmeasured ${WARM_UP_WALLETS}-wallet warm-up run`);
       console.log(row('batched (<= 100/tx)', batched));
       console.log(row('one by one', single));
@@ -177,6 +178,18 @@ export const allowlistBenchmark: Benchmark = {
       console.log(`  target >= ${TARGET_WALLETS_PER_SECOND} wallets/s batched: ${batched.walletsPerSecond >= TARGET_WALLETS_PER_SECOND ? 'met' : 'NOT met'}`);
       console.log(`  where the batched run's ${batched.seconds.toFixed(2)} s went (wall time with a call of the phase in flight; phases overlap):`);
       for (const [phase, ms] of batched.phases) console.log(`    ${phase.padEnd(58)} ${(ms / 1000).toFixed(2).padStart(6)} s`);
+      const perInvestor = await gasPerInvestor(chain.endpoint);
+      console.log('  gas of one identity per investor with our KYC claim (exact, through the worker):');
+      console.log(
+        `    new investor, 1 wallet: ${perInvestor.identity + perInvestor.claim + perInvestor.firstRegistration} gas (identity ${perInvestor.identity}, claim ${perInvestor.claim}, registration ${perInvestor.firstRegistration})`,
+      );
+      console.log(
+        `    each further wallet of the investor, batched (50 in one batchRegisterIdentity): ${perInvestor.furtherPerWallet} gas (target <= 60000: ${perInvestor.furtherPerWallet <= 60_000 ? 'met' : 'NOT met'})`,
+      );
+      const revocation = await revocationOnSevenChains(workDir, logDir);
+      console.log(
+        `  revoking an offboarded investor with 5 wallets on 7 chains (queue to chain, the real handler): ${revocation.gasPerChain.join(' / ')} gas per chain (one revokeClaimBySignature each); every wallet unverified after ${revocation.unverifiedSeconds.toFixed(2)} s, every wallet removed after ${revocation.removedSeconds.toFixed(2)} s`,
+      );
     } finally {
       await Promise.allSettled(services.map((service) => service.stop()));
     }

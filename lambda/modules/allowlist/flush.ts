@@ -164,17 +164,19 @@ async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, 
   // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
   if (stale.length > 0) books.later(() => recordSkipped(run, stale));
   const plan = planIntents(fresh, states, { repairsVerification: true });
+  const migrations = await identityMigrations(run.chain, plan.satisfied, plan.operations);
   const satisfied = record(
     run,
     books,
-    plan.satisfied.map((intent) => ({ intent })),
+    plan.satisfied.filter((intent) => !migrations.moved.has(intent)).map((intent) => ({ intent })),
   );
   const rejected = deadLetterLater(
     run,
     books,
     plan.rejected.map(({ intent, reason }) => ({ intent, code: 'REJECTED', reason })),
   );
-  const sent = plan.operations.length > 0 ? await execute(run, books, exposure, fresh, plan.operations, investors) : NO_PROGRESS;
+  const operations = [...plan.operations, ...migrations.operations];
+  const sent = operations.length > 0 ? await execute(run, books, exposure, fresh, operations, investors) : NO_PROGRESS;
   return advanced({ resolved: stale.length + satisfied + rejected, transactions: 0 }, sent);
 }
 
@@ -231,6 +233,36 @@ async function execute(
 
   const reverted = [freezes, revocations, removals, creations, registrations, updates, unfreezes].reduce((count, { reverted }) => count + reverted.length, 0);
   return [first, second].reduce(advanced, { resolved: reverted + revocations.satisfied + claims.resolved, transactions: 0 });
+}
+
+/**
+ * Adds already in force whose wallet is registered to another identity than the investor's one (a
+ * per-wallet identity from before identities were per investor): verified today, but not by our
+ * claim. Where we issue claims they become repairs (the investor's identity, its claim, the wallet
+ * moved to it), which is how `cli allowlist migrate-identities` migrates: it re-queues adds.
+ */
+async function identityMigrations(
+  chain: RegistryChain,
+  satisfied: readonly PendingIntent[],
+  planned: readonly Operation[],
+): Promise<{ operations: Operation[]; moved: ReadonlySet<PendingIntent> }> {
+  const busy = new Set(planned.filter((operation) => operation.action === 'add').map((operation) => operation.wallet));
+  const adds = satisfied.filter((intent) => intent.change.action === 'add' && !busy.has(intent.change.wallet));
+  if (!chain.issuesClaims || adds.length === 0) return { operations: [], moved: new Set() };
+  const [registered, identities] = await Promise.all([
+    chain.registeredIdentities([...new Set(adds.map((intent) => intent.change.wallet))]),
+    chain.investorIdentities([...new Set(adds.map((intent) => intent.change.investorId))]),
+  ]);
+  const byWallet = new Map<string, Operation>();
+  for (const intent of adds) {
+    const { wallet, investorId } = intent.change;
+    if (registered.get(wallet) === identities.get(investorId)) continue;
+    const operation = byWallet.get(wallet) ?? { action: 'add', wallet, intents: [], registered: true };
+    operation.intents.push(intent);
+    byWallet.set(wallet, operation);
+  }
+  const operations = [...byWallet.values()];
+  return { operations, moved: new Set(operations.flatMap((operation) => operation.intents)) };
 }
 
 const investorOf = (operation: Operation) => operation.intents[0]?.change.investorId ?? operation.investorId!;

@@ -4,6 +4,7 @@ import { caseIdFor, openCase, type CaseRepository, type CaseRisk } from '../case
 import type { Investor, InvestorStatus } from '../investors';
 import { changeGroupId } from '../../shared';
 import { chunk } from './plan';
+import { kycClaimData } from './claims';
 
 export interface ReconcileDeps {
   readonly chain: RegistryChain & RegistryEventSource;
@@ -41,11 +42,12 @@ const EXPECTATION: Readonly<Record<InvestorStatus, 'allowlisted' | 'absent' | un
 };
 
 type Drift = {
+  /** The wallet, or for a claim drift the investor's identity (`none` when it has none). */
   wallet: string;
   investor?: Investor;
-  kind: 'not_verified' | 'frozen' | 'should_not_be_registered' | 'unknown_wallet';
+  kind: 'not_verified' | 'frozen' | 'should_not_be_registered' | 'unknown_wallet' | 'claim_missing' | 'claim_revoked' | 'claim_outdated';
   risk: CaseRisk;
-  observed: WalletState;
+  observed: WalletState | { readonly identity: string | null; readonly claim: 'missing' | 'revoked' | 'outdated' };
 };
 
 /**
@@ -80,6 +82,8 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
     }
   }
 
+  drifts.push(...(await claimDrifts(chain, [...new Set(expected.map(([, investor]) => investor))])));
+
   const unknown = (await registeredSinceCheckpoint(deps, group)).filter((wallet) => !owners.has(wallet) && !inFlight.has(wallet));
   if (unknown.length > 0) {
     const states = await chain.walletStates(unknown);
@@ -94,7 +98,12 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
       { cases: deps.cases, audit: deps.audit, now: deps.now },
       {
         type: 'chain_drift',
-        key: await driftCaseKey(deps.cases, `chain_drift|${group}|${drift.wallet}|${drift.kind}`),
+        key: await driftCaseKey(
+          deps.cases,
+          drift.kind.startsWith('claim_')
+            ? `chain_drift|${group}|investor:${drift.investor!.investorId}|${drift.kind}`
+            : `chain_drift|${group}|${drift.wallet}|${drift.kind}`,
+        ),
         investorId: drift.investor?.investorId,
         risk: drift.risk,
         evidence: {
@@ -112,6 +121,30 @@ export async function reconcileRegistry(deps: ReconcileDeps): Promise<ReconcileR
     if (opened) casesOpened++;
   }
   return { walletsChecked: expected.length + unknown.length, drifts: drifts.length, casesOpened, pending: pending.length };
+}
+
+/**
+ * Where our KYC claims are issued, each allowlisted investor's identity must hold our current,
+ * unrevoked claim: else their wallets are (or may at any moment be) unverified, or the claim rests
+ * on another KYC record than the one we hold. (A verified wallet of an investor who is not approved
+ * is a should_not_be_registered drift, its observed state says verified.)
+ */
+async function claimDrifts(chain: ReconcileDeps['chain'], investors: readonly Investor[]): Promise<Drift[]> {
+  const allowlisted = investors.filter((investor) => EXPECTATION[investor.status] === 'allowlisted');
+  if (!chain.issuesClaims || allowlisted.length === 0) return [];
+  const drifts: Drift[] = [];
+  for (const page of chunk(allowlisted, 100)) {
+    const identities = await chain.investorIdentities(page.map((investor) => investor.investorId));
+    await Promise.all(
+      page.map(async (investor) => {
+        const identity = identities.get(investor.investorId);
+        const stored = identity ? await chain.kycClaim(identity) : undefined;
+        const claim = !stored ? 'missing' : stored.revoked ? 'revoked' : stored.data !== kycClaimData(investor) ? 'outdated' : undefined;
+        if (claim) drifts.push({ wallet: identity ?? 'none', investor, kind: `claim_${claim}`, risk: 'high', observed: { identity: identity ?? null, claim } });
+      }),
+    );
+  }
+  return drifts;
 }
 
 /**

@@ -94,6 +94,25 @@ describe('one identity per investor, with our KYC claim', () => {
   });
 });
 
+describe('migrating per-wallet identities', () => {
+  it("moves a verified wallet of a per-wallet identity to the investor's identity with our claim when its add is queued again, then leaves it be", async () => {
+    const world = allowlistWorld({ chain: { claims: true, claimsRequired: false } });
+    const investor = world.investor({ status: 'allowlisted', wallets: FIVE.slice(0, 2) });
+    for (const wallet of investor.wallets) world.chain.registerByHand(wallet);
+    await world.pend(...investor.wallets.map((wallet) => world.change(investor, 'add', wallet)));
+
+    expect(await flush(world)).toMatchObject({ applied: 2, alreadyInState: 0, deadLettered: 0, remaining: 0 });
+
+    expect(kinds(world)).toEqual(['createInvestorIdentity', 'addClaim', 'updateIdentity', 'updateIdentity']);
+    const identity = world.chain.identityOfInvestor(investor.investorId)!;
+    expect([...(await world.chain.registeredIdentities(investor.wallets)).values()]).toEqual([identity, identity]);
+    expect(world.chain.hasValidClaim(identity)).toBe(true);
+
+    await world.pend(world.change(investor, 'add', FIVE[0], investor.version + 1));
+    expect(await flush(world)).toMatchObject({ applied: 0, alreadyInState: 1, transactions: 0 });
+  });
+});
+
 describe('revoking the KYC claim', () => {
   it('unverifies all five wallets of an offboarded investor with one revocation, ahead of the removals that clean up', async () => {
     const world = claimWorld();

@@ -3,10 +3,12 @@ import { InMemoryInvestorDirectory } from '../../../lambda/modules/allowlist/fak
 import { caseIdFor } from '../../../lambda/modules/cases';
 import { InMemoryCaseRepository } from '../../../lambda/modules/cases/fakes';
 import type { Investor } from '../../../lambda/modules/investors';
+import { flushRegistry } from '../../../lambda/modules/allowlist/flush';
 import { allowlistWorld } from '../../helpers/allowlist-world';
 
-function reconciliation(options: { blocksPerQuery?: number } = {}) {
-  const world = allowlistWorld();
+function reconciliation(options: { blocksPerQuery?: number; claims?: boolean } = {}) {
+  const { claims, ...rest } = options;
+  const world = allowlistWorld({ chain: { claims } });
   const directory = new InMemoryInvestorDirectory();
   const cases = new InMemoryCaseRepository();
   const deps = {
@@ -18,7 +20,7 @@ function reconciliation(options: { blocksPerQuery?: number } = {}) {
     flushRequests: world.flushRequests,
     actor: 'system:allowlist-reconciler',
     now: world.now,
-    ...options,
+    ...rest,
   };
   /** An investor as stored (the flush reads the repository, the reconciliation scans the directory). */
   const investor = (overrides: Partial<Investor>) => directory.put(world.investor(overrides));
@@ -26,6 +28,31 @@ function reconciliation(options: { blocksPerQuery?: number } = {}) {
   const reconcile = () => reconcileRegistry(deps);
   return { world, directory, cases, investor, caseOf, reconcile };
 }
+
+describe('reconciling the KYC claims of a registry', () => {
+  it('opens a high-risk case per allowlisted investor whose identity lacks our claim, holds a revoked one or one on another KYC record', async () => {
+    const { world, directory, investor, cases, reconcile } = reconciliation({ claims: true });
+    const [fine, revoked, outdated] = [investor({}), investor({}), investor({})];
+    const missing = investor({ status: 'allowlisted' });
+    await world.pend(...[fine, revoked, outdated].map((one) => world.change(one, 'add')));
+    await flushRegistry(world.deps(), { deadline: Date.now() + 60_000 });
+    await world.pend(world.change(revoked, 'revoke', revoked.wallets[0], 9));
+    await flushRegistry(world.deps(), { deadline: Date.now() + 60_000 });
+    world.investors.put({ ...(await world.investors.get(outdated.investorId))!, kyc: { vendor: 'onfido', applicantId: 'new', verdict: 'approved' } });
+    for (const one of [fine, revoked, outdated]) directory.put((await world.investors.get(one.investorId))!);
+
+    await reconcile();
+
+    const claimCases = cases.all().filter((found) => String(found.evidence.drift).startsWith('claim_'));
+    expect(claimCases.map((found) => [found.investorId, found.evidence.drift, found.risk]).sort()).toEqual(
+      [
+        [missing.investorId, 'claim_missing', 'high'],
+        [revoked.investorId, 'claim_revoked', 'high'],
+        [outdated.investorId, 'claim_outdated', 'high'],
+      ].sort(),
+    );
+  });
+});
 
 describe('reconciling a registry with the investors', () => {
   it('opens one chain_drift case per drift: allowlisted but not verified or frozen, registered but not allowed, registered but nobody’s', async () => {

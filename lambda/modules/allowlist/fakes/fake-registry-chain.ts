@@ -35,6 +35,8 @@ export interface FakeRegistryChainOptions {
   readonly now?: () => Date;
   /** A ClaimIssuer of ours is trusted for the required KYC topic: a wallet is verified only while its identity holds our unrevoked claim. */
   readonly claims?: boolean;
+  /** The token requires the claim (default: when claims are issued); false models the time before the topic is required. */
+  readonly claimsRequired?: boolean;
 }
 
 export const FAKE_CLAIM_ISSUER = '0xc1a1c1a1c1a1c1a1c1a1c1a1c1a1c1a1c1a1c1a1';
@@ -87,6 +89,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   private readonly investorIdentity = new Map<string, string>();
   private readonly claimsHeld = new Map<string, { data: string; signature: string }>();
   private readonly revokedSignatures = new Set<string>();
+  private readonly claimsRequired: boolean;
   private readonly refusals = new Map<string, string>();
   private readonly agentless = new Set<Contract>();
   private readonly events: { wallet: string; registered: boolean; blockNumber: number }[] = [];
@@ -111,6 +114,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
     this.fees = options.fees ?? { maxFeePerGas: '2000000000', maxPriorityFeePerGas: '1000000000' };
     this.now = options.now ?? (() => new Date());
     this.issuesClaims = options.claims ?? false;
+    this.claimsRequired = options.claimsRequired ?? this.issuesClaims;
   }
 
   // ---- the RegistryChain port ----------------------------------------------------------------
@@ -290,7 +294,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   /** A wallet's state as the contracts report it. */
   stateOf(wallet: string): WalletState {
     const registration = this.registrations.get(wallet);
-    const claimed = registration !== undefined && (!this.issuesClaims || this.hasValidClaim(registration.identity));
+    const claimed = registration !== undefined && (!this.claimsRequired || this.hasValidClaim(registration.identity));
     return { contains: registration !== undefined, verified: (registration?.verified ?? false) && claimed, frozen: this.frozen.has(wallet) };
   }
 
