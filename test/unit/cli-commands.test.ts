@@ -40,6 +40,7 @@ const WITHOUT_CONFIGURATION: Record<string, [string[], RegExp]> = {
   'investors show': [['investors', 'show', 'inv-1'], API_HINT],
   'lists load': [['lists', 'load', '--dir', 'data/ofac/2024-05-03'], LOCAL_HINT],
   'lists current': [['lists', 'current'], LOCAL_HINT],
+  'allowlist migrate-identities': [['allowlist', 'migrate-identities'], LOCAL_HINT],
   'dlq list': [['dlq', 'list'], /No dead-letter queue configured\. Pass --local to use the running `npm start`, or set .*KYC_DLQ_URL/s],
   'dlq redrive': [['dlq', 'redrive'], /No dead-letter queue configured\. Pass --local .*ALLOWLIST_DLQ_URL/s],
   'audit records': [['audit', 'records', '--investor-id', 'inv-1'], API_HINT],

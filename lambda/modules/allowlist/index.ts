@@ -3,3 +3,4 @@ export { type AllowlistMessage, type AllowlistWorkerDeps, handleAllowlistBatch }
 export { type TransactionSlot } from './ports';
 export { reconcileRegistry } from './reconcile';
 export { type ChainWalletState, type InvestorWalletStates, investorWalletStates } from './wallet-states';
+export { type MigrateIdentitiesResult, migrateIdentities } from './migrate';

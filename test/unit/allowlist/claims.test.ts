@@ -1,6 +1,9 @@
 import { flushRegistry } from '../../../lambda/modules/allowlist/flush';
 import { kycClaimData } from '../../../lambda/modules/allowlist/claims';
 import type { ChainCall, TransactionSlot } from '../../../lambda/modules/allowlist/ports';
+import { migrateIdentities } from '../../../lambda/modules/allowlist';
+import { InMemoryInvestorDirectory } from '../../../lambda/modules/allowlist/fakes';
+import { RecordingAllowlistRequests, anInvestor } from '../../../lambda/modules/investors/fakes';
 import { allowlistWorld, settle, type AllowlistWorld } from '../../helpers/allowlist-world';
 
 const soon = () => Date.now() + 60_000;
@@ -187,5 +190,29 @@ describe('kycClaimData', () => {
     expect(kycClaimData({ ...base, kyc: { ...base.kyc, approvedAt: '2026-02-01T00:00:00Z' } })).not.toBe(data);
     expect(kycClaimData({ ...base, kyc: { ...base.kyc, expiresAt: '2028-01-01T00:00:00Z' } })).not.toBe(data);
     expect(kycClaimData({ investorId: 'inv-1' })).not.toBe(kycClaimData({ investorId: 'inv-2' }));
+  });
+});
+
+describe('migrateIdentities (cli allowlist migrate-identities)', () => {
+  it('queues an add of every wallet of eligible and allowlisted investors on every registry, and nothing for the others', async () => {
+    const directory = new InMemoryInvestorDirectory([
+      anInvestor({ investorId: 'inv-a', status: 'allowlisted', wallets: FIVE.slice(0, 2) }),
+      anInvestor({ investorId: 'inv-e', status: 'eligible', wallets: FIVE.slice(2, 3) }),
+      anInvestor({ investorId: 'inv-s', status: 'suspended', wallets: FIVE.slice(3, 4) }),
+      anInvestor({ investorId: 'inv-o', status: 'offboarded', wallets: FIVE.slice(4, 5) }),
+    ]);
+    const allowlist = new RecordingAllowlistRequests();
+    const registries = [
+      { chainId: 1, identityRegistry: '0x00000000000000000000000000000000000000aa' },
+      { chainId: 2, identityRegistry: '0x00000000000000000000000000000000000000bb' },
+    ];
+    const ticks: number[] = [];
+
+    expect(await migrateIdentities({ investors: directory, allowlist, registries }, (changes) => ticks.push(changes))).toEqual({ investors: 2, changes: 6 });
+
+    expect(allowlist.requests.map((request) => `${request.chainId} ${request.action} ${request.investorId} ${request.wallet}`).sort()).toEqual(
+      [1, 2].flatMap((chainId) => [`${chainId} add inv-a ${FIVE[0]}`, `${chainId} add inv-a ${FIVE[1]}`, `${chainId} add inv-e ${FIVE[2]}`]).sort(),
+    );
+    expect(ticks).toEqual([4, 2]);
   });
 });
