@@ -1,4 +1,4 @@
-export { type FlushDeps } from './flush';
+export { type FlushDeps, flushRegistry } from './flush';
 export { type AllowlistMessage, type AllowlistWorkerDeps, handleAllowlistBatch } from './intake';
 export { type TransactionSlot } from './ports';
 export { reconcileRegistry } from './reconcile';
