@@ -94,7 +94,8 @@ async function main(options: SoakOptions): Promise<number> {
     else console.log(report(figures, checks, ok));
     return ok ? 0 : 1;
   } finally {
-    await runner.stop();
+    // After a heavy run the workers may take a while to finish their batches.
+    await runner.stop(60_000);
   }
 }
 
