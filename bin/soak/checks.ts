@@ -130,6 +130,14 @@ export function checkAuditVerify(workDir: string): Promise<Check> {
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('close', (code) => resolve({ name: '`cli audit verify` clean', ok: code === 0, detail: output.trim().split('\n')[0] ?? `exit ${code}` }));
+    // The summary line, then each break it names.
+    const detail = () =>
+      output
+        .trim()
+        .split('\n')
+        .filter((line, index) => index === 0 || /^\s*break /.test(line))
+        .slice(0, 6)
+        .join('\n    ');
+    child.on('close', (code) => resolve({ name: '`cli audit verify` clean', ok: code === 0, detail: detail() || `exit ${code}` }));
   });
 }
