@@ -11,6 +11,8 @@ export interface PollerOptions {
   readonly invoke: SqsLambda;
   readonly context: () => Context;
   readonly onError?: (error: unknown) => void;
+  /** Batches in flight at once, as Lambda scales an event source mapping of a standard queue (1 when absent). */
+  readonly concurrency?: number;
 }
 
 /**
@@ -31,7 +33,7 @@ export class QueuePoller {
   async start(): Promise<void> {
     const { Attributes } = await this.options.sqs.send(new GetQueueAttributesCommand({ QueueUrl: this.options.queueUrl, AttributeNames: ['QueueArn'] }));
     this.queueArn = Attributes?.QueueArn ?? '';
-    this.running = this.loop();
+    this.running = Promise.all(Array.from({ length: Math.max(1, this.options.concurrency ?? 1) }, () => this.loop())).then(() => undefined);
   }
 
   async stop(): Promise<void> {

@@ -23,6 +23,8 @@ import { QueuePoller, type SqsLambda } from './sqs-poller';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const LOCAL_REGION = 'us-east-1';
+/** Batches of a standard queue in flight at once locally: Lambda runs several, so one at a time would hide races and throttle. */
+const STANDARD_QUEUE_CONCURRENCY = 4;
 
 export interface LocalSystemOptions {
   /** Preferred ports; 0 (the default) picks free ones. */
@@ -179,6 +181,8 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
         invoke: handlers.get(name) as SqsLambda,
         context: contextFor(name),
         onError: (error) => console.error(`[local] ${name} invocation failed: ${(error as Error).message}`),
+        // A FIFO queue's order is per message group: one batch at a time keeps it simple locally.
+        concurrency: QUEUES[spec.consumes].fifo ? 1 : STANDARD_QUEUE_CONCURRENCY,
       });
       await poller.start();
       pollers.push(poller);

@@ -2,5 +2,5 @@ export { type FlushDeps, flushRegistry } from './flush';
 export { type AllowlistMessage, type AllowlistWorkerDeps, handleAllowlistBatch } from './intake';
 export { type TransactionSlot } from './ports';
 export { reconcileRegistry } from './reconcile';
-export { type ChainWalletState, type InvestorWalletStates, investorWalletStates } from './wallet-states';
+export { type ChainAllowlisting, type ChainSummary, type ChainWalletState, type InvestorWalletStates, investorWalletStates } from './wallet-states';
 export { type MigrateIdentitiesResult, migrateIdentities } from './migrate';
