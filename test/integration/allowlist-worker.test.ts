@@ -547,7 +547,7 @@ async function registerByHand(wallet: string): Promise<void> {
 
 // In this file: the chain's agent is shared, so these run after the worker's tests, never beside them.
 describe('allowlist reconciliation against a Hardhat chain', () => {
-  it('opens one chain_drift case per drifted wallet: missing, not allowed, unknown; a second run opens none; a drift outliving its closed case opens a new one', async () => {
+  it('opens one chain_drift case per drifted wallet: missing, not allowed, unknown, and per allowlisted investor without our claim; a second run opens none; a drift outliving its closed case opens a new one', async () => {
     const env = await allowlistEnv([suite]);
     const [missing, notAllowed] = await eligibleInvestors(env, 2);
     const investors = new DynamoInvestorRepository(documentClient(), env[TABLES.investors.envVar]!);
@@ -579,11 +579,17 @@ describe('allowlist reconciliation against a Hardhat chain', () => {
     });
     expect(await caseOf(notAllowed!.wallets[0]!, 'should_not_be_registered')).toMatchObject({ investorId: notAllowed!.investorId, risk: 'high' });
     expect(await caseOf(stranger, 'unknown_wallet')).toMatchObject({ risk: 'high', evidence: { observed: { contains: true } } });
-    expect(first.casesOpened).toBeGreaterThanOrEqual(3);
+    // Allowlisted, and their identity (none yet) holds no KYC claim of ours: a drift of the investor.
+    expect(await cases.get(caseIdFor(`chain_drift|${group}|investor:${missing!.investorId}|claim_missing`))).toMatchObject({
+      investorId: missing!.investorId,
+      risk: 'high',
+      evidence: { drift: 'claim_missing', observed: { identity: null, claim: 'missing' } },
+    });
+    expect(first.casesOpened).toBeGreaterThanOrEqual(4);
 
     const second = await reconcileRegistry(deps);
     expect(second.casesOpened).toBe(0);
-    expect(second.drifts).toBe(2);
+    expect(second.drifts).toBe(3);
 
     // An officer closes the missing wallet's case, but the chain is still wrong: a new case, after the closed one.
     const closed = (await caseOf(missing!.wallets[0]!, 'not_verified'))!;
