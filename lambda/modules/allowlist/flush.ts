@@ -5,7 +5,7 @@ import { bookkeeping, deadLetter, plus, recordDone, recordSkipped, type Bookkeep
 import { planIntents, type Operation } from './plan';
 import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';
 import { shareOneEstimate, simulateBatches, simulateEach, simulateSplitting, type Preparation, type Prepared, type RevertedIntent } from './prepare';
-import { kycClaimData } from './claims';
+import { issuedClaimData, kycClaimData, restsOn } from './claims';
 import { ChainRevertError } from './errors';
 import { MAY_HOLD_TOKENS, splitStale } from './stale';
 import { JournaledSender, type CallToSend, type SettledSlot } from './transactions';
@@ -376,13 +376,13 @@ async function prepareClaims(
         unrepairable.push(...repaired);
         return;
       }
-      const data = kycClaimData(investor);
+      const basis = kycClaimData(investor);
       const stored = await chain.kycClaim(identity);
-      if (stored && !stored.revoked && stored.data === data) {
+      if (stored && !stored.revoked && restsOn(stored.data, basis)) {
         unrepairable.push(...repaired);
         return;
       }
-      const call: ChainCall = { kind: 'addClaim', identity, claim: await chain.signClaim(identity, data) };
+      const call: ChainCall = { kind: 'addClaim', identity, claim: await chain.signClaim(identity, issuedClaimData(basis, run.now())) };
       try {
         const gas = await chain.estimateGas(call);
         calls.push({ call, gasLimit: (gas * 12n) / 10n, operations: repaired });

@@ -4,7 +4,7 @@ import { caseIdFor, openCase, type CaseRepository, type CaseRisk } from '../case
 import type { Investor, InvestorStatus } from '../investors';
 import { changeGroupId } from '../../shared';
 import { chunk } from './plan';
-import { kycClaimData } from './claims';
+import { kycClaimData, restsOn } from './claims';
 
 export interface ReconcileDeps {
   readonly chain: RegistryChain & RegistryEventSource;
@@ -139,7 +139,7 @@ async function claimDrifts(chain: ReconcileDeps['chain'], investors: readonly In
       page.map(async (investor) => {
         const identity = identities.get(investor.investorId);
         const stored = identity ? await chain.kycClaim(identity) : undefined;
-        const claim = !stored ? 'missing' : stored.revoked ? 'revoked' : stored.data !== kycClaimData(investor) ? 'outdated' : undefined;
+        const claim = !stored ? 'missing' : stored.revoked ? 'revoked' : !restsOn(stored.data, kycClaimData(investor)) ? 'outdated' : undefined;
         if (claim) drifts.push({ wallet: identity ?? 'none', investor, kind: `claim_${claim}`, risk: 'high', observed: { identity: identity ?? null, claim } });
       }),
     );

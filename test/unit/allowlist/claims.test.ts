@@ -1,5 +1,5 @@
 import { flushRegistry } from '../../../lambda/modules/allowlist/flush';
-import { kycClaimData } from '../../../lambda/modules/allowlist/claims';
+import { issuedClaimData, kycClaimData } from '../../../lambda/modules/allowlist/claims';
 import type { ChainCall, TransactionSlot } from '../../../lambda/modules/allowlist/ports';
 import { migrateIdentities } from '../../../lambda/modules/allowlist';
 import { InMemoryInvestorDirectory } from '../../../lambda/modules/allowlist/fakes';
@@ -37,7 +37,7 @@ describe('one identity per investor, with our KYC claim', () => {
     expect(kinds(world)).toEqual(['createInvestorIdentity', 'addClaim', 'register']);
     const identity = world.chain.identityOfInvestor(investor.investorId)!;
     const [, claim, register] = world.chain.mined().map((transaction) => transaction.call);
-    expect(claim).toMatchObject({ kind: 'addClaim', identity, claim: { topic: 1, data: kycClaimData(investor) } });
+    expect(claim).toMatchObject({ kind: 'addClaim', identity, claim: { topic: 1, data: issuedClaimData(kycClaimData(investor), world.now()) } });
     expect((register as Extract<ChainCall, { kind: 'register' }>).entries.map((entry) => entry.identity)).toEqual([identity, identity]);
     for (const wallet of investor.wallets) expect(world.chain.stateOf(wallet)).toEqual({ contains: true, verified: true, frozen: false });
   });
@@ -175,6 +175,29 @@ describe('revoking the KYC claim', () => {
     expect(await flush(world)).toMatchObject({ applied: 5, deadLettered: 0, remaining: 0 });
 
     expect(kinds(world).slice(before)).toEqual(['addClaim']);
+    for (const wallet of FIVE) expect(world.chain.stateOf(wallet).verified).toBe(true);
+  });
+});
+
+describe('a claim issued again on the same KYC record', () => {
+  it('after a revocation (an operator suspension lifted) gets other data and a new signature, so the wallets are verified again', async () => {
+    const world = claimWorld();
+    const investor = await allowlistedWithFive(world);
+    const suspended = world.investors.put({ ...investor, status: 'suspended', version: investor.version + 1 });
+    await world.pend(world.change(suspended, 'remove', FIVE[0]));
+    await flush(world);
+    expect(world.chain.stateOf(FIVE[1]!).verified).toBe(false);
+    const reinstated = world.investors.put({ ...suspended, status: 'eligible', version: suspended.version + 1 });
+    world.advance(1_000);
+    await world.pend(world.change(reinstated, 'add', FIVE[0]));
+
+    expect(await flush(world)).toMatchObject({ applied: 1, deadLettered: 0, remaining: 0 });
+
+    const claims = world.chain.mined().filter((transaction) => transaction.call.kind === 'addClaim');
+    expect(claims).toHaveLength(2);
+    const [first, second] = claims.map((transaction) => (transaction.call as Extract<ChainCall, { kind: 'addClaim' }>).claim);
+    expect(second!.signature).not.toBe(first!.signature);
+    expect(second!.data.slice(0, 66)).toBe(first!.data.slice(0, 66));
     for (const wallet of FIVE) expect(world.chain.stateOf(wallet).verified).toBe(true);
   });
 });
