@@ -79,10 +79,7 @@ describe("an investor's wallets on every chain", () => {
   it('calls a registered wallet that is not verified (no valid claim, say) not allowlisted there', async () => {
     const investor = anInvestor({ wallets: ['0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'], status: 'allowlisted' });
     const unverified = chain(1, async (asked) => new Map(asked.map((wallet) => [wallet, { contains: true, verified: false, frozen: false }])));
-    const found = await investorWalletStates(
-      { investors: new InMemoryInvestorRepository([investor]), chains: async () => [unverified] },
-      investor.investorId,
-    );
+    const found = await investorWalletStates({ investors: new InMemoryInvestorRepository([investor]), chains: async () => [unverified] }, investor.investorId);
     expect(found.chains).toEqual([{ chainId: 1, chainName: undefined, state: 'partial', verifiedWallets: 0, wallets: 1 }]);
   });
 
