@@ -132,7 +132,10 @@ describe('emergency pause of the real T-REX token (Hardhat)', () => {
     const chain = onChain(suite);
     try {
       // Three investors allowlisted and the sender holding tokens.
-      await enqueue(env, [sender!, receiver!, frozen!].map(({ investor }) => change(suite, 'add', investor.wallets[0]!, investor.investorId)));
+      await enqueue(
+        env,
+        [sender!, receiver!, frozen!].map(({ investor }) => change(suite, 'add', investor.wallets[0]!, investor.investorId)),
+      );
       await eventually(async () => (await Promise.all([sender!, receiver!, frozen!].map(({ key }) => chain.verified(key.address)))).every(Boolean), 60_000);
       await (await token.getFunction('mint')(sender!.key.address, 1_000n)).wait();
       expect(await transferReverts(token, sender!.key, receiver!.key.address, 10n)).toBeUndefined();
@@ -159,7 +162,10 @@ describe('emergency pause of the real T-REX token (Hardhat)', () => {
       expect(again.body).toMatchObject({ alreadyPaused: true, operation: { operationId: pauseId } });
 
       // While paused: an add waits (nothing lost), a freeze applies.
-      await enqueue(env, [change(suite, 'add', late!.investor.wallets[0]!, late!.investor.investorId), change(suite, 'freeze', frozen!.investor.wallets[0]!, frozen!.investor.investorId)]);
+      await enqueue(env, [
+        change(suite, 'add', late!.investor.wallets[0]!, late!.investor.investorId),
+        change(suite, 'freeze', frozen!.investor.wallets[0]!, frozen!.investor.investorId),
+      ]);
       await eventually(() => chain.frozen(frozen!.key.address), 30_000);
       await eventually(() => allowlistQueueDrained(env), 30_000);
       expect(await chain.contains(late!.key.address)).toBe(false);
@@ -195,7 +201,13 @@ describe('emergency pause of the real T-REX token (Hardhat)', () => {
         'token.unpause.approved',
         'token.operation.mined',
       ]);
-      expect(trail[1]!.data).toMatchObject({ operationId: pauseId, kind: 'pause', chainId: suite.chainId, transactionHash: pauseTx.transactionHash, blockNumber: pauseTx.blockNumber });
+      expect(trail[1]!.data).toMatchObject({
+        operationId: pauseId,
+        kind: 'pause',
+        chainId: suite.chainId,
+        transactionHash: pauseTx.transactionHash,
+        blockNumber: pauseTx.blockNumber,
+      });
       expect(trail[3]).toMatchObject({ actor: 'compliance-officer:officer-bob', data: { proposedBy: 'compliance-officer:officer-alice' } });
       expect(trail[4]!.data).toMatchObject({ operationId: unpauseId, kind: 'unpause', transactionHash: unpause.transactionHash });
     } finally {

@@ -8,7 +8,13 @@ const soon = () => Date.now() + 60_000;
 const flush = (world: AllowlistWorld, overrides: Parameters<AllowlistWorld['deps']>[0] = {}) => flushRegistry(world.deps(overrides), { deadline: soon() });
 const sent = (world: AllowlistWorld, kind: ChainCall['kind']) => world.chain.mined().filter((transaction) => transaction.call.kind === kind);
 const wallets = (call: ChainCall) =>
-  call.kind === 'register' ? call.entries.map((entry) => entry.wallet) : call.kind === 'setFrozen' ? [...call.wallets] : call.kind === 'token' ? [] : [call.wallet];
+  call.kind === 'register'
+    ? call.entries.map((entry) => entry.wallet)
+    : call.kind === 'setFrozen'
+      ? [...call.wallets]
+      : call.kind === 'token'
+        ? []
+        : [call.wallet];
 
 describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
   it("registers an eligible investor's wallet with a new identity, audits it with its transaction and moves the investor to allowlisted", async () => {

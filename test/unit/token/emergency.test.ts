@@ -45,7 +45,11 @@ function world(chainIds: readonly number[] = [1, 2]) {
   const runAll = async (overrides: Partial<TokenWorkerDeps> = {}) => {
     for (const message of requests.drain()) await executeTokenOperation(worker(overrides), message, { deadline: Date.now() + 10_000 });
   };
-  const trail = () => auditStore.all().filter((record) => record.stream === 'token').map((record) => record.type);
+  const trail = () =>
+    auditStore
+      .all()
+      .filter((record) => record.stream === 'token')
+      .map((record) => record.type);
   return { deps, store, requests, chains, journal, flushRequests, worker, runAll, trail };
 }
 
@@ -98,7 +102,11 @@ describe('emergency pause', () => {
     w.chains.get(1)!.goDown('node down');
     const [message] = w.requests.drain();
     await expect(executeTokenOperation(w.worker(), message!, { deadline: Date.now() + 10_000 })).rejects.toThrow(/node down/);
-    expect((await showOperation(w.deps, operation.operationId)).chains['1']).toMatchObject({ status: 'failed', attempts: 1, lastError: expect.stringMatching(/node down/) });
+    expect((await showOperation(w.deps, operation.operationId)).chains['1']).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: expect.stringMatching(/node down/),
+    });
     const status = await tokenStatus({ store: w.store, readers: [fakeTokenChain(w.chains.get(1)!)] });
     expect(status.chains[0]).toMatchObject({ paused: null, error: 'unavailable' });
     w.chains.get(1)!.restore();

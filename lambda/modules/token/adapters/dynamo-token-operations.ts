@@ -32,7 +32,11 @@ export class DynamoTokenOperations implements TokenOperationStore {
   async createOperation(operation: TokenOperation): Promise<boolean> {
     try {
       await this.client.send(
-        new PutCommand({ TableName: this.tableName, Item: { ...operation, pk: operationKey(operation.operationId) }, ConditionExpression: 'attribute_not_exists(pk)' }),
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...operation, pk: operationKey(operation.operationId) },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
       );
       return true;
     } catch (error) {

@@ -1,8 +1,8 @@
-import type { FakeRegistryChain } from '../../allowlist/fakes';
+import type { RegistryChain } from '../../allowlist';
 import type { TokenChain } from '../ports';
 
-/** A chain's token over the allowlist's FakeRegistryChain, which mines token calls (pause, unpause) too. */
-export function fakeTokenChain(chain: FakeRegistryChain, name = `chain-${chain.chainId}`): TokenChain {
+/** A chain's token over a fake chain that mines token calls too (the allowlist's FakeRegistryChain: pause, unpause, `paused()`). */
+export function fakeTokenChain(chain: RegistryChain & { paused(): Promise<boolean> }, name = `chain-${chain.chainId}`): TokenChain {
   return {
     chainId: chain.chainId,
     name,
