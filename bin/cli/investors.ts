@@ -13,6 +13,15 @@ interface InvestorView {
   readonly updatedAt: string;
 }
 
+/** GET /investors/{id}/wallets, the part `show` prints: how far each chain has come. */
+interface ChainView {
+  readonly chainId: number;
+  readonly chainName?: string;
+  readonly state: 'allowlisted' | 'partial' | 'absent' | 'frozen' | 'unavailable';
+}
+
+type ShownInvestor = InvestorView & { readonly chains?: readonly ChainView[] };
+
 interface ApiOptions {
   apiUrl?: string;
   token?: string;
@@ -41,15 +50,45 @@ interface ShowOptions extends ApiOptions {
 
 const POLL_MS = 500;
 
-function render(investor: InvestorView, note?: string): string {
+function render(investor: ShownInvestor, note?: string): string {
   return [
     `investor ${investor.investorId}${note ? ` (${note})` : ''}`,
     `  status   ${investor.status}`,
+    ...(investor.chains ? [`  chains   ${renderChains(investor.chains)}`] : []),
     `  country  ${investor.countryOfResidence}`,
     `  wallets  ${investor.wallets.join(', ')}`,
     `  updated  ${investor.updatedAt}`,
   ].join('\n');
 }
+
+/** "allowlisted on 3 of 7 (pending: chain-d, chain-e; unavailable: chain-g)": the status alone turns allowlisted at the first. */
+export function renderChains(chains: readonly ChainView[]): string {
+  const name = (chain: ChainView) => chain.chainName ?? String(chain.chainId);
+  const named = (state: ChainView['state']) => chains.filter((chain) => chain.state === state).map(name);
+  const others = (
+    [
+      ['pending', [...named('partial'), ...named('absent')]],
+      ['frozen', named('frozen')],
+      ['unavailable', named('unavailable')],
+    ] as const
+  ).filter(([, names]) => names.length > 0);
+  const rest = others.map(([label, names]) => `${label}: ${names.join(', ')}`).join('; ');
+  return `allowlisted on ${named('allowlisted').length} of ${chains.length}${rest ? ` (${rest})` : ''}`;
+}
+
+/** Every configured chain has every wallet: what `--wait-for allowlisted` waits for, not just the first registry's word. */
+const onEveryChain = (investor: ShownInvestor) => investor.chains !== undefined && investor.chains.every((chain) => chain.state === 'allowlisted');
+
+/** Where wallets may be on chain, the investor with each chain's progress (the status says allowlisted at the first). */
+async function readInvestor(target: ApiTarget, investorId: string): Promise<ShownInvestor> {
+  const path = `/investors/${encodeURIComponent(investorId)}`;
+  const investor = await callApi<InvestorView>(target, 'GET', path);
+  if (!ON_CHAIN_STATUSES.has(investor.status)) return investor;
+  const { chains } = await callApi<{ chains: readonly ChainView[] }>(target, 'GET', `${path}/wallets`);
+  return { ...investor, chains };
+}
+
+const ON_CHAIN_STATUSES: ReadonlySet<InvestorStatus> = new Set(['eligible', 'allowlisted']);
 
 /** The body of `POST /investors`, from the command's options. */
 export function registrationOf(options: RegisterOptions): Record<string, unknown> {
@@ -73,12 +112,14 @@ function seconds(value: string, option: string): number {
   return parsed;
 }
 
-/** Reads the investor until their status is `status` or `timeoutMs` have passed; the last read either way. */
-async function waitForStatus(target: ApiTarget, investorId: string, status: InvestorStatus, timeoutMs: number): Promise<InvestorView> {
+const reached = (investor: ShownInvestor, status: InvestorStatus) => investor.status === status && (status !== 'allowlisted' || onEveryChain(investor));
+
+/** Reads the investor until they reached `status` (allowlisted: on every chain) or `timeoutMs` have passed; the last read either way. */
+async function waitForStatus(target: ApiTarget, investorId: string, status: InvestorStatus, timeoutMs: number): Promise<ShownInvestor> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const investor = await callApi<InvestorView>(target, 'GET', `/investors/${encodeURIComponent(investorId)}`);
-    if (investor.status === status || Date.now() >= deadline) return investor;
+    const investor = await readInvestor(target, investorId);
+    if (reached(investor, status) || Date.now() >= deadline) return investor;
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
@@ -112,17 +153,25 @@ export function register(program: Command): void {
       );
     });
 
-  withApiOptions(investors.command('show').description("Show an investor's status and wallets").argument('<investorId>'), 'operator')
-    .addOption(new Option('--wait-for <status>', 'wait until the investor has this status (exit 1 if not within --timeout)').choices(INVESTOR_STATUSES))
+  withApiOptions(
+    investors.command('show').description("Show an investor's status, each chain's progress with their wallets, and the wallets").argument('<investorId>'),
+    'operator',
+  )
+    .addOption(
+      new Option('--wait-for <status>', 'wait until the investor has this status, allowlisted: on every chain (exit 1 if not within --timeout)').choices(
+        INVESTOR_STATUSES,
+      ),
+    )
     .option('--timeout <seconds>', 'how long --wait-for waits', '60')
     .action(async (investorId: string, options: ShowOptions) => {
       const target = apiTarget(options);
       const investor = options.waitFor
         ? await waitForStatus(target, investorId, options.waitFor, seconds(options.timeout, '--timeout') * 1000)
-        : await callApi<InvestorView>(target, 'GET', `/investors/${encodeURIComponent(investorId)}`);
+        : await readInvestor(target, investorId);
       emit(options.json, investor, () => render(investor));
-      if (options.waitFor && investor.status !== options.waitFor) {
-        process.stderr.write(`error: investor ${investorId} is still ${investor.status} after ${options.timeout} s, not ${options.waitFor}\n`);
+      if (options.waitFor && !reached(investor, options.waitFor)) {
+        const where = investor.status === options.waitFor && investor.chains ? ` on every chain (${renderChains(investor.chains)})` : '';
+        process.stderr.write(`error: investor ${investorId} is still ${investor.status} after ${options.timeout} s, not ${options.waitFor}${where}\n`);
         process.exitCode = EXIT.negative;
       }
     });

@@ -60,7 +60,11 @@ export function createApiServer(
       response.setHeader('vary', 'origin');
     }
     if ((request.method ?? '').toUpperCase() === 'OPTIONS') return preflight(cors, request, response);
-    handle(compiled, authority, request, response).catch(() => send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) }));
+    handle(compiled, authority, request, response).catch((error: Error) => {
+      // What API Gateway answers when the integration fails; the runner's log says why (Lambda's log would).
+      process.stderr.write(`[local] ${request.method} ${request.url?.split('?')[0]} failed: ${error.stack ?? error.message}\n`);
+      send(response, { statusCode: 500, body: JSON.stringify({ message: 'Internal Server Error' }) });
+    });
   });
 }
 

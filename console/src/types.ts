@@ -158,6 +158,14 @@ export interface WalletStates {
       readonly frozen?: boolean;
     }[];
   }[];
+  /** Per chain, how far it has come with all the wallets (the status turns allowlisted at the first chain). */
+  readonly chains: readonly {
+    readonly chainId: number;
+    readonly chainName?: string;
+    readonly state: 'allowlisted' | 'partial' | 'absent' | 'frozen' | 'unavailable';
+    readonly verifiedWallets: number;
+    readonly wallets: number;
+  }[];
 }
 
 export interface VerifyReport {

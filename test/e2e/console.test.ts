@@ -166,6 +166,7 @@ describe('the console in a browser', () => {
     await second.getByRole('link', { name: investorId }).click();
     await waitForText(second.getByTestId('investor-status'), 'allowlisted');
     for (const cell of chainCells(second, wallet)) await waitForText(cell, /^registered · verified · not frozen$/);
+    await waitForText(second.getByTestId('chain-progress'), `Allowlisted on ${system.chains.length} of ${system.chains.length} chains`);
     await second.getByTestId('kyc-history').getByText('investor.kyc_approved').waitFor();
     await second.getByTestId('screenings').getByText('SDN 22790', { exact: false }).waitFor();
     await expectAccessible(second);
@@ -332,6 +333,8 @@ describe('the console in a browser', () => {
     await page.getByRole('button', { name: 'Open' }).click();
     await waitForText(page.getByTestId('investor-status'), 'screened');
     await page.getByTestId('wallet-states').waitFor();
+    // Screened, not eligible: no chain has the wallet and none is on its way.
+    expect(await page.getByTestId('chain-progress').textContent()).toMatch(/^Allowlisted on 0 of [1-9]\d* chains \([^)]*: not registered\)$/);
     expect(await page.getByRole('heading', { name: 'Open cases' }).count()).toBe(0);
     expect(await page.getByRole('button', { name: /Claim|Approve|Reject|Release|Submit decision/ }).count()).toBe(0);
     await expectAccessible(page);

@@ -100,8 +100,11 @@ describe("the README's walk-through, run as written against the local system", (
 
     const outputs = transcript!.split(/\n@@step \d+\n/).slice(1);
     expect(outputs).toHaveLength(steps.length);
+    // The README speaks of `npm start`'s seven chains; this system runs fewer.
+    const chains = system.chains.length;
+    const onOurChains = (shown: string) => shown.replace(/\b7 of 7\b/, `${chains} of ${chains}`);
     steps.forEach((step, index) => {
-      for (const shown of step.shows) {
+      for (const shown of step.shows.map(onOurChains)) {
         if (!squash(outputs[index]!).includes(squash(shown))) throw new Error(`\`${step.command}\` did not print "${shown}"; it printed:\n${outputs[index]}`);
       }
     });

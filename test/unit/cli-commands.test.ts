@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { caseTable } from '../../bin/cli/cases';
+import { renderChains } from '../../bin/cli/investors';
 import { COMMANDS } from '../../bin/cli/commands';
 import { deadLetterQueuesOf, queueUrlOf } from '../../bin/cli/dead-letters';
 import { CliError, EXIT } from '../../bin/cli/output';
@@ -181,5 +182,20 @@ describe('the dead-letter queues cli dlq covers', () => {
       'https://sqs.us-east-1.amazonaws.com/123456789012/tc-allowlist-dlq.fifo',
     );
     expect(queueUrlOf(' http://127.0.0.1:4566/000000000000/tc-local-kyc-dlq ')).toBe('http://127.0.0.1:4566/000000000000/tc-local-kyc-dlq');
+  });
+});
+
+describe('`investors show` chains line', () => {
+  it('counts the chains that have every wallet and names the others by what holds them up', () => {
+    expect(
+      renderChains([
+        { chainId: 1, chainName: 'ethereum', state: 'allowlisted' },
+        { chainId: 2, chainName: 'polygon', state: 'partial' },
+        { chainId: 3, state: 'absent' },
+        { chainId: 4, chainName: 'base', state: 'unavailable' },
+        { chainId: 5, chainName: 'arbitrum', state: 'frozen' },
+      ]),
+    ).toBe('allowlisted on 1 of 5 (pending: polygon, 3; frozen: arbitrum; unavailable: base)');
+    expect(renderChains([{ chainId: 1, chainName: 'ethereum', state: 'allowlisted' }])).toBe('allowlisted on 1 of 1');
   });
 });

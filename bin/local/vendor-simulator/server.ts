@@ -115,6 +115,23 @@ export class VendorSimulator {
     return { sumsub: `${this.url}/sumsub`, onfido: `${this.url}/onfido/v3.6` };
   }
 
+  /**
+   * The vendor knows these applicants (and Onfido these workflow runs of theirs) without delivering anything: a load
+   * generator that signs its own deliveries needs the applicant API to answer for them.
+   */
+  enroll(applicants: readonly (Omit<Applicant, 'runs' | 'person'> & { vendor: KycVendor; person?: SimulatedPerson; runs?: readonly string[] })[]): void {
+    for (const { vendor, runs = [], ...applicant } of applicants) {
+      const key = `${vendor}:${applicant.applicantId}`;
+      const known = this.applicants.get(key);
+      const entry = { ...applicant, person: applicant.person ?? known?.person ?? DEFAULT_PERSON, runs: known?.runs ?? new Set<string>() };
+      for (const run of runs) {
+        entry.runs.add(run);
+        this.runs.set(run, applicant.applicantId);
+      }
+      this.applicants.set(key, entry);
+    }
+  }
+
   /** The vendor decides: remembers the applicant for its API and delivers the signed webhook. */
   async decide(decision: Decision): Promise<{ status: number; body: string }> {
     const key = `${decision.vendor}:${decision.applicantId}`;
@@ -149,6 +166,13 @@ export class VendorSimulator {
       const decision = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Decision & { at?: string };
       const delivered = await this.decide({ ...decision, at: decision.at ? new Date(decision.at) : undefined });
       return reply(response, 200, { delivered });
+    }
+    if (request.method === 'POST' && path === '/_simulator/applicants') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) chunks.push(chunk as Buffer);
+      const applicants = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Parameters<VendorSimulator['enroll']>[0];
+      this.enroll(applicants);
+      return reply(response, 200, { enrolled: applicants.length });
     }
     if (request.method !== 'GET') return reply(response, 405, { error: 'method not allowed' });
 

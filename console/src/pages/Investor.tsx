@@ -111,6 +111,7 @@ export function InvestorPage({ investorId }: { investorId: string }) {
       <section aria-labelledby="wallets-heading">
         <h2 id="wallets-heading">Wallets on every chain</h2>
         {wallets.error ? <ErrorNotice error={wallets.error} action="reading the chains" /> : null}
+        {wallets.data ? <ChainProgress states={wallets.data} /> : null}
         {wallets.data ? <WalletTable states={wallets.data} /> : !wallets.error ? <Loading what="the chains" /> : null}
       </section>
 
@@ -234,6 +235,25 @@ export function InvestorPage({ investorId }: { investorId: string }) {
 }
 
 const flag = (value: boolean | undefined, yes: string, no: string) => (value ? <strong>{yes}</strong> : <span className="muted">{no}</span>);
+
+/** Only an eligible or allowlisted investor's wallets are on their way to a chain that lacks them. */
+const chainStateWords = (investorStatus: string): Record<WalletStates['chains'][number]['state'], string> => {
+  const missing = investorStatus === 'eligible' || investorStatus === 'allowlisted' ? 'pending' : 'not registered';
+  return { allowlisted: 'allowlisted', partial: missing, absent: missing, frozen: 'frozen', unavailable: 'could not be read' };
+};
+
+/** The investor's status turns allowlisted when the first chain confirms: this says which chains have every wallet. */
+function ChainProgress({ states }: { states: WalletStates }) {
+  const done = states.chains.filter((chain) => chain.state === 'allowlisted').length;
+  const others = states.chains.filter((chain) => chain.state !== 'allowlisted');
+  const words = chainStateWords(states.investorStatus);
+  return (
+    <p data-testid="chain-progress">
+      Allowlisted on {done} of {states.chains.length} chains
+      {others.length > 0 ? ` (${others.map((chain) => `${chain.chainName ?? chain.chainId}: ${words[chain.state]}`).join(', ')})` : ''}
+    </p>
+  );
+}
 
 function WalletTable({ states }: { states: WalletStates }) {
   const chains = states.wallets[0]?.chains ?? [];

@@ -15,10 +15,31 @@ export interface ChainWalletState {
   readonly frozen?: boolean;
 }
 
+/**
+ * How far one chain has come with all of an investor's wallets. `allowlisted`: every wallet registered, verified and not
+ * frozen; `partial`: registered, not all of them verified yet;
+ * `absent`: none is registered; `frozen`: a wallet is frozen there; `unavailable`: not read.
+ */
+export type ChainAllowlisting = 'allowlisted' | 'partial' | 'absent' | 'frozen' | 'unavailable';
+
+export interface ChainSummary {
+  readonly chainId: number;
+  readonly chainName?: string;
+  readonly state: ChainAllowlisting;
+  /** Wallets registered, verified and not frozen on this chain, of `wallets`. */
+  readonly verifiedWallets: number;
+  readonly wallets: number;
+}
+
 export interface InvestorWalletStates {
   readonly investorId: string;
   readonly investorStatus: string;
   readonly wallets: readonly { readonly wallet: string; readonly chains: readonly ChainWalletState[] }[];
+  /**
+   * One line per chain: the investor's status turns `allowlisted` when the first registry confirms a wallet, the other
+   * chains confirm in their own time, so this is what says which are done and which are still pending.
+   */
+  readonly chains: readonly ChainSummary[];
 }
 
 export interface WalletStatesDeps {
@@ -32,8 +53,9 @@ export interface WalletStatesDeps {
 export async function investorWalletStates(deps: WalletStatesDeps, investorId: string): Promise<InvestorWalletStates> {
   const investor = await loadInvestor(deps.investors, investorId);
   const wallets = investor.wallets.map((wallet) => wallet.toLowerCase());
+  const chains = await deps.chains();
   const perChain = await Promise.all(
-    (await deps.chains()).map(async (chain) => {
+    chains.map(async (chain) => {
       const base = { chainId: chain.chainId, chainName: deps.chainNames?.get(chain.chainId), identityRegistry: chain.identityRegistry };
       try {
         const states = await chain.walletStates(wallets);
@@ -48,9 +70,25 @@ export async function investorWalletStates(deps: WalletStatesDeps, investorId: s
       }
     }),
   );
+  const states = wallets.map((wallet) => ({ wallet, chains: perChain.map((stateOf) => stateOf(wallet)) }));
   return {
     investorId,
     investorStatus: investor.status,
-    wallets: wallets.map((wallet) => ({ wallet, chains: perChain.map((stateOf) => stateOf(wallet)) })),
+    wallets: states,
+    chains: chains.map((chain, index) =>
+      summarize(
+        { chainId: chain.chainId, chainName: deps.chainNames?.get(chain.chainId) },
+        states.map((wallet) => wallet.chains[index]!),
+      ),
+    ),
   };
+}
+
+function summarize(chain: Pick<ChainSummary, 'chainId' | 'chainName'>, states: readonly ChainWalletState[]): ChainSummary {
+  const verifiedWallets = states.filter((s) => s.registered && s.verified && !s.frozen).length;
+  const base = { ...chain, verifiedWallets, wallets: states.length };
+  if (states.some((s) => s.state === 'unavailable')) return { ...base, state: 'unavailable' };
+  if (states.some((s) => s.frozen)) return { ...base, state: 'frozen' };
+  if (states.length > 0 && verifiedWallets === states.length) return { ...base, state: 'allowlisted' };
+  return { ...base, state: states.some((s) => s.registered) ? 'partial' : 'absent' };
 }

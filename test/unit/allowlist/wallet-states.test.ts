@@ -50,7 +50,40 @@ describe("an investor's wallets on every chain", () => {
           ],
         },
       ],
+      chains: [
+        { chainId: 31337, chainName: 'hardhat-0', state: 'frozen', verifiedWallets: 1, wallets: 2 },
+        { chainId: 31338, chainName: undefined, state: 'unavailable', verifiedWallets: 0, wallets: 2 },
+      ],
     });
+  });
+
+  it('says per chain whether all, some or none of the wallets are allowlisted there: the status turns allowlisted at the first', async () => {
+    const wallets = ['0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'];
+    const investor = anInvestor({ wallets, status: 'allowlisted' });
+    const registered = (done: readonly string[]) => async (asked: readonly string[]) =>
+      new Map(asked.map((wallet) => [wallet, { contains: done.includes(wallet), verified: done.includes(wallet), frozen: false }]));
+    const found = await investorWalletStates(
+      {
+        investors: new InMemoryInvestorRepository([investor]),
+        chains: async () => [chain(1, registered(wallets)), chain(2, registered(wallets.slice(1))), chain(3, registered([]))],
+      },
+      investor.investorId,
+    );
+    expect(found.chains.map(({ chainId, state, verifiedWallets }) => [chainId, state, verifiedWallets])).toEqual([
+      [1, 'allowlisted', 2],
+      [2, 'partial', 1],
+      [3, 'absent', 0],
+    ]);
+  });
+
+  it('calls a registered wallet that is not verified (no valid claim, say) not allowlisted there', async () => {
+    const investor = anInvestor({ wallets: ['0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'], status: 'allowlisted' });
+    const unverified = chain(1, async (asked) => new Map(asked.map((wallet) => [wallet, { contains: true, verified: false, frozen: false }])));
+    const found = await investorWalletStates(
+      { investors: new InMemoryInvestorRepository([investor]), chains: async () => [unverified] },
+      investor.investorId,
+    );
+    expect(found.chains).toEqual([{ chainId: 1, chainName: undefined, state: 'partial', verifiedWallets: 0, wallets: 1 }]);
   });
 
   it('is a 404 for an investor that does not exist, before any chain is read', async () => {
