@@ -12,6 +12,8 @@ export const DEV_ACCOUNTS = {
   issuer: '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80',
   /** The allowlist worker's key: agent on the identity registry and the token, owner of the identity factory. */
   allowlistAgent: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
+  /** The token worker's key: agent on the token only (pause, unpause), with nonces of its own. */
+  tokenAgent: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
 } as const;
 
 interface Artifact {
@@ -80,6 +82,7 @@ export async function deployTrexSuite(options: {
   );
   await send(token, 'addAgent', await issuer.getAddress());
   await send(token, 'addAgent', agent);
+  await send(token, 'addAgent', new Wallet(DEV_ACCOUNTS.tokenAgent).address);
   await send(token, 'unpause');
 
   const identityImplementation = await deploy(onchainId.Identity as Artifact, await issuer.getAddress(), true);

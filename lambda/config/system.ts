@@ -96,7 +96,7 @@ export interface FunctionSpec {
   readonly optional?: readonly OptionalEnvName[];
 }
 
-export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
+export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator', 'emergency-responder'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -170,6 +170,11 @@ export const TABLES = {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
   },
+  /** Token controls: the pause state (`control`) and each pause / unpause operation (`op#<id>`) with its outcome per chain. */
+  tokenOperations: {
+    envVar: 'TOKEN_OPERATIONS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+  },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
 
@@ -201,6 +206,18 @@ export const QUEUES = {
     batchSize: 10,
     deadLetterEnvVar: 'KYC_DLQ_URL',
   },
+  /** Token operations to execute, one message per operation and chain (group = `token:<chainId>`). */
+  token: {
+    envVar: 'TOKEN_QUEUE_URL',
+    fifo: true,
+    // Just above the worker's timeout: a record that failed its attempts comes back soon.
+    visibilityTimeoutSeconds: 70,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    // A pause that has not reached a chain within two minutes is an incident of its own.
+    oldestMessageAlarmSeconds: 120,
+    deadLetterEnvVar: 'TOKEN_DLQ_URL',
+  },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 
@@ -216,6 +233,8 @@ export type BucketName = keyof typeof BUCKETS;
 export const KMS_KEYS = {
   /** The allowlist agent's Ethereum key: secp256k1, signs registry and token transactions. */
   allowlistSigner: { envVar: 'ALLOWLIST_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'ALLOWLIST_SIGNER_PRIVATE_KEY' },
+  /** The token agent's Ethereum key: secp256k1, agent on the token only (pause, unpause); its own nonces. */
+  tokenSigner: { envVar: 'TOKEN_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'TOKEN_SIGNER_PRIVATE_KEY' },
   /** Signs audit checkpoints and export manifests. */
   auditSigner: { envVar: 'AUDIT_SIGNER_KMS_KEY_ID', keySpec: 'ECC_NIST_P256', localEnvVar: 'AUDIT_SIGNER_PRIVATE_KEY' },
 } as const satisfies Record<string, KmsKeySpec>;
@@ -374,7 +393,8 @@ export const FUNCTIONS = {
     memorySize: 512,
     timeoutSeconds: 100,
     consumes: 'allowlist',
-    tables: { investors: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // tokenOperations: while the token is paused, adds and unfreezes wait (the pipeline hold).
+    tables: { investors: 'readWrite', audit: 'append', allowlistJournal: 'readWrite', tokenOperations: 'read' },
     // Its own flush requests travel the allowlist queue; permanent failures go to the DLQ with a reason.
     sendsTo: ['allowlist'],
     deadLetters: ['allowlist'],
@@ -427,6 +447,31 @@ export const FUNCTIONS = {
     schedule: 'rate(15 minutes)',
     optional: ['auditSettleSeconds'],
   },
+  tokenApi: {
+    entry: 'lambda/functions/token-api/index.ts',
+    description: 'Emergency controls of the ERC-3643 token: pause on every chain at once, four-eyes unpause, status per chain',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    tables: { tokenOperations: 'readWrite', audit: 'append' },
+    sendsTo: ['token'],
+    readsChains: true,
+    // The status reads each chain's token (paused or not), read-only.
+    secrets: ['chainRpcUrls'],
+  },
+  tokenWorker: {
+    entry: 'lambda/functions/token-worker/index.ts',
+    description: "Executes token operations (pause, unpause) on each chain, journaled before broadcast with the allowlist worker's machinery",
+    memorySize: 512,
+    timeoutSeconds: 60,
+    consumes: 'token',
+    // allowlistJournal: its nonce slots live in the allowlist journal (its own signer, its own nonces).
+    tables: { tokenOperations: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // After an unpause, the registry's waiting adds and unfreezes are flushed.
+    sendsTo: ['allowlist'],
+    signsTransactions: true,
+    kmsKeys: ['tokenSigner'],
+    secrets: ['chainRpcUrls'],
+  },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -461,6 +506,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/cases/{caseId}/decision', function: 'casesApi', auth: ['compliance-officer'] },
   { method: 'POST', path: '/cases/{caseId}/approve', function: 'casesApi', auth: ['compliance-officer'] },
   { method: 'POST', path: '/cases/{caseId}/reject', function: 'casesApi', auth: ['compliance-officer'] },
+  // Emergency controls: a responder pauses alone (speed matters in an incident); unpausing takes two people.
+  { method: 'POST', path: '/token/pause', function: 'tokenApi', auth: ['emergency-responder'] },
+  { method: 'POST', path: '/token/unpause', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer'] },
+  { method: 'POST', path: '/token/operations/{operationId}/approve', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer'] },
+  { method: 'GET', path: '/token/operations/{operationId}', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer', 'auditor', 'operator'] },
+  { method: 'GET', path: '/token/status', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer', 'auditor', 'operator'] },
 ];
 
 /** Environment variables that are not a table, queue or bucket name. */

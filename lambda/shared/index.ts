@@ -33,4 +33,7 @@ export {
   type KycEventMessage,
   type RegistryTarget,
   type ScreeningRequestMessage,
+  tokenGroupId,
+  tokenOperationMessageSchema,
+  type TokenOperationMessage,
 } from './messages';

@@ -75,3 +75,12 @@ export type ScreeningRequestMessage = z.output<typeof screeningRequestSchema>;
 /** A verified, stored KYC webhook event, handed from the webhook to the KYC worker by its key. */
 export const kycEventMessageSchema = z.object({ eventKey: z.string().min(1) });
 export type KycEventMessage = z.output<typeof kycEventMessageSchema>;
+
+/** Token queue (FIFO, group = `token:<chainId>`): execute one token operation (pause, unpause) on one chain. */
+export const tokenOperationMessageSchema = z.object({ operationId: z.string().min(1).max(64), chainId: z.number().int().positive() }).strict();
+export type TokenOperationMessage = z.output<typeof tokenOperationMessageSchema>;
+
+/** FIFO group of a chain's token operations: they run in the order they were requested. */
+export function tokenGroupId(chainId: number): string {
+  return `token:${chainId}`;
+}

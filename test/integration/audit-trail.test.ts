@@ -397,7 +397,9 @@ describe('checkpoints deleted from the table are found in the checkpoint bucket 
     const human = await runCliAsync(['audit', 'verify', '--public-key', publicKey], { env: cliEnv });
     expect(human.status).toBe(1);
     const lines = human.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^audit log: BROKEN \(2 breaks\): 15 records in 3 streams, 4 checkpoints, last #4 at \S+, root [0-9a-f]{16}… \(\d+ table items read\)$/);
+    expect(lines[0]).toMatch(
+      /^audit log: BROKEN \(2 breaks\): 15 records in 3 streams, 4 checkpoints, last #4 at \S+, root [0-9a-f]{16}… \(\d+ table items read\)$/,
+    );
     expect(lines[1]).toMatch(/^ {2}not yet anchored: 3 records in 3 streams since \S+Z \(after checkpoint #4\)$/);
     // (Warnings follow: the fixture's checkpoints run with cutoffs ahead of the clock, so seq 5 looks late.)
     expect(lines.slice(2, 4)).toEqual([

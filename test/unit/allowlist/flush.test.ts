@@ -8,7 +8,13 @@ const soon = () => Date.now() + 60_000;
 const flush = (world: AllowlistWorld, overrides: Parameters<AllowlistWorld['deps']>[0] = {}) => flushRegistry(world.deps(overrides), { deadline: soon() });
 const sent = (world: AllowlistWorld, kind: ChainCall['kind']) => world.chain.mined().filter((transaction) => transaction.call.kind === kind);
 const wallets = (call: ChainCall) =>
-  call.kind === 'register' ? call.entries.map((entry) => entry.wallet) : call.kind === 'setFrozen' ? [...call.wallets] : [call.wallet];
+  call.kind === 'register'
+    ? call.entries.map((entry) => entry.wallet)
+    : call.kind === 'setFrozen'
+      ? [...call.wallets]
+      : call.kind === 'token'
+        ? []
+        : [call.wallet];
 
 describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
   it("registers an eligible investor's wallet with a new identity, audits it with its transaction and moves the investor to allowlisted", async () => {
@@ -19,7 +25,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
 
     const result = await flush(world);
 
-    expect(result).toEqual({ applied: 1, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 2, remaining: 0 });
+    expect(result).toEqual({ applied: 1, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 2, remaining: 0, held: 0 });
     expect(world.chain.stateOf(wallet)).toEqual({ contains: true, verified: true, frozen: false });
     expect(world.chain.countryOf(wallet)).toBe(276);
     expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['createIdentity', 'register']);
@@ -94,7 +100,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
     world.chain.registerByHand(wallet);
     await world.pend(world.change(investor, 'add'), world.change(investor, 'unfreeze'));
 
-    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 2, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 2, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0, held: 0 });
     expect(world.chain.mined()).toEqual([]);
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'allowlist.unfrozen', 'investor.allowlisted']);
     expect(world.records(investor)[0]!.data).toEqual({
@@ -118,7 +124,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
 
   it('does nothing when nothing is pending', async () => {
     const world = allowlistWorld();
-    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0, held: 0 });
     expect(world.chain.mined()).toEqual([]);
   });
 });
@@ -235,7 +241,7 @@ describe('flushing what the chain refuses', () => {
     world.chain.registerByHand(investor.wallets[0]!, { verified: false });
     await world.pend(world.change(investor, 'add'));
 
-    expect(await flush(world)).toMatchObject({ applied: 0, deadLettered: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toMatchObject({ applied: 0, deadLettered: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.deadLetters.reasons()).toEqual([
       'REJECTED: the wallet is registered but not verified (its identity lacks required claims); registering again cannot fix it',
     ]);
@@ -266,7 +272,7 @@ describe('flushing changes that no longer hold', () => {
 
     const result = await flush(world);
 
-    expect(result).toEqual({ applied: 2, alreadyInState: 0, skipped: 6, deadLettered: 0, transactions: 2, remaining: 0 });
+    expect(result).toEqual({ applied: 2, alreadyInState: 0, skipped: 6, deadLettered: 0, transactions: 2, remaining: 0, held: 0 });
     expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['setFrozen', 'delete']);
     const skipped = (investorId: string) =>
       world.store
@@ -340,7 +346,7 @@ describe('eligible → allowlisted', () => {
     await expect(flush(world)).rejects.toThrow('throughput exceeded');
     expect((await world.pending()).map((intent) => intent.attempts)).toEqual([1]);
 
-    expect(await flush(world)).toMatchObject({ alreadyInState: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toMatchObject({ alreadyInState: 1, transactions: 0, remaining: 0, held: 0 });
     expect((await world.investors.get(investor.investorId))?.status).toBe('allowlisted');
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'investor.allowlisted']);
   });
@@ -542,7 +548,7 @@ describe('flush failures', () => {
     expect((await world.pending()).map((intent) => [intent.change.action, intent.attempts])).toEqual([['freeze', 0]]);
 
     world.chain.mine();
-    expect(await flush(world)).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toMatchObject({ applied: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.trail(investor)).toEqual(['allowlist.failed', 'allowlist.frozen']);
   });
 
@@ -591,7 +597,7 @@ describe('crash recovery', () => {
     world.advance(1_001);
     const result = await flush(world, { holder: 'survivor' });
 
-    expect(result).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(result).toMatchObject({ applied: 1, transactions: 0, remaining: 0, held: 0 });
     expect(sent(world, 'register')).toHaveLength(1);
     expect(world.journal.allSlots().find((slot) => slot.nonce === crashed!.nonce)).toMatchObject({
       status: 'mined',
@@ -628,7 +634,7 @@ describe('crash recovery', () => {
 
     const result = await flush(world, { holder: 'survivor' });
 
-    expect(result).toMatchObject({ applied: 0, alreadyInState: 1, transactions: 0, remaining: 0 });
+    expect(result).toMatchObject({ applied: 0, alreadyInState: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.journal.allSlots().map((slot) => slot.status)).toEqual(['reverted']);
     expect(world.trail(investor)).toEqual(['allowlist.removed']);
     expect(world.records(investor)[0]!.data).toMatchObject({ observedOnChain: true });
@@ -661,7 +667,7 @@ describe('crash recovery', () => {
     expect((await world.pending()).map((intent) => intent.attempts)).toEqual([0]);
 
     world.chain.mine();
-    expect(await flush(world, { holder: 'survivor' })).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world, { holder: 'survivor' })).toMatchObject({ applied: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.trail(investor)).toEqual(['allowlist.frozen']);
   });
 });

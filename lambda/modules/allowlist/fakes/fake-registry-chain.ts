@@ -78,6 +78,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   private minedNonce = 0;
   private head = 1;
   private outage: string | undefined;
+  private tokenPaused = false;
 
   constructor(options: FakeRegistryChainOptions = {}) {
     this.chainId = options.chainId ?? 31337;
@@ -297,6 +298,11 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
       case 'setFrozen':
         if (this.agentless.has('token')) throw new ChainRevertError(AGENT_ROLE);
         return;
+      case 'token':
+        if (this.agentless.has('token')) throw new ChainRevertError(AGENT_ROLE);
+        if (call.method === 'pause' && this.tokenPaused) throw new ChainRevertError('Pausable: paused');
+        if (call.method === 'unpause' && !this.tokenPaused) throw new ChainRevertError('Pausable: not paused');
+        return;
     }
   }
 
@@ -322,7 +328,16 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
           else this.frozen.delete(wallet);
         }
         return;
+      case 'token':
+        if (call.method === 'pause' || call.method === 'unpause') this.tokenPaused = call.method === 'pause';
+        return;
     }
+  }
+
+  /** The token's `paused()`. */
+  async paused(): Promise<boolean> {
+    this.rpc();
+    return this.tokenPaused;
   }
 
   private rpc(): void {
@@ -339,11 +354,14 @@ function walletsOf(call: ChainCall): string[] {
       return call.entries.map((entry) => entry.wallet);
     case 'setFrozen':
       return [...call.wallets];
+    case 'token':
+      return [];
   }
 }
 
 /** Gas a call uses: a base cost and a cost per wallet it touches. */
 function gasOf(call: ChainCall): bigint {
+  if (call.kind === 'token') return 50_000n;
   const perWallet = { createIdentity: 250_000n, register: 90_000n, delete: 40_000n, setFrozen: 30_000n }[call.kind];
   return 21_000n + perWallet * BigInt(walletsOf(call).length);
 }
