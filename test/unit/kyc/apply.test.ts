@@ -1,7 +1,13 @@
 import { NotFoundError, TransientError, type KycVendor } from '../../../lambda/shared';
 import { applyKycEvent, receiveKycWebhook, signWebhook } from '../../../lambda/modules/kyc';
 import type { ApplyKycDeps } from '../../../lambda/modules/kyc/apply';
-import { InMemoryKycEventStore, RecordingKycEventQueue, TableKycVendorApi, type VendorApplicantTable } from '../../../lambda/modules/kyc/fakes';
+import {
+  InMemoryKycEventStore,
+  InMemoryWebhookRefusals,
+  RecordingKycEventQueue,
+  TableKycVendorApi,
+  type VendorApplicantTable,
+} from '../../../lambda/modules/kyc/fakes';
 import { expireKycApprovals, streamOf, type Investor } from '../../../lambda/modules/investors';
 import { InMemoryInvestorRepository, RecordingAllowlistRequests, RecordingScreeningRequests, anInvestor } from '../../../lambda/modules/investors/fakes';
 import { InMemoryCaseRepository } from '../../../lambda/modules/cases/fakes';
@@ -47,10 +53,16 @@ function kycWorld(vendorTables: Partial<Record<KycVendor, VendorApplicantTable>>
   /** Delivers a vendor's webhook body through receiveKycWebhook; returns the stored event's key. */
   const deliver = async (vendor: KycVendor, body: unknown): Promise<string> => {
     const rawBody = Buffer.from(JSON.stringify(body));
-    const headers = signWebhook(vendor, rawBody, vendor === 'standard-webhooks' ? STANDARD_SECRET : SECRET, { now: NOW, id: `msg_${requestId}` });
+    const headers = signWebhook(vendor, rawBody, vendor === 'standard-webhooks' ? STANDARD_SECRET : SECRET, { now: NOW, id: `msg_${++requestId}` });
     const { eventKey } = await receiveKycWebhook(
-      { secretsFor: async (v) => ({ secrets: [v === 'standard-webhooks' ? STANDARD_SECRET : SECRET] }), store: events, queue, audit, now: () => NOW },
-      { vendor, headers, rawBody, requestId: `req-${++requestId}` },
+      {
+        secretsFor: async (v) => ({ secrets: [v === 'standard-webhooks' ? STANDARD_SECRET : SECRET] }),
+        store: events,
+        queue,
+        refusals: new InMemoryWebhookRefusals(),
+        now: () => NOW,
+      },
+      { vendor, headers, rawBody },
     );
     return eventKey;
   };
