@@ -133,6 +133,23 @@ describe('applyKycEvent applies a verdict to the investor it is about', () => {
     await expect(applyKycEvent(world.deps, eventKey)).resolves.toBe('applied');
     expect((await world.current(investor.investorId)).version).toBe(investor.version + 1);
     expect(world.auditStore.types(streamOf(investor.investorId))).toEqual(['investor.kyc_approved']);
+    // The receipt (recorded by the worker, not the webhook) is there once, without the person.
+    const receipts = world.auditStore.records('kyc#veriff:veriff-session-1').filter((record) => record.type === 'kyc.webhook.received');
+    expect(receipts).toEqual([
+      expect.objectContaining({
+        actor: 'vendor:veriff',
+        data: {
+          vendor: 'veriff',
+          receivedAt: NOW.toISOString(),
+          eventKey,
+          eventType: 'decision.approved',
+          occurredAt: expect.any(String),
+          verdict: 'approved',
+          bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
+      }),
+    ]);
+    expect(JSON.stringify(receipts)).not.toMatch(/JANE|DOE|1980-01-31/);
     expect(world.screening.requests).toEqual([
       { investorId: investor.investorId, reason: 'kyc approved' },
       { investorId: investor.investorId, reason: 'kyc approved' },

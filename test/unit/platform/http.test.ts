@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, TransientError, ValidationError, ForbiddenError, UnauthorizedError } from '../../../lambda/shared';
-import { authorize, errorResponse, parseJsonBody, rawBody } from '../../../lambda/platform/http';
+import { DeadlineError, authorize, beforeDeadline, errorResponse, parseJsonBody, rawBody } from '../../../lambda/platform/http';
 import { httpEvent } from '../../helpers/events';
 
 describe('error responses', () => {
@@ -53,5 +53,41 @@ describe('authorization by route roles', () => {
 
   it('refuses routes that are not declared', () => {
     expect(() => authorize(httpEvent('DELETE /everything', { subject: 'dave', groups: ['operator'] }))).toThrow(ForbiddenError);
+  });
+});
+
+describe('answering before the Lambda deadline', () => {
+  const contextWith = (remainingMs: number) => {
+    const deadline = Date.now() + remainingMs;
+    return { getRemainingTimeInMillis: () => deadline - Date.now() };
+  };
+
+  it('answers a 503 with Retry-After, margin ms before the deadline, when the work is slower', async () => {
+    const started = Date.now();
+    const error = await beforeDeadline(contextWith(300), 100, () => new Promise((resolve) => setTimeout(resolve, 1_000))).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(DeadlineError);
+    expect(Date.now() - started).toBeLessThan(290);
+    const response = errorResponse(error);
+    expect(response.statusCode).toBe(503);
+    expect(response.headers).toMatchObject({ 'retry-after': '5' });
+    expect(JSON.parse(response.body!).error.code).toBe('DEADLINE');
+  });
+
+  it('returns what the work returns, and its error, when it finishes in time', async () => {
+    await expect(beforeDeadline(contextWith(5_000), 750, async () => 'done')).resolves.toBe('done');
+    await expect(beforeDeadline(contextWith(5_000), 750, async () => Promise.reject(new ConflictError('lost')))).rejects.toThrow(ConflictError);
+  });
+
+  it('does not leave an unhandled rejection when the work fails after the deadline was answered', async () => {
+    const unhandled = jest.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      const late = () => new Promise((_resolve, reject) => setTimeout(() => reject(new Error('late failure')), 80));
+      await expect(beforeDeadline(contextWith(50), 40, late)).rejects.toThrow(DeadlineError);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
   });
 });
