@@ -144,10 +144,32 @@ export function authorize(event: HttpEvent): Caller {
   return { subject: String(claims.sub), roles, actor: `${roles[0]}:${String(claims.sub)}` };
 }
 
-/** Front door of every HTTP function: errors become their status (a generic 500 for the unexpected). */
+/**
+ * The longest path parameter any route takes (ids are ULIDs, case ids, list versions, addresses:
+ * all far shorter). Longer ones are refused before any handler uses them in a DynamoDB key, whose
+ * limits (2,048 bytes for a partition key, 1,024 for a sort key) a longer id could exceed.
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 256;
+/** The longest query-string value any route takes (an opaque page cursor is the longest). */
+export const MAX_QUERY_VALUE_LENGTH = 4096;
+
+function checkRequestSize(event: HttpEvent): void {
+  const issues: FieldIssue[] = [];
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if ((value?.length ?? 0) > MAX_PATH_PARAMETER_LENGTH) issues.push({ field: name, problem: `must be at most ${MAX_PATH_PARAMETER_LENGTH} characters` });
+  }
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if ((value?.length ?? 0) > MAX_QUERY_VALUE_LENGTH)
+      issues.push({ field: name.slice(0, 64), problem: `must be at most ${MAX_QUERY_VALUE_LENGTH} characters` });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+/** Front door of every HTTP function: oversize path and query values are 400s; errors become their status (a generic 500 for the unexpected). */
 export function httpFunction(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
   return observed<HttpEvent, HttpResult>(async (event, context) => {
     try {
+      checkRequestSize(event);
       return await handle(event, context);
     } catch (error) {
       return errorResponse(error);

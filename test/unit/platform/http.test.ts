@@ -1,5 +1,16 @@
 import { ConflictError, NotFoundError, TransientError, ValidationError, ForbiddenError, UnauthorizedError } from '../../../lambda/shared';
-import { DeadlineError, authorize, beforeDeadline, errorResponse, parseJsonBody, rawBody } from '../../../lambda/platform/http';
+import {
+  DeadlineError,
+  MAX_PATH_PARAMETER_LENGTH,
+  MAX_QUERY_VALUE_LENGTH,
+  authorize,
+  beforeDeadline,
+  errorResponse,
+  httpFunction,
+  parseJsonBody,
+  rawBody,
+} from '../../../lambda/platform/http';
+import { lambdaContext } from '../../../bin/local/lambda-context';
 import { httpEvent } from '../../helpers/events';
 
 describe('error responses', () => {
@@ -63,14 +74,22 @@ describe('answering before the Lambda deadline', () => {
   };
 
   it('answers a 503 with Retry-After, margin ms before the deadline, when the work is slower', async () => {
-    const started = Date.now();
-    const error = await beforeDeadline(contextWith(300), 100, () => new Promise((resolve) => setTimeout(resolve, 1_000))).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(DeadlineError);
-    expect(Date.now() - started).toBeLessThan(290);
-    const response = errorResponse(error);
-    expect(response.statusCode).toBe(503);
-    expect(response.headers).toMatchObject({ 'retry-after': '5' });
-    expect(JSON.parse(response.body!).error.code).toBe('DEADLINE');
+    jest.useFakeTimers();
+    try {
+      let settled: unknown;
+      const never = () => new Promise<never>(() => undefined);
+      void beforeDeadline({ getRemainingTimeInMillis: () => 300 }, 100, never).catch((caught: unknown) => (settled = caught));
+      await jest.advanceTimersByTimeAsync(199);
+      expect(settled).toBeUndefined();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(settled).toBeInstanceOf(DeadlineError);
+      const response = errorResponse(settled);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({ 'retry-after': '5' });
+      expect(JSON.parse(response.body!).error.code).toBe('DEADLINE');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('returns what the work returns, and its error, when it finishes in time', async () => {
@@ -89,5 +108,27 @@ describe('answering before the Lambda deadline', () => {
     } finally {
       process.off('unhandledRejection', unhandled);
     }
+  });
+});
+
+describe('oversize path and query values', () => {
+  const handler = httpFunction(async () => ({ statusCode: 200, body: 'handled' }));
+  const invoke = (event: ReturnType<typeof httpEvent>) => handler(event, lambdaContext('test', 5, 128)) as Promise<{ statusCode: number; body: string }>;
+
+  it('are 400s naming the parameter before any handler runs (a 5,000-character id would exceed a DynamoDB key)', async () => {
+    const response = await invoke(httpEvent('GET /investors/{investorId}', { pathParameters: { investorId: 'x'.repeat(5_000) } }));
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body).error.issues).toEqual([{ field: 'investorId', problem: `must be at most ${MAX_PATH_PARAMETER_LENGTH} characters` }]);
+    const query = await invoke({ ...httpEvent('GET /cases'), queryStringParameters: { cursor: 'c'.repeat(MAX_QUERY_VALUE_LENGTH + 1) } });
+    expect(query.statusCode).toBe(400);
+    expect(JSON.parse(query.body).error.issues[0].field).toBe('cursor');
+  });
+
+  it('lets values up to the limits through', async () => {
+    const event = {
+      ...httpEvent('GET /cases/{caseId}', { pathParameters: { caseId: 'x'.repeat(MAX_PATH_PARAMETER_LENGTH) } }),
+      queryStringParameters: { q: 'y'.repeat(MAX_QUERY_VALUE_LENGTH) },
+    };
+    expect((await invoke(event)).statusCode).toBe(200);
   });
 });
