@@ -11,11 +11,15 @@ import { toChecksumAddress } from './keccak';
  * An EVM address: all lower case, all upper case, or mixed case with a correct EIP-55 checksum (a
  * mixed-case address with a wrong one is a typo the checksum exists to catch). Stored lower case.
  */
+const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
 export const evmAddress = z
   .string()
   .trim()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+  .regex(HEX_ADDRESS, 'must be a 0x-prefixed 20-byte hex address')
   .refine((address) => {
+    // zod runs refinements after a failed regex too: only a well-formed address has a checksum to check.
+    if (!HEX_ADDRESS.test(address)) return true;
     const hex = address.slice(2);
     return hex === hex.toLowerCase() || hex === hex.toUpperCase() || toChecksumAddress(address) === address;
   }, 'has a wrong EIP-55 checksum (mixed case that does not match the address); check it or send it in lower case')

@@ -28,6 +28,7 @@ describe('registration schema', () => {
   it.each([
     ['an unknown country', { countryOfResidence: 'ZZ' }, 'countryOfResidence'],
     ['a short wallet', { wallets: ['0x1234'] }, 'wallets.0'],
+    ['a short mixed-case wallet', { wallets: ['0:Aa0'] }, 'wallets.0'],
     ['a mixed-case wallet with a wrong checksum', { wallets: ['0xAbCdEf0123456789abcdef0123456789ABCDEF01'] }, 'wallets.0'],
     ['no wallet', { wallets: [] }, 'wallets'],
     ['a repeated wallet', { wallets: [valid.wallets[0], valid.wallets[0]!.toLowerCase()] }, 'wallets'],
