@@ -49,7 +49,9 @@ export interface BucketSpec {
   readonly objectLock?: { readonly mode: 'compliance' | 'governance'; readonly retentionYears: number };
 }
 
-export type Access = 'read' | 'write' | 'readWrite' | 'append';
+/** Bucket access levels; tables also have `count` (atomic counter updates: dynamodb:UpdateItem only). */
+export type BucketAccess = 'read' | 'write' | 'readWrite' | 'append';
+export type Access = BucketAccess | 'count';
 
 export interface KmsKeySpec {
   /** Environment variable holding the key id on AWS. */
@@ -79,7 +81,7 @@ export interface FunctionSpec {
   readonly consumes?: QueueName;
   /** Dead-letter queues the function sends to itself (failures with their reason). */
   readonly deadLetters?: readonly QueueName[];
-  readonly buckets?: Partial<Record<BucketName, Access>>;
+  readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
   /** Needs the chain configuration (registry addresses). */
   readonly readsChains?: boolean;
   /** Needs the chain configuration and a transaction signer. */
@@ -163,6 +165,16 @@ export const TABLES = {
       { name: 'byType', partitionKey: { name: 'type', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
       { name: 'byWallet', partitionKey: { name: 'wallet', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
     ],
+  },
+  /**
+   * Refused webhooks counted per vendor, reason and hour (`counter`: `<hour>#<vendor>#<reason>`),
+   * instead of an audit record per refusal; kept about 13 months (TTL).
+   */
+  webhookRefusals: {
+    envVar: 'WEBHOOK_REFUSALS_TABLE',
+    partitionKey: { name: 'day', type: 'S' },
+    sortKey: { name: 'counter', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
   },
   /** The allowlist worker's journal: pending changes, one item per transaction nonce, writer leases. */
   allowlistJournal: {
@@ -335,7 +347,8 @@ export const FUNCTIONS = {
     memorySize: 512,
     // Vendors give us five seconds; the webhook only verifies, stores and hands over.
     timeoutSeconds: 5,
-    tables: { kycEvents: 'readWrite', audit: 'append' },
+    // Refusals are counted (UpdateItem only), not audited; the receipt's audit record is the worker's.
+    tables: { kycEvents: 'readWrite', webhookRefusals: 'count' },
     sendsTo: ['kyc'],
     secrets: ['kycWebhookSecrets'],
   },
@@ -432,7 +445,7 @@ export const FUNCTIONS = {
     description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
     memorySize: 1024,
     timeoutSeconds: 29,
-    tables: { audit: 'read' },
+    tables: { audit: 'read', webhookRefusals: 'read' },
     buckets: { auditCheckpoints: 'read', auditExports: 'readWrite' },
     kmsKeys: ['auditSigner'],
   },
@@ -494,6 +507,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/audit/exports', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/verify', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/public-key', function: 'auditApi', auth: ['auditor'] },
+  // Refused webhooks, counted per vendor, reason and hour (not audit records).
+  { method: 'GET', path: '/audit/webhook-refusals', function: 'auditApi', auth: ['auditor'] },
   // Auditors read cases (every view is recorded); only officers change them.
   { method: 'GET', path: '/cases', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
   { method: 'GET', path: '/cases/{caseId}', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },

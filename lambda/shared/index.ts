@@ -24,6 +24,7 @@ export {
   changeDeduplicationId,
   changeGroupId,
   evmAddress,
+  walletAddress,
   flushRequestSchema,
   kycEventMessageSchema,
   screeningRequestSchema,

@@ -46,6 +46,7 @@ const WITHOUT_CONFIGURATION: Record<string, [string[], RegExp]> = {
   'audit records': [['audit', 'records', '--investor-id', 'inv-1'], API_HINT],
   'audit export': [['audit', 'export', '--investor-id', 'inv-1', '--out', '/dev/null'], API_HINT],
   'audit public-key': [['audit', 'public-key'], API_HINT],
+  'audit webhook-refusals': [['audit', 'webhook-refusals', '--json'], API_HINT],
   'audit verify': [['audit', 'verify'], LOCAL_HINT],
   'audit checkpoint': [['audit', 'checkpoint'], LOCAL_HINT],
   'kyc decide': [['kyc', 'decide', '--vendor', 'sumsub', '--applicant', 'a-1', '--verdict', 'approved'], SESSION_HINT],
