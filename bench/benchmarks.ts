@@ -1,5 +1,6 @@
 import { allowlistBenchmark } from './allowlist.bench';
 import { auditBenchmark } from './audit.bench';
+import { emergencyBenchmark } from './emergency.bench';
 import { kycWebhookBenchmark } from './kyc-webhook.bench';
 import { screeningQualityBenchmark } from './screening-quality.bench';
 import { screeningBenchmark } from './screening.bench';
@@ -12,4 +13,11 @@ export interface Benchmark {
 }
 
 /** Every benchmark `npm run bench` knows; each lives in its own bench/<name>.bench.ts. */
-export const BENCHMARKS: readonly Benchmark[] = [screeningBenchmark, screeningQualityBenchmark, allowlistBenchmark, auditBenchmark, kycWebhookBenchmark];
+export const BENCHMARKS: readonly Benchmark[] = [
+  screeningBenchmark,
+  screeningQualityBenchmark,
+  allowlistBenchmark,
+  auditBenchmark,
+  kycWebhookBenchmark,
+  emergencyBenchmark,
+];

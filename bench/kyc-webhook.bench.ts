@@ -97,7 +97,7 @@ async function run(handler: HttpLambda, label: string, offset: number, concurren
 
 export const kycWebhookBenchmark: Benchmark = {
   name: 'kyc-webhook',
-  description: `KYC webhook edge on DynamoDB Local + fauxqs: verify, validate, audit, store once, queue; ${DELIVERIES} signed deliveries of the five vendors, latency against the 5 s budget`,
+  description: `KYC webhook edge on DynamoDB Local + fauxqs: verify, validate, store once, queue (the receipt is audited by the worker); ${DELIVERIES} signed deliveries of the five vendors, latency against the 5 s budget`,
   async run() {
     const workDir = mkdtempSync(path.join(tmpdir(), 'tc-bench-kyc-'));
     const logDir = path.join(workDir, 'logs');

@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { Access, TableSpec } from '../lambda/config/system';
+import type { Access, BucketAccess, TableSpec } from '../lambda/config/system';
 
 /*
  * The one mapping from the access levels of lambda/config/system.ts to IAM actions. Every action is
@@ -21,6 +21,8 @@ export const TABLE_ACTIONS: Readonly<Record<Access, readonly string[]>> = {
   // Insert-only (the audit log): conditional puts (also inside transactions) and the reads that find
   // a stream's head. Never Update, Delete or BatchWrite, which could rewrite history.
   append: ['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem'],
+  // Counters (refused webhooks): an atomic ADD, nothing read, nothing deleted.
+  count: ['dynamodb:UpdateItem'],
 };
 
 /** The actions that also work on a table's secondary indexes. */
@@ -40,7 +42,7 @@ const TABLE_KEY_WRITE = [
   'kms:GenerateDataKeyWithoutPlaintext',
 ] as const;
 
-export const BUCKET_ACTIONS: Readonly<Record<Access, { objects: readonly string[]; bucket: readonly string[] }>> = {
+export const BUCKET_ACTIONS: Readonly<Record<BucketAccess, { objects: readonly string[]; bucket: readonly string[] }>> = {
   read: { objects: ['s3:GetObject'], bucket: ['s3:ListBucket'] },
   write: { objects: ['s3:PutObject'], bucket: [] },
   readWrite: { objects: ['s3:GetObject', 's3:PutObject'], bucket: ['s3:ListBucket'] },
@@ -73,7 +75,7 @@ export function grantTableAccess(grantee: IGrantable, table: ITable, spec: Table
   }
 }
 
-export function grantBucketAccess(grantee: IGrantable, bucket: IBucket, access: Access): void {
+export function grantBucketAccess(grantee: IGrantable, bucket: IBucket, access: BucketAccess): void {
   const { objects, bucket: bucketActions } = BUCKET_ACTIONS[access];
   Grant.addToPrincipal({ grantee, actions: [...objects], resourceArns: [bucket.arnForObjects('*')] });
   if (bucketActions.length > 0) Grant.addToPrincipal({ grantee, actions: [...bucketActions], resourceArns: [bucket.bucketArn] });

@@ -21,6 +21,7 @@ import {
   SERVICE_NAME,
   TABLES,
   type Access,
+  type BucketAccess,
   type BucketName,
   type BucketSpec,
   type FunctionSpec,
@@ -166,7 +167,7 @@ export class TreasuryComplianceStack extends Stack {
         grantTableAccess(fn, this.tables[table].table, system.tables[table], access);
       for (const queue of spec.sendsTo ?? []) grantActions(fn, QUEUE_SEND_ACTIONS, this.queues[queue].queue.queueArn);
       for (const queue of spec.deadLetters ?? []) grantActions(fn, QUEUE_SEND_ACTIONS, this.queues[queue].deadLetterQueue.queueArn);
-      for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) {
+      for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, BucketAccess][]) {
         grantBucketAccess(fn, this.buckets[bucket].bucket, access);
         acknowledgeObjectWildcard(role, this.buckets[bucket].bucket);
       }

@@ -10,6 +10,7 @@ import {
   type ExportResult,
   type VerifyReport,
 } from '../../lambda/modules/audit';
+import type { RefusalCount } from '../../lambda/modules/kyc';
 import { CliError, EXIT, emit } from './output';
 import { progressBar } from './progress';
 import { WORK_DIR_HELP, apiTarget, callApi, composeFor, withApiOptions } from './session';
@@ -165,6 +166,27 @@ export function register(program: Command): void {
       const key = await callApi<{ keyId: string; fingerprint: string; publicKeyPem: string }>(apiTarget(options), 'GET', '/audit/public-key');
       if (options.out) writeFileSync(options.out, key.publicKeyPem);
       emit(options.json, key, () => (options.out ? `key ${key.keyId} (sha256 ${key.fingerprint}) → ${options.out}` : key.publicKeyPem.trimEnd()));
+    });
+
+  withApi(audit.command('webhook-refusals').description('Refused KYC webhooks, counted per vendor, reason and hour'))
+    .option('--from <time>', 'ISO 8601 time (default: 24 hours before --to)')
+    .option('--to <time>', 'ISO 8601 time (default: now)')
+    .option('--vendor <vendor>', 'one vendor (or unknown, for paths naming none)')
+    .action(async (options: ApiOptions & { from?: string; to?: string; vendor?: string }) => {
+      const params = new URLSearchParams(
+        Object.entries({ from: options.from, to: options.to, vendor: options.vendor }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      );
+      const result = await callApi<{ from: string; to: string; total: number; counts: RefusalCount[] }>(
+        apiTarget(options),
+        'GET',
+        `/audit/webhook-refusals${params.size > 0 ? `?${params}` : ''}`,
+      );
+      emit(options.json, result, () =>
+        [
+          `${result.total} refused webhook${result.total === 1 ? '' : 's'} from ${result.from} to ${result.to}`,
+          ...result.counts.map((count) => `  ${count.hour}:00Z  ${count.vendor.padEnd(17)}  ${count.reason.padEnd(40)}  ${count.count}`),
+        ].join('\n'),
+      );
     });
 
   audit

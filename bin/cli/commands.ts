@@ -6,7 +6,8 @@ import * as dlq from './dlq';
 import * as investors from './investors';
 import * as kyc from './kyc';
 import * as screening from './screening';
+import * as token from './token';
 import * as webhook from './webhook';
 
 /** Every CLI command group; each module registers its own subcommands. */
-export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit, webhook, kyc, cases, allowlist];
+export const COMMANDS: readonly { register(program: Command): void }[] = [investors, screening, dlq, audit, webhook, kyc, cases, allowlist, token];

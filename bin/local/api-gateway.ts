@@ -98,6 +98,14 @@ async function handle(routes: readonly CompiledRoute[], authority: DevAuthority,
   const body = Buffer.concat(chunks);
 
   const { route, found } = match;
+  // API Gateway decodes path parameters and answers 400 to a path whose percent-encoding is broken.
+  let pathParameters: Record<string, string> | undefined;
+  try {
+    pathParameters =
+      route.params.length > 0 ? Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')])) : undefined;
+  } catch {
+    return send(response, { statusCode: 400, body: JSON.stringify({ message: 'Bad Request' }) });
+  }
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
@@ -119,8 +127,7 @@ async function handle(routes: readonly CompiledRoute[], authority: DevAuthority,
     rawQueryString: url.search.slice(1),
     headers,
     queryStringParameters: url.searchParams.size > 0 ? Object.fromEntries(url.searchParams) : undefined,
-    pathParameters:
-      route.params.length > 0 ? Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(found[index + 1] ?? '')])) : undefined,
+    pathParameters,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',

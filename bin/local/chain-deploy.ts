@@ -13,7 +13,9 @@ export const DEV_ACCOUNTS = {
   /** The allowlist worker's key: agent on the identity registry and the token, owner of the identity factory. */
   allowlistAgent: '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d',
   /** Signs the investors' KYC claims: a CLAIM key (purpose 3) of our ClaimIssuer. It never sends a transaction. */
-  claimSigner: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
+  claimSigner: '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
+  /** The token worker's key: agent on the token only (pause, unpause), with nonces of its own. */
+  tokenAgent: '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a',
 } as const;
 
 /** The ERC-735 topic of our KYC claim, required by the token's ClaimTopicsRegistry. */
@@ -91,6 +93,7 @@ export async function deployTrexSuite(options: {
   );
   await send(token, 'addAgent', await issuer.getAddress());
   await send(token, 'addAgent', agent);
+  await send(token, 'addAgent', new Wallet(DEV_ACCOUNTS.tokenAgent).address);
   await send(token, 'unpause');
 
   const identityImplementation = await deploy(onchainId.Identity as Artifact, await issuer.getAddress(), true);

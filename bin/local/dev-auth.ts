@@ -14,6 +14,7 @@ export const DEV_USERS: readonly DevUser[] = [
   { subject: 'officer-bob', role: 'compliance-officer' },
   { subject: 'auditor-carol', role: 'auditor' },
   { subject: 'operator-dave', role: 'operator' },
+  { subject: 'responder-erin', role: 'emergency-responder' },
 ];
 
 const ISSUER = 'treasury-compliance-local';

@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { sqsClient } from '../../lambda/platform/aws/sqs';
-import { ENV, FUNCTION_SPECS, QUEUES, ROUTES, SERVICE_NAME, SETTINGS, type FunctionName } from '../../lambda/config/system';
+import { ENV, FUNCTION_SPECS, KMS_KEYS, QUEUES, ROUTES, SERVICE_NAME, SETTINGS, type FunctionName } from '../../lambda/config/system';
 import { createApiServer, type HttpLambda } from './api-gateway';
 import { startConsoleServer } from './console-server';
 import { auditLocalEnv, startAuditCheckpoints } from './audit';
@@ -125,6 +125,7 @@ export async function startLocalSystem(options: LocalSystemOptions = {}): Promis
       ...resourceEnv,
       ...localChainEnv(suites),
       [ENV.signerPrivateKey]: DEV_ACCOUNTS.allowlistAgent,
+      [KMS_KEYS.tokenSigner.localEnvVar]: DEV_ACCOUNTS.tokenAgent,
       [ENV.serviceName]: SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',

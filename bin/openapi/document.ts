@@ -1,12 +1,13 @@
 import { ROUTES } from '../../lambda/config/system';
 import { auditApiContract } from '../../lambda/functions/audit-api/contract';
 import { casesApiContract } from '../../lambda/functions/cases-api/contract';
+import { tokenApiContract } from '../../lambda/functions/token-api/contract';
 import { investorsApiContract } from '../../lambda/functions/investors-api/contract';
 import { kycWebhookContract } from '../../lambda/functions/kyc-webhook/contract';
 import { openApiDocument } from '../../lambda/platform/api-contract';
 
 /** Every HTTP function's route contracts: a route of ROUTES without one fails the document (and its test). */
-const CONTRACTS = { ...investorsApiContract, ...kycWebhookContract, ...casesApiContract, ...auditApiContract };
+const CONTRACTS = { ...investorsApiContract, ...kycWebhookContract, ...casesApiContract, ...auditApiContract, ...tokenApiContract };
 
 /** The OpenAPI 3.1 document of the HTTP API, generated from ROUTES and the schemas the handlers validate with. */
 export function apiDocument() {

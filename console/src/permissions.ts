@@ -18,6 +18,7 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   auditor: 'Auditor',
   operator: 'Operator',
   portal: 'Fund portal',
+  'emergency-responder': 'Emergency responder',
 };
 
 /** People's roles, in the order a person holding several is shown as. */

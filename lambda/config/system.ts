@@ -49,7 +49,9 @@ export interface BucketSpec {
   readonly objectLock?: { readonly mode: 'compliance' | 'governance'; readonly retentionYears: number };
 }
 
-export type Access = 'read' | 'write' | 'readWrite' | 'append';
+/** Bucket access levels; tables also have `count` (atomic counter updates: dynamodb:UpdateItem only). */
+export type BucketAccess = 'read' | 'write' | 'readWrite' | 'append';
+export type Access = BucketAccess | 'count';
 
 export interface KmsKeySpec {
   /** Environment variable holding the key id on AWS. */
@@ -79,7 +81,7 @@ export interface FunctionSpec {
   readonly consumes?: QueueName;
   /** Dead-letter queues the function sends to itself (failures with their reason). */
   readonly deadLetters?: readonly QueueName[];
-  readonly buckets?: Partial<Record<BucketName, Access>>;
+  readonly buckets?: Partial<Record<BucketName, BucketAccess>>;
   /** Needs the chain configuration (registry addresses). */
   readonly readsChains?: boolean;
   /** Needs the chain configuration and a transaction signer. */
@@ -96,7 +98,7 @@ export interface FunctionSpec {
   readonly optional?: readonly OptionalEnvName[];
 }
 
-export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator'] as const;
+export const ROLES = ['portal', 'compliance-officer', 'auditor', 'operator', 'emergency-responder'] as const;
 export type Role = (typeof ROLES)[number];
 
 /**
@@ -164,11 +166,26 @@ export const TABLES = {
       { name: 'byWallet', partitionKey: { name: 'wallet', type: 'S' }, sortKey: { name: 'at', type: 'S' } },
     ],
   },
+  /**
+   * Refused webhooks counted per vendor, reason and hour (`counter`: `<hour>#<vendor>#<reason>`),
+   * instead of an audit record per refusal; kept about 13 months (TTL).
+   */
+  webhookRefusals: {
+    envVar: 'WEBHOOK_REFUSALS_TABLE',
+    partitionKey: { name: 'day', type: 'S' },
+    sortKey: { name: 'counter', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+  },
   /** The allowlist worker's journal: pending changes, one item per transaction nonce, writer leases. */
   allowlistJournal: {
     envVar: 'ALLOWLIST_JOURNAL_TABLE',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
+  },
+  /** Token controls: the pause state (`control`) and each pause / unpause operation (`op#<id>`) with its outcome per chain. */
+  tokenOperations: {
+    envVar: 'TOKEN_OPERATIONS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
   },
 } as const satisfies Record<string, TableSpec>;
 export type TableName = keyof typeof TABLES;
@@ -201,6 +218,18 @@ export const QUEUES = {
     batchSize: 10,
     deadLetterEnvVar: 'KYC_DLQ_URL',
   },
+  /** Token operations to execute, one message per operation and chain (group = `token:<chainId>`). */
+  token: {
+    envVar: 'TOKEN_QUEUE_URL',
+    fifo: true,
+    // Just above the worker's timeout: a record that failed its attempts comes back soon.
+    visibilityTimeoutSeconds: 70,
+    maxReceiveCount: 5,
+    batchSize: 10,
+    // A pause that has not reached a chain within two minutes is an incident of its own.
+    oldestMessageAlarmSeconds: 120,
+    deadLetterEnvVar: 'TOKEN_DLQ_URL',
+  },
 } as const satisfies Record<string, QueueSpec>;
 export type QueueName = keyof typeof QUEUES;
 
@@ -218,6 +247,8 @@ export const KMS_KEYS = {
   allowlistSigner: { envVar: 'ALLOWLIST_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'ALLOWLIST_SIGNER_PRIVATE_KEY' },
   /** Signs the investors' KYC claims (ONCHAINID, EIP-191 over keccak(identity, topic, data)): a CLAIM key of our ClaimIssuer. */
   claimSigner: { envVar: 'CLAIM_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'CLAIM_SIGNER_PRIVATE_KEY' },
+  /** The token agent's Ethereum key: secp256k1, agent on the token only (pause, unpause); its own nonces. */
+  tokenSigner: { envVar: 'TOKEN_SIGNER_KMS_KEY_ID', keySpec: 'ECC_SECG_P256K1', localEnvVar: 'TOKEN_SIGNER_PRIVATE_KEY' },
   /** Signs audit checkpoints and export manifests. */
   auditSigner: { envVar: 'AUDIT_SIGNER_KMS_KEY_ID', keySpec: 'ECC_NIST_P256', localEnvVar: 'AUDIT_SIGNER_PRIVATE_KEY' },
 } as const satisfies Record<string, KmsKeySpec>;
@@ -318,7 +349,8 @@ export const FUNCTIONS = {
     memorySize: 512,
     // Vendors give us five seconds; the webhook only verifies, stores and hands over.
     timeoutSeconds: 5,
-    tables: { kycEvents: 'readWrite', audit: 'append' },
+    // Refusals are counted (UpdateItem only), not audited; the receipt's audit record is the worker's.
+    tables: { kycEvents: 'readWrite', webhookRefusals: 'count' },
     sendsTo: ['kyc'],
     secrets: ['kycWebhookSecrets'],
   },
@@ -376,7 +408,8 @@ export const FUNCTIONS = {
     memorySize: 512,
     timeoutSeconds: 100,
     consumes: 'allowlist',
-    tables: { investors: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // tokenOperations: while the token is paused, adds and unfreezes wait (the pipeline hold).
+    tables: { investors: 'readWrite', audit: 'append', allowlistJournal: 'readWrite', tokenOperations: 'read' },
     // Its own flush requests travel the allowlist queue; permanent failures go to the DLQ with a reason.
     sendsTo: ['allowlist'],
     deadLetters: ['allowlist'],
@@ -414,7 +447,7 @@ export const FUNCTIONS = {
     description: 'Auditors: query, export (with a signed manifest) and verify the audit trail; read-only',
     memorySize: 1024,
     timeoutSeconds: 29,
-    tables: { audit: 'read' },
+    tables: { audit: 'read', webhookRefusals: 'read' },
     buckets: { auditCheckpoints: 'read', auditExports: 'readWrite' },
     kmsKeys: ['auditSigner'],
   },
@@ -428,6 +461,31 @@ export const FUNCTIONS = {
     kmsKeys: ['auditSigner'],
     schedule: 'rate(15 minutes)',
     optional: ['auditSettleSeconds'],
+  },
+  tokenApi: {
+    entry: 'lambda/functions/token-api/index.ts',
+    description: 'Emergency controls of the ERC-3643 token: pause on every chain at once, four-eyes unpause, status per chain',
+    memorySize: 512,
+    timeoutSeconds: 15,
+    tables: { tokenOperations: 'readWrite', audit: 'append' },
+    sendsTo: ['token'],
+    readsChains: true,
+    // The status reads each chain's token (paused or not), read-only.
+    secrets: ['chainRpcUrls'],
+  },
+  tokenWorker: {
+    entry: 'lambda/functions/token-worker/index.ts',
+    description: "Executes token operations (pause, unpause) on each chain, journaled before broadcast with the allowlist worker's machinery",
+    memorySize: 512,
+    timeoutSeconds: 60,
+    consumes: 'token',
+    // allowlistJournal: its nonce slots live in the allowlist journal (its own signer, its own nonces).
+    tables: { tokenOperations: 'readWrite', audit: 'append', allowlistJournal: 'readWrite' },
+    // After an unpause, the registry's waiting adds and unfreezes are flushed.
+    sendsTo: ['allowlist'],
+    signsTransactions: true,
+    kmsKeys: ['tokenSigner'],
+    secrets: ['chainRpcUrls'],
   },
 } as const satisfies Record<string, FunctionSpec>;
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -451,6 +509,8 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/audit/exports', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/verify', function: 'auditApi', auth: ['auditor'] },
   { method: 'GET', path: '/audit/public-key', function: 'auditApi', auth: ['auditor'] },
+  // Refused webhooks, counted per vendor, reason and hour (not audit records).
+  { method: 'GET', path: '/audit/webhook-refusals', function: 'auditApi', auth: ['auditor'] },
   // Auditors read cases (every view is recorded); only officers change them.
   { method: 'GET', path: '/cases', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
   { method: 'GET', path: '/cases/{caseId}', function: 'casesApi', auth: ['compliance-officer', 'auditor'] },
@@ -463,6 +523,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/cases/{caseId}/decision', function: 'casesApi', auth: ['compliance-officer'] },
   { method: 'POST', path: '/cases/{caseId}/approve', function: 'casesApi', auth: ['compliance-officer'] },
   { method: 'POST', path: '/cases/{caseId}/reject', function: 'casesApi', auth: ['compliance-officer'] },
+  // Emergency controls: a responder pauses alone (speed matters in an incident); unpausing takes two people.
+  { method: 'POST', path: '/token/pause', function: 'tokenApi', auth: ['emergency-responder'] },
+  { method: 'POST', path: '/token/unpause', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer'] },
+  { method: 'POST', path: '/token/operations/{operationId}/approve', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer'] },
+  { method: 'GET', path: '/token/operations/{operationId}', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer', 'auditor', 'operator'] },
+  { method: 'GET', path: '/token/status', function: 'tokenApi', auth: ['emergency-responder', 'compliance-officer', 'auditor', 'operator'] },
 ];
 
 /** Environment variables that are not a table, queue or bucket name. */

@@ -16,7 +16,7 @@ export interface RouteContract {
   readonly bodyOptional?: boolean;
   /** The query string's schema (every parameter a string), or several whose parameters add up. */
   readonly query?: z.ZodType | readonly z.ZodType[];
-  readonly success: { readonly status: 200 | 201; readonly description: string };
+  readonly success: { readonly status: 200 | 201 | 202; readonly description: string };
   /** Refusals particular to the route (409 conflicts, 422 unprocessable, 413, ...). */
   readonly errors?: readonly ErrorStatus[];
 }

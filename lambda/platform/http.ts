@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { API_SCOPE_SERVER, MACHINE_ROLES, ROUTES, type Role } from '../config/system';
-import { DomainError, ForbiddenError, UnauthorizedError, ValidationError, type ErrorKind, type FieldIssue } from '../shared';
+import { DomainError, ForbiddenError, TransientError, UnauthorizedError, ValidationError, type ErrorKind, type FieldIssue } from '../shared';
 import { observed } from './middleware';
 import { describeError, logger } from './observability';
 
@@ -35,7 +35,44 @@ export function errorResponse(error: unknown): HttpResult {
     return json(500, { error: INTERNAL_ERROR });
   }
   const issues = 'issues' in error ? (error.issues as readonly FieldIssue[] | undefined) : undefined;
-  return json(STATUS_BY_KIND[error.kind], { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
+  const response = json(STATUS_BY_KIND[error.kind], { error: { code: error.code, message: error.message, ...(issues ? { issues } : {}) } });
+  if (error instanceof DeadlineError) response.headers = { ...response.headers, 'retry-after': String(error.retryAfterSeconds) };
+  return response;
+}
+
+/** 503 with Retry-After: the answer could not be given before the function's deadline; a retry finds the work done or does it. */
+export class DeadlineError extends TransientError {
+  override readonly code: string = 'DEADLINE';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Runs `work`, but answers a DeadlineError `marginMs` before Lambda would end the invocation (from
+ * `context.getRemainingTimeInMillis()`), so the caller gets a 503 with Retry-After instead of the
+ * gateway's bare 500 of a timed-out function. Work still running is left to finish or be frozen;
+ * whatever it does is safe to repeat (the caller retries).
+ */
+export async function beforeDeadline<T>(context: Pick<Context, 'getRemainingTimeInMillis'>, marginMs: number, work: () => Promise<T>): Promise<T> {
+  const running = work();
+  // A failure after the deadline was answered has no one to report to but the log.
+  running.catch((error: unknown) => logger.warn('work failed after its deadline was answered', describeError(error)));
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new DeadlineError('not answered within the time limit; retry later (a retry of a stored event is a duplicate)', 5)),
+      Math.max(0, context.getRemainingTimeInMillis() - marginMs),
+    );
+  });
+  try {
+    return await Promise.race([running, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The raw request body as API Gateway received it (it base64-encodes binary bodies). */
@@ -107,10 +144,32 @@ export function authorize(event: HttpEvent): Caller {
   return { subject: String(claims.sub), roles, actor: `${roles[0]}:${String(claims.sub)}` };
 }
 
-/** Front door of every HTTP function: errors become their status (a generic 500 for the unexpected). */
+/**
+ * The longest path parameter any route takes (ids are ULIDs, case ids, list versions, addresses:
+ * all far shorter). Longer ones are refused before any handler uses them in a DynamoDB key, whose
+ * limits (2,048 bytes for a partition key, 1,024 for a sort key) a longer id could exceed.
+ */
+export const MAX_PATH_PARAMETER_LENGTH = 256;
+/** The longest query-string value any route takes (an opaque page cursor is the longest). */
+export const MAX_QUERY_VALUE_LENGTH = 4096;
+
+function checkRequestSize(event: HttpEvent): void {
+  const issues: FieldIssue[] = [];
+  for (const [name, value] of Object.entries(event.pathParameters ?? {})) {
+    if ((value?.length ?? 0) > MAX_PATH_PARAMETER_LENGTH) issues.push({ field: name, problem: `must be at most ${MAX_PATH_PARAMETER_LENGTH} characters` });
+  }
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if ((value?.length ?? 0) > MAX_QUERY_VALUE_LENGTH)
+      issues.push({ field: name.slice(0, 64), problem: `must be at most ${MAX_QUERY_VALUE_LENGTH} characters` });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
+}
+
+/** Front door of every HTTP function: oversize path and query values are 400s; errors become their status (a generic 500 for the unexpected). */
 export function httpFunction(handle: (event: HttpEvent, context: Context) => Promise<HttpResult>) {
   return observed<HttpEvent, HttpResult>(async (event, context) => {
     try {
+      checkRequestSize(event);
       return await handle(event, context);
     } catch (error) {
       return errorResponse(error);

@@ -73,3 +73,33 @@ function loggedRecord(handleRecord: (record: SQSRecord, context: Context) => Pro
     }
   };
 }
+
+/**
+ * Front door of a FIFO queue's consumer whose groups are independent (one per chain): the groups of
+ * a batch run in parallel, each group's records one after another; a record that fails is
+ * reported (redelivered after the visibility timeout, to the DLQ after maxReceiveCount) and the
+ * later records of its group are reported with it, unhandled, so a group's order holds.
+ */
+export function fifoGroupsFunction(handleRecord: (record: SQSRecord, context: Context) => Promise<void>) {
+  const logged = loggedRecord(handleRecord);
+  return observed<SQSEvent, SQSBatchResponse>(async (event, context) => {
+    const groups = new Map<string, SQSRecord[]>();
+    for (const record of event.Records) {
+      const group = record.attributes.MessageGroupId ?? '';
+      groups.set(group, [...(groups.get(group) ?? []), record]);
+    }
+    const failed = await Promise.all(
+      [...groups.values()].map(async (records) => {
+        for (const [index, record] of records.entries()) {
+          try {
+            await logged(record, context);
+          } catch {
+            return records.slice(index);
+          }
+        }
+        return [];
+      }),
+    );
+    return { batchItemFailures: failed.flat().map((record) => ({ itemIdentifier: record.messageId })) };
+  });
+}

@@ -24,6 +24,7 @@ export {
   changeDeduplicationId,
   changeGroupId,
   evmAddress,
+  walletAddress,
   flushRequestSchema,
   kycEventMessageSchema,
   screeningRequestSchema,
@@ -33,4 +34,7 @@ export {
   type KycEventMessage,
   type RegistryTarget,
   type ScreeningRequestMessage,
+  tokenGroupId,
+  tokenOperationMessageSchema,
+  type TokenOperationMessage,
 } from './messages';

@@ -1,16 +1,32 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { toChecksumAddress } from './keccak';
 
 /**
  * The contracts of every queue message: the modules that send a message and the one that
  * consumes it share the schema here, so neither imports the other.
  */
 
+/**
+ * An EVM address: all lower case, all upper case, or mixed case with a correct EIP-55 checksum (a
+ * mixed-case address with a wrong one is a typo the checksum exists to catch). Stored lower case.
+ */
+const HEX_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
 export const evmAddress = z
   .string()
   .trim()
-  .regex(/^0x[0-9a-fA-F]{40}$/, 'must be a 0x-prefixed 20-byte hex address')
+  .regex(HEX_ADDRESS, 'must be a 0x-prefixed 20-byte hex address')
+  .refine((address) => {
+    // zod runs refinements after a failed regex too: only a well-formed address has a checksum to check.
+    if (!HEX_ADDRESS.test(address)) return true;
+    const hex = address.slice(2);
+    return hex === hex.toLowerCase() || hex === hex.toUpperCase() || toChecksumAddress(address) === address;
+  }, 'has a wrong EIP-55 checksum (mixed case that does not match the address); check it or send it in lower case')
   .transform((address) => address.toLowerCase());
+
+/** An investor's wallet: an address that can hold tokens, so never the zero address. */
+export const walletAddress = evmAddress.refine((address) => !/^0x0{40}$/.test(address), 'must not be the zero address');
 
 // ---- allowlist queue (FIFO) -------------------------------------------------------------------
 
@@ -80,3 +96,12 @@ export type ScreeningRequestMessage = z.output<typeof screeningRequestSchema>;
 /** A verified, stored KYC webhook event, handed from the webhook to the KYC worker by its key. */
 export const kycEventMessageSchema = z.object({ eventKey: z.string().min(1) });
 export type KycEventMessage = z.output<typeof kycEventMessageSchema>;
+
+/** Token queue (FIFO, group = `token:<chainId>`): execute one token operation (pause, unpause) on one chain. */
+export const tokenOperationMessageSchema = z.object({ operationId: z.string().min(1).max(64), chainId: z.number().int().positive() }).strict();
+export type TokenOperationMessage = z.output<typeof tokenOperationMessageSchema>;
+
+/** FIFO group of a chain's token operations: they run in the order they were requested. */
+export function tokenGroupId(chainId: number): string {
+  return `token:${chainId}`;
+}

@@ -1,6 +1,6 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { Access, BucketName, FunctionSpec, TableName } from '../../lambda/config/system';
+import type { Access, BucketAccess, BucketName, FunctionSpec, TableName } from '../../lambda/config/system';
 import { BUCKET_ACTIONS, QUEUE_SEND_ACTIONS, SECRET_READ_ACTIONS, SIGNING_KEY_ACTIONS, TABLE_ACTIONS } from '../../lib/least-privilege';
 import { SYSTEM, type SystemDefinition } from '../../lib/treasury-compliance-stack';
 import { SYNTHETIC_SYSTEM, getAtt, logicalId, pascal, synthesize } from '../helpers/infra';
@@ -85,7 +85,7 @@ function expectedGrants(template: Template, system: SystemDefinition, name: stri
   for (const queue of spec.sendsTo ?? []) add(getAtt(id('AWS::SQS::Queue', `${pascal(queue)}Queue`)), QUEUE_SEND_ACTIONS);
   for (const queue of spec.deadLetters ?? []) add(getAtt(id('AWS::SQS::Queue', `${pascal(queue)}QueueDeadLetterQueue`)), QUEUE_SEND_ACTIONS);
   if (spec.consumes) add(getAtt(id('AWS::SQS::Queue', `${pascal(spec.consumes)}Queue`)), CONSUME_ACTIONS);
-  for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, Access][]) {
+  for (const [bucket, access] of Object.entries(spec.buckets ?? {}) as [BucketName, BucketAccess][]) {
     const bucketId = id('AWS::S3::Bucket', `${pascal(bucket)}Bucket`);
     add(join(getAtt(bucketId), '/*'), BUCKET_ACTIONS[access].objects);
     if (BUCKET_ACTIONS[access].bucket.length > 0) add(getAtt(bucketId), BUCKET_ACTIONS[access].bucket);
@@ -110,6 +110,10 @@ describe('the access-level mapping (documented in docs/ARCHITECTURE.md)', () => 
 
   it('lets append put, query and get, and nothing that rewrites an item', () => {
     expect([...TABLE_ACTIONS.append].sort()).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query']);
+  });
+
+  it('lets count only update (an atomic ADD): no read, put or delete', () => {
+    expect(TABLE_ACTIONS.count).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('keeps read free of writes and write free of reads', () => {

@@ -91,6 +91,7 @@ describe('cli dlq over every dead-letter queue (the deployment variables, here o
       kyc: 1,
       screening: 0,
       allowlist: 1,
+      token: 0,
     });
   });
 
@@ -100,6 +101,6 @@ describe('cli dlq over every dead-letter queue (the deployment variables, here o
     expect(missing.stderr).toMatch(/1 of the named messages are in none of these dead-letter queues: no-such-message/);
     const unknown = await dlq('list', '--queue', 'nope');
     expect(unknown.status).toBe(EXIT.usage);
-    expect(unknown.stderr).toMatch(/no dead-letter queue nope; they are: screening, allowlist, kyc, kycExpiryInvocations/);
+    expect(unknown.stderr).toMatch(/no dead-letter queue nope; they are: screening, allowlist, kyc, token, kycExpiryInvocations/);
   });
 });

@@ -19,9 +19,7 @@ import { signWebhook, receiveKycWebhook, type WebhookRejection } from '../../lam
 import { httpEvent } from '../helpers/events';
 import { deployedSuite, provisionFresh } from '../helpers/local-env';
 import { drain } from '../helpers/screening-system';
-import { DynamoAuditStore } from '../../lambda/modules/audit/adapters';
-import { DynamoKycEventStore, SqsKycEventQueue } from '../../lambda/modules/kyc/adapters';
-import { AuditLog } from '../../lambda/modules/audit';
+import { DynamoKycEventStore, DynamoWebhookRefusals, SqsKycEventQueue } from '../../lambda/modules/kyc/adapters';
 import * as investorsApiHandler from '../../lambda/functions/investors-api/handler';
 import * as investorsApiRoot from '../../lambda/functions/investors-api/root';
 import * as kycExpiry from '../../lambda/functions/kyc-expiry/handler';
@@ -270,43 +268,64 @@ describe('investor routes under malformed bodies', () => {
 });
 
 describe('refused webhooks', () => {
-  it('are counted by kind (the caller-chosen path never becomes a dimension), audited without the body, and store or queue nothing', async () => {
+  /** Every refusal counter of the table, as `vendor reason` → count. */
+  const refusalCounts = async () => {
+    const { Items = [] } = await documentClient().send(new ScanCommand({ TableName: env[TABLES.webhookRefusals.envVar]!, ConsistentRead: true }));
+    const counts: Record<string, number> = {};
+    for (const item of Items) counts[`${item.vendor} ${item.reason}`] = (counts[`${item.vendor} ${item.reason}`] ?? 0) + Number(item.count);
+    return counts;
+  };
+
+  it('are counted by kind (the caller-chosen path never becomes a dimension), in one counter per vendor, reason and hour, and store, queue or audit nothing', async () => {
     const rejections: WebhookRejection[] = [];
     const client = documentClient();
     const deps = {
       secretsFor: async () => ({ secrets: [LOCAL_KYC_CREDENTIALS.webhookSecrets.veriff] }),
       store: new DynamoKycEventStore(client, env[TABLES.kycEvents.envVar]!),
       queue: new SqsKycEventQueue(sqsClient(), env[QUEUES.kyc.envVar]!),
-      audit: new AuditLog(new DynamoAuditStore(client, env[TABLES.audit.envVar]!)),
+      refusals: new DynamoWebhookRefusals(client, env[TABLES.webhookRefusals.envVar]!),
       onRejected: (rejection: WebhookRejection) => rejections.push(rejection),
     };
     await drain(env[QUEUES.kyc.envVar]!);
+    const before = await refusalCounts();
+    const auditItems = async () => (await client.send(new ScanCommand({ TableName: env[TABLES.audit.envVar]!, Select: 'COUNT' }))).Count;
+    const auditBefore = await auditItems();
     const raw = veriffDecision(ulid(), 'Zedmarker-ref', 'approved', new Date());
     const attempt = (vendor: string, rawBody: Buffer, headers: Record<string, string>) =>
-      receiveKycWebhook(deps, { vendor, rawBody, headers, requestId: ulid() }).catch((error: Error) => error.name);
+      receiveKycWebhook(deps, { vendor, rawBody, headers }).catch((error: Error) => error.name);
 
     expect(await attempt('evil<script>', raw, signed('veriff', raw))).toBe('NotFoundError');
     expect(await attempt('veriff', Buffer.alloc(300 * 1024), {})).toBe('PayloadTooLargeError');
-    expect(await attempt('veriff', raw, signed('veriff', Buffer.from('other')))).toBe('UnauthorizedError');
+    // Three forgeries, concurrently: one counter, added to atomically.
+    const forged = await Promise.all([1, 2, 3].map(() => attempt('veriff', raw, signed('veriff', Buffer.from('other')))));
+    expect(forged).toEqual(['UnauthorizedError', 'UnauthorizedError', 'UnauthorizedError']);
     const notVeriff = Buffer.from(JSON.stringify({ verification: { person: { firstName: 'Zedmarker' } } }));
     expect(await attempt('veriff', notVeriff, signed('veriff', notVeriff))).toBe('ValidationError');
     expect(rejections).toEqual([
       { kind: 'unknown_vendor', vendor: 'unknown' },
       { kind: 'too_large', vendor: 'veriff' },
       { kind: 'signature', vendor: 'veriff', failure: 'signature_mismatch' },
+      { kind: 'signature', vendor: 'veriff', failure: 'signature_mismatch' },
+      { kind: 'signature', vendor: 'veriff', failure: 'signature_mismatch' },
       { kind: 'malformed', vendor: 'veriff' },
     ]);
     expect(await drain(env[QUEUES.kyc.envVar]!)).toEqual([]);
-    const { Items = [] } = await client.send(
-      new ScanCommand({
-        TableName: env[TABLES.audit.envVar]!,
-        FilterExpression: 'begins_with(#s, :w)',
-        ExpressionAttributeNames: { '#s': 'stream' },
-        ExpressionAttributeValues: { ':w': 'webhook#veriff#' },
-      }),
+    const after = await refusalCounts();
+    const added = Object.fromEntries(
+      Object.entries(after)
+        .map(([key, count]) => [key, count - (before[key] ?? 0)])
+        .filter(([, count]) => count !== 0),
     );
-    expect(Items.map((item) => item.type).sort()).toEqual(['webhook.malformed', 'webhook.rejected']);
+    expect(added).toEqual({
+      'unknown unknown_vendor': 1,
+      'veriff too_large': 1,
+      'veriff signature:signature_mismatch': 3,
+      'veriff malformed:verification.id': 1,
+    });
+    expect(await auditItems()).toBe(auditBefore);
+    const { Items = [] } = await client.send(new ScanCommand({ TableName: env[TABLES.webhookRefusals.envVar]! }));
     expect(JSON.stringify(Items)).not.toContain('Zedmarker');
+    expect(JSON.stringify(Items)).not.toContain('evil');
   });
 });
 

@@ -55,7 +55,8 @@ describe('each function, loaded with nothing but the environment its spec declar
       ...environmentFor(FUNCTION_SPECS[name], deployed),
       [KMS_KEYS.auditSigner.localEnvVar]: 'unused',
       [KMS_KEYS.allowlistSigner.localEnvVar]: `0x${'1'.repeat(64)}`,
-      [KMS_KEYS.claimSigner.localEnvVar]: `0x${'2'.repeat(64)}`,
+      [KMS_KEYS.claimSigner.localEnvVar]: `0x${'3'.repeat(64)}`,
+      [KMS_KEYS.tokenSigner.localEnvVar]: `0x${'2'.repeat(64)}`,
       ...Object.fromEntries(Object.values(SECRETS).map((secret) => [secret.localEnvVar, '{}'])),
     };
     const local = localEnvironmentFor(FUNCTION_SPECS[name], all);

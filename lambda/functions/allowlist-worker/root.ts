@@ -5,6 +5,8 @@ import type { AllowlistWorkerDeps, FlushDeps, TransactionSlot } from '../../modu
 import { DynamoAllowlistJournal, SqsDeadLetters, SqsFlushRequests, registryChains, type EvmRegistryChain } from '../../modules/allowlist/adapters';
 import { dynamoAuditLog } from '../../modules/audit/adapters';
 import { DynamoInvestorRepository } from '../../modules/investors/adapters';
+import { tokenPipelineHold } from '../../modules/token';
+import { DynamoTokenOperations } from '../../modules/token/adapters';
 import { changeGroupId } from '../../shared';
 import { documentClient } from '../../platform/aws/dynamo';
 import { sqsClient } from '../../platform/aws/sqs';
@@ -53,6 +55,8 @@ export function compose(env: NodeJS.ProcessEnv, options: AllowlistWorkerOptions 
     leaseTtlMs: options.leaseTtlMs ?? (FUNCTIONS.allowlistWorker.timeoutSeconds + 10) * 1000,
     maxAttempts: QUEUES.allowlist.maxReceiveCount,
     afterBroadcast: options.afterBroadcast,
+    // While the token is paused, adds and unfreezes wait in the journal; the unpause flushes them.
+    hold: tokenPipelineHold(new DynamoTokenOperations(documentClient(), tables.tokenOperations)),
   };
   const worker = lazy(async (): Promise<AllowlistWorker> => {
     const chains = await registryChains(configured, secrets.chainRpcUrls, kmsKeys.allowlistSigner, kmsKeys.claimSigner);

@@ -1,4 +1,5 @@
 import { auditQuerySchema, exportRequestSchema, pageQuerySchema, verifyQuerySchema } from '../../modules/audit';
+import { refusalQuerySchema } from '../../modules/kyc';
 import type { FunctionContract } from '../../platform/api-contract';
 
 export const auditApiContract: FunctionContract = {
@@ -21,5 +22,12 @@ export const auditApiContract: FunctionContract = {
   'GET /audit/public-key': {
     summary: 'The key that checks checkpoint and manifest signatures',
     success: { status: 200, description: 'PEM, key id and sha256 fingerprint.' },
+  },
+  'GET /audit/webhook-refusals': {
+    summary: 'Refused KYC webhooks, counted per vendor, reason and hour (forged, stale, malformed, unknown vendor, oversize)',
+    description:
+      'Refusals are counters, not audit records: a flood of forged deliveries does not grow the insert-only trail. `from`/`to` default to the last 24 hours; at most 31 days. Reasons: `signature:<failure>`, `malformed:<first field>`, `unknown_vendor`, `too_large`.',
+    query: refusalQuerySchema,
+    success: { status: 200, description: '`{"from", "to", "total", "counts": [{"hour", "vendor", "reason", "count", "lastAt"}]}`, newest hour first.' },
   },
 };

@@ -8,13 +8,14 @@ import {
   queryAudit,
   verifyAuditLog,
 } from '../../modules/audit';
+import { parseRefusalQuery, webhookRefusals } from '../../modules/kyc';
 import { NotFoundError } from '../../shared';
 import { authorize, httpFunction, json, parseJsonBody } from '../../platform/http';
 import { logger } from '../../platform/observability';
 import type { AuditApiDeps } from './root';
 
-/** Auditors, read-only: query, export with a signed manifest, verify, and the key to check signatures with. */
-export function createHandler({ records, bodies, signer, exports: exportDeps }: AuditApiDeps) {
+/** Auditors, read-only: query, export with a signed manifest, verify, the key to check signatures with, and the refused webhooks' counts. */
+export function createHandler({ records, bodies, signer, refusals, exports: exportDeps }: AuditApiDeps) {
   return httpFunction(async (event) => {
     const caller = authorize(event);
     const params = event.queryStringParameters ?? {};
@@ -38,6 +39,8 @@ export function createHandler({ records, bodies, signer, exports: exportDeps }: 
         const publicKeyPem = await signer.publicKeyPem();
         return json(200, { keyId: await signer.keyId(), algorithm: 'ECDSA_P256_SHA256', fingerprint: publicKeyFingerprint(publicKeyPem), publicKeyPem });
       }
+      case 'GET /audit/webhook-refusals':
+        return json(200, await webhookRefusals({ refusals }, parseRefusalQuery(params, new Date())));
       default:
         throw new NotFoundError(`no route ${event.routeKey}`);
     }

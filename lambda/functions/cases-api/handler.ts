@@ -11,15 +11,22 @@ import {
   showCase,
 } from '../../modules/cases';
 import { parseSdnId } from '../../modules/screening';
-import { NotFoundError } from '../../shared';
+import { NotFoundError, ValidationError } from '../../shared';
 import { authorize, httpFunction, json, parseJsonBody, type HttpEvent } from '../../platform/http';
 import type { CasesApiDeps } from './root';
 
 /** Bodies are optional where every field is: no body means `{}`. */
 const optionalBody = (event: HttpEvent) => (event.body ? parseJsonBody(event) : {});
 
-/** List versions are `ofac-sdn:<date>:<hash>`; a client may send the colons percent-encoded. */
-const listVersionOf = (event: HttpEvent) => decodeURIComponent(event.pathParameters?.listVersion ?? '');
+/** List versions are `ofac-sdn:<date>:<hash>`; a client may send the colons percent-encoded (twice, through a proxy). */
+const listVersionOf = (event: HttpEvent) => {
+  const raw = event.pathParameters?.listVersion ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch (cause) {
+    throw new ValidationError([{ field: 'listVersion', problem: 'is not valid percent-encoding' }], { cause });
+  }
+};
 
 /** Compliance officers work the review queue; auditors may list and read cases (each view is recorded), their history and the listed entries. */
 export function createHandler(deps: CasesApiDeps) {

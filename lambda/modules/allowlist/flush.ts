@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit';
 import type { Investor, InvestorRepository } from '../investors';
 import { bookkeeping, deadLetter, plus, recordDone, recordSkipped, type Bookkeeping, type DoneIntent, type Recorder } from './bookkeeping';
 import { planIntents, type Operation } from './plan';
-import type { AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';
+import type { AllowlistHold, AllowlistJournal, ChainCall, DeadLetters, PendingIntent, RegistryChain, TransactionSlot } from './ports';
 import { shareOneEstimate, simulateBatches, simulateEach, simulateSplitting, type Preparation, type Prepared, type RevertedIntent } from './prepare';
 import { issuedClaimData, kycClaimData, restsOn } from './claims';
 import { ChainRevertError } from './errors';
@@ -26,6 +26,8 @@ export interface FlushDeps {
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly afterBroadcast?: (slot: TransactionSlot) => Promise<void>;
+  /** The token's emergency pause: while it holds, adds and unfreezes wait. */
+  readonly hold?: AllowlistHold;
 }
 
 export interface FlushResult {
@@ -38,6 +40,8 @@ export interface FlushResult {
   transactions: number;
   /** Intents still pending for the registry afterwards. */
   remaining: number;
+  /** Pending intents held back by the pipeline hold (adds, unfreezes and what follows them for the same wallet). */
+  held: number;
 }
 
 /** One flush of one registry: what it works with and until when. */
@@ -47,6 +51,10 @@ interface FlushRun extends Recorder {
   readonly sender: JournaledSender;
   /** Epoch ms after which no further page is started. */
   readonly deadline: number;
+  readonly hold?: AllowlistHold;
+  /** Wallets with a held intent this flush: their later intents wait too, so each wallet's order holds. */
+  readonly heldWallets: Set<string>;
+  readonly heldKeys: Set<string>;
 }
 
 /**
@@ -94,7 +102,22 @@ function startRun(deps: FlushDeps, group: string, deadline: number): FlushRun {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { chain, journal, audit, investors, deadLetters, actor, maxAttempts } = deps;
   const sender = new JournaledSender({ chain, journal, group, now, sleep, deadline, afterBroadcast: deps.afterBroadcast });
-  return { chain, journal, audit, investors, deadLetters, actor, maxAttempts, group, now, sender, deadline };
+  return {
+    chain,
+    journal,
+    audit,
+    investors,
+    deadLetters,
+    actor,
+    maxAttempts,
+    group,
+    now,
+    sender,
+    deadline,
+    hold: deps.hold,
+    heldWallets: new Set(),
+    heldKeys: new Set(),
+  };
 }
 
 /**
@@ -109,21 +132,29 @@ async function flushPending(run: FlushRun, exposure: Exposure): Promise<FlushRes
   const books = bookkeeping();
   let progress = await finishCrashed(run, books, exposure);
   let after: string | undefined;
+  /** Intents resolved since the flush last started from the oldest: a sweep that resolves none (all held) ends the flush. */
+  let sweepResolved = 0;
   try {
     while (Date.now() < run.deadline) {
       // From the oldest again, what is being recorded must have left the journal first.
-      if (after === undefined) await books.recorded();
+      if (after === undefined) {
+        await books.recorded();
+        sweepResolved = 0;
+      }
       const page = await run.journal.pendingIntents(run.group, run.chain.maxBatchSize, after);
       exposure.page = page;
       const fromOldest = after === undefined;
       after = undefined;
       // Past the last page: once more from the oldest, which ends the flush unless something is pending.
+      if (page.length === 0 && !fromOldest && sweepResolved === 0) break;
       if (page.length === 0 && !fromOldest) continue;
       if (page.length === 0) break;
       const flushed = await flushPage(run, books, exposure, page);
       progress = advanced(progress, flushed);
-      if (flushed.resolved === 0) break;
-      if (flushed.resolved === page.length) after = page.at(-1)!.key;
+      sweepResolved += flushed.resolved;
+      // Held intents wait for the unpause: the flush moves past them (a later freeze or removal still applies).
+      if (flushed.resolved + flushed.held === page.length) after = page.at(-1)!.key;
+      else if (flushed.resolved === 0) break;
     }
   } catch (error) {
     // Whatever was recorded stays recorded; the error that stopped the flush is the one to report.
@@ -132,7 +163,7 @@ async function flushPending(run: FlushRun, exposure: Exposure): Promise<FlushRes
   }
   const recorded = await books.recorded();
   const remaining = (await run.journal.pendingSummary(run.group, 10_000)).count;
-  return { ...plus(recorded, { transactions: progress.transactions }), remaining };
+  return { ...plus(recorded, { transactions: progress.transactions }), remaining, held: run.heldKeys.size };
 }
 
 /**
@@ -157,9 +188,10 @@ async function finishCrashed(run: FlushRun, books: Bookkeeping, exposure: Exposu
  * One page: skips what no longer holds, plans the rest against the wallets' on-chain state,
  * records what is in place already, dead-letters what no transaction can apply, sends the rest.
  */
-async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, page: readonly PendingIntent[]): Promise<Progress> {
+async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, page: readonly PendingIntent[]): Promise<Progress & { held: number }> {
   const wallets = [...new Set(page.map((intent) => intent.change.wallet))];
-  const [{ fresh, stale, investors }, states] = await Promise.all([splitStale(run.investors, page), run.chain.walletStates(wallets)]);
+  const [{ fresh: unstale, stale, investors }, states] = await Promise.all([splitStale(run.investors, page), run.chain.walletStates(wallets)]);
+  const { ready: fresh, held } = await holdBack(run, unstale);
   exposure.page = fresh;
   // Recorded after what earlier pages applied, so each investor's stream keeps queue order.
   if (stale.length > 0) books.later(() => recordSkipped(run, stale));
@@ -177,7 +209,28 @@ async function flushPage(run: FlushRun, books: Bookkeeping, exposure: Exposure, 
   );
   const operations = [...plan.operations, ...migrations.operations];
   const sent = operations.length > 0 ? await execute(run, books, exposure, fresh, operations, investors) : NO_PROGRESS;
-  return advanced({ resolved: stale.length + satisfied + rejected, transactions: 0 }, sent);
+  return { ...advanced({ resolved: stale.length + satisfied + rejected, transactions: 0 }, sent), held: held.length };
+}
+
+/**
+ * The pipeline hold: while the token is paused, adds and unfreezes stay pending (not a failure:
+ * no attempt is counted), and so does every later intent of their wallets, so a wallet's changes
+ * keep queue order. Removals and freezes of other wallets go ahead.
+ */
+async function holdBack(run: FlushRun, page: readonly PendingIntent[]): Promise<{ ready: PendingIntent[]; held: PendingIntent[] }> {
+  const holding = run.hold ? await run.hold.additionsHeld() : false;
+  if (!holding && run.heldWallets.size === 0) return { ready: [...page], held: [] };
+  const ready: PendingIntent[] = [];
+  const held: PendingIntent[] = [];
+  for (const intent of page) {
+    const { action, wallet } = intent.change;
+    if ((holding && (action === 'add' || action === 'unfreeze')) || run.heldWallets.has(wallet)) {
+      run.heldWallets.add(wallet);
+      run.heldKeys.add(intent.key);
+      held.push(intent);
+    } else ready.push(intent);
+  }
+  return { ready, held };
 }
 
 /**

@@ -185,7 +185,8 @@ async function flush(deps: AllowlistWorkerDeps, message: AllowlistMessage, targe
   let failure: unknown;
   try {
     const result = await flushRegistry(registry, { deadline });
-    if (result.remaining === 0) return { status: 'flushed', flush: result };
+    // Changes held by the token's pause wait for the flush its unpause requests, not for a retry.
+    if (result.remaining === 0 || result.remaining <= result.held) return { status: 'flushed', flush: result };
     failure = new TransientError(`${result.remaining} change(s) of registry ${group} are still pending`);
   } catch (error) {
     failure = error;

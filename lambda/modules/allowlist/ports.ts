@@ -46,7 +46,12 @@ export type ChainCall =
   | { readonly kind: 'updateIdentity'; readonly wallet: string; readonly identity: string }
   | { readonly kind: 'register'; readonly entries: readonly { readonly wallet: string; readonly identity: string; readonly country: number }[] }
   | { readonly kind: 'delete'; readonly wallet: string }
-  | { readonly kind: 'setFrozen'; readonly wallets: readonly string[]; readonly frozen: boolean };
+  | { readonly kind: 'setFrozen'; readonly wallets: readonly string[]; readonly frozen: boolean }
+  /** A call of the token contract's agent functions (the token module's operations: pause, unpause, ...). */
+  | { readonly kind: 'token'; readonly method: TokenAgentMethod; readonly args: readonly string[] };
+
+/** The ERC-3643 token's agent functions the token module calls; arguments as strings (addresses, amounts in base units). */
+export type TokenAgentMethod = 'pause' | 'unpause' | 'freezePartialTokens' | 'forcedTransfer' | 'recoveryAddress';
 
 /** EIP-1559 fees in wei, as decimal strings so they store and compare without precision loss. */
 export interface Fees {
@@ -193,4 +198,13 @@ export interface InvestorDirectory {
 /** The registry's own log of registrations and removals. */
 export interface RegistryEventSource {
   registryEvents(fromBlock: number, toBlock: number): Promise<{ wallet: string; registered: boolean; blockNumber: number }[]>;
+}
+
+/**
+ * The pipeline hold (the token module's emergency pause): while it holds, adds and unfreezes wait
+ * in the journal (nothing is lost) and removals and freezes still apply.
+ */
+export interface AllowlistHold {
+  /** Whether adds and unfreezes must wait now; read fresh for every page. */
+  additionsHeld(): Promise<boolean>;
 }

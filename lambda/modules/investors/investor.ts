@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConflictError, KYC_VENDORS, evmAddress, isCountryCode, type KycVendor, type KycVerdict } from '../../shared';
+import { ConflictError, KYC_VENDORS, walletAddress, isCountryCode, type KycVendor, type KycVerdict } from '../../shared';
 
 export const INVESTOR_STATUSES = [
   'registered',
@@ -36,7 +36,7 @@ export const registrationSchema = z
     dateOfBirth: isoDate.optional(),
     countryOfResidence: countryCode,
     nationality: countryCode.optional(),
-    wallets: z.array(evmAddress).min(1).max(20),
+    wallets: z.array(walletAddress).min(1).max(20),
     /** The applicant the portal created at the KYC vendor; without it the investor waits in `registered`. */
     kyc: kycApplicantSchema.optional(),
   })

@@ -5,6 +5,9 @@ import { JurisdictionBlockedError } from './errors';
 import { registrationSchema, type Investor } from './investor';
 import type { InvestorRepository } from './ports';
 
+/** Older than any living person. */
+const EARLIEST_DATE_OF_BIRTH = '1900-01-01';
+
 export interface RegisterDeps {
   readonly investors: InvestorRepository;
   readonly audit: AuditLog;
@@ -23,6 +26,10 @@ export async function registerInvestor(deps: RegisterDeps, input: unknown, actor
   const parsed = registrationSchema.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldIssuesFrom(parsed.error.issues));
   const { kyc, ...registration } = parsed.data;
+  const today = (deps.now ?? (() => new Date()))().toISOString().slice(0, 10);
+  if (registration.dateOfBirth && (registration.dateOfBirth > today || registration.dateOfBirth < EARLIEST_DATE_OF_BIRTH)) {
+    throw new ValidationError([{ field: 'dateOfBirth', problem: `must be a past date, not before ${EARLIEST_DATE_OF_BIRTH}` }]);
+  }
 
   const blocked = (['countryOfResidence', 'nationality'] as const).filter((field) => registration[field] && deps.blockedCountries.has(registration[field]!));
   if (blocked.length > 0) {

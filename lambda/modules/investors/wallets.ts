@@ -1,12 +1,12 @@
 import { stateChange, type AuditLog } from '../audit';
-import { ConflictError, ValidationError, fieldIssuesFrom, evmAddress } from '../../shared';
+import { ConflictError, ValidationError, fieldIssuesFrom, walletAddress } from '../../shared';
 import { MAY_BE_ON_CHAIN, type Investor } from './investor';
 import { loadInvestor, requestAllowlistChanges, streamOf, type LifecycleDeps } from './lifecycle';
 
 const MAX_WALLETS = 20;
 
 function parseWallet(input: unknown): string {
-  const parsed = evmAddress.safeParse(input);
+  const parsed = walletAddress.safeParse(input);
   if (!parsed.success) throw new ValidationError(fieldIssuesFrom(parsed.error.issues.map((issue) => ({ ...issue, path: ['wallet', ...issue.path] }))));
   return parsed.data;
 }

@@ -116,6 +116,23 @@ async function findInvestor(deps: ApplyKycDeps, event: KycEvent): Promise<Invest
 export async function applyKycEvent(deps: ApplyKycDeps, eventKey: string): Promise<ApplyOutcome> {
   const stored = await deps.events.get(eventKey);
   if (!stored || stored.state !== 'received') return 'already_processed';
+  // The receipt, recorded here rather than at the webhook so the vendor's answer waits on nothing but
+  // the store and the hand-over; keyed by the event, so a retried message records it once.
+  await deps.audit.append({
+    stream: `kyc#${stored.vendor}:${stored.applicantId ?? stored.eventId}`,
+    type: 'kyc.webhook.received',
+    actor: `vendor:${stored.vendor}`,
+    data: {
+      vendor: stored.vendor,
+      receivedAt: stored.receivedAt,
+      eventKey,
+      eventType: stored.eventType,
+      occurredAt: stored.occurredAt,
+      verdict: stored.verdict ?? null,
+      bodySha256: stored.bodySha256,
+    },
+    idempotencyKey: `${eventKey}:received`,
+  });
   const event = await enrich(deps, stored);
   const investor = await findInvestor(deps, event);
   const kycStream = `kyc#${event.vendor}:${event.applicantId ?? event.eventId}`;

@@ -3,6 +3,7 @@
 import type { AuditRecord } from '../audit';
 import type { StoredKycEvent, KycEvent } from './events';
 import type { ApplicantDetails } from './vendor-api';
+import type { RefusalCount, WebhookRefusal } from './refusals';
 
 export interface KycEventStore {
   /** Stores the event unless its key exists; returns the stored one either way. */
@@ -24,4 +25,11 @@ export interface KycVendorApi {
 /** An investor's audit records, a page at a time (the audit trail's index by investor). */
 export interface InvestorRecords {
   page(query: { readonly investorId: string }, limit: number, cursor?: string): Promise<{ readonly records: readonly AuditRecord[]; readonly cursor?: string }>;
+}
+
+/** Counters of refused webhooks, per vendor, reason and hour (an atomic add each). */
+export interface WebhookRefusalCounts {
+  add(refusal: WebhookRefusal): Promise<void>;
+  /** Every counter of the hours `fromHour`..`toHour` (`YYYY-MM-DDTHH`), inclusive. */
+  list(fromHour: string, toHour: string): Promise<readonly RefusalCount[]>;
 }

@@ -1,8 +1,8 @@
-import type { KycEventStore, KycEventQueue } from './ports';
+import type { KycEventStore, KycEventQueue, WebhookRefusalCounts } from './ports';
 import { createHash } from 'node:crypto';
-import type { AuditLog } from '../audit';
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError, isKycVendor, type KycVendor } from '../../shared';
 import { normaliseKycEvent, type KycEvent } from './events';
+import { refusalReason } from './refusals';
 import { FAILURE_MESSAGES, verifyWebhookSignature, type SignatureFailure, type SumsubAlgorithm } from './signatures';
 
 /** Vendors' webhooks are a few kilobytes; anything near this is not one of theirs. */
@@ -25,12 +25,15 @@ export interface ReceiveDeps {
   readonly secretsFor: (vendor: KycVendor) => Promise<VendorSecrets>;
   readonly store: KycEventStore;
   readonly queue: KycEventQueue;
-  readonly audit: AuditLog;
+  /** Refusals are counted per vendor, reason and hour, never recorded one by one in the audit trail. */
+  readonly refusals: WebhookRefusalCounts;
   /**
    * Counts rejections: `vendor` is `unknown` for a path naming no configured vendor (the path is the
    * caller's to choose, never a metric dimension); signature failures feed the spike alarm.
    */
   readonly onRejected?: (rejection: WebhookRejection) => void;
+  /** A refusal counter that could not be added to: the refusal is still answered (and in the metric). */
+  readonly onCountFailed?: (error: unknown) => void;
   readonly now?: () => Date;
 }
 
@@ -39,8 +42,6 @@ export interface ReceivedWebhook {
   /** Lower-case header names. */
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly rawBody: Buffer;
-  /** Correlates the audit record of a rejection with the gateway's request. */
-  readonly requestId: string;
 }
 
 export type WebhookRejection =
@@ -51,58 +52,46 @@ export type ReceiveOutcome = { readonly result: 'accepted' | 'duplicate'; readon
 
 /**
  * The webhook edge: size, vendor, signature on the raw bytes, replay window, schema, then store
- * once and hand over. Nothing slow happens here (vendors give us five seconds); the worker does the
- * rest. Rejections change nothing but the audit trail, which records them without personal data.
+ * once and hand over. Nothing slow happens here (vendors give us five seconds): the receipt's audit
+ * record and everything else is the worker's. Rejections change nothing but a refusal counter.
  */
 export async function receiveKycWebhook(deps: ReceiveDeps, webhook: ReceivedWebhook): Promise<ReceiveOutcome> {
+  const now = (deps.now ?? (() => new Date()))();
+  const refuse = async (rejection: WebhookRejection, reason: string) => {
+    deps.onRejected?.(rejection);
+    try {
+      await deps.refusals.add({ vendor: rejection.vendor, reason, at: now });
+    } catch (error) {
+      deps.onCountFailed?.(error);
+    }
+  };
   if (!isKycVendor(webhook.vendor)) {
-    deps.onRejected?.({ kind: 'unknown_vendor', vendor: 'unknown' });
+    await refuse({ kind: 'unknown_vendor', vendor: 'unknown' }, refusalReason('unknown_vendor'));
     throw new NotFoundError('unknown KYC vendor; use one of the configured vendors in the path');
   }
   const vendor = webhook.vendor;
   if (webhook.rawBody.length > MAX_WEBHOOK_BYTES) {
-    deps.onRejected?.({ kind: 'too_large', vendor });
+    await refuse({ kind: 'too_large', vendor }, refusalReason('too_large'));
     throw new PayloadTooLargeError(`webhook bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
   }
-  const now = (deps.now ?? (() => new Date()))();
-  const bodySha256 = createHash('sha256').update(webhook.rawBody).digest('hex');
-  const rejection = async (type: string, reason: string) =>
-    deps.audit.append({
-      stream: `webhook#${vendor}#${webhook.requestId}`,
-      type,
-      actor: `vendor:${vendor}`,
-      data: { vendor, reason, bodySha256 },
-      idempotencyKey: `webhook#${webhook.requestId}:${type}`,
-    });
 
   const { secrets, sumsubAlgorithm } = await deps.secretsFor(vendor);
   const verification = verifyWebhookSignature(vendor, webhook, { secrets, now, sumsubAlgorithm });
   if (!verification.valid) {
-    deps.onRejected?.({ kind: 'signature', vendor, failure: verification.failure });
-    await rejection('webhook.rejected', verification.failure);
+    await refuse({ kind: 'signature', vendor, failure: verification.failure }, refusalReason('signature', verification.failure));
     throw new UnauthorizedError(`webhook refused: ${FAILURE_MESSAGES[verification.failure]}`);
   }
 
   let event: KycEvent;
   try {
-    event = normaliseKycEvent({ vendor, rawBody: webhook.rawBody, headers: webhook.headers });
+    event = normaliseKycEvent({ vendor, rawBody: webhook.rawBody, headers: webhook.headers, now });
   } catch (error) {
-    if (error instanceof ValidationError) {
-      deps.onRejected?.({ kind: 'malformed', vendor });
-      await rejection('webhook.malformed', error.issues.map((issue) => issue.field).join(','));
-    }
+    if (error instanceof ValidationError) await refuse({ kind: 'malformed', vendor }, refusalReason('malformed', error.issues[0]?.field));
     throw error;
   }
 
   const eventKey = `${vendor}#${event.eventId}`;
-  // Recorded before storing and keyed by the event: a crash in between neither loses nor doubles it.
-  await deps.audit.append({
-    stream: `kyc#${vendor}:${event.applicantId ?? event.eventId}`,
-    type: 'kyc.webhook.received',
-    actor: `vendor:${vendor}`,
-    data: { vendor, eventKey, eventType: event.eventType, occurredAt: event.occurredAt, verdict: event.verdict ?? null, bodySha256 },
-    idempotencyKey: `${eventKey}:received`,
-  });
+  const bodySha256 = createHash('sha256').update(webhook.rawBody).digest('hex');
   const { stored, event: existing } = await deps.store.storeOnce({ ...event, eventKey, bodySha256, receivedAt: now.toISOString(), state: 'received' });
   // A redelivery of an event stored a while ago and still unprocessed (a crash before the handoff) is
   // handed over again; a duplicate arriving with the first (vendors retry in bursts) is not.

@@ -19,7 +19,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
 
     const result = await flush(world);
 
-    expect(result).toEqual({ applied: 1, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 2, remaining: 0 });
+    expect(result).toEqual({ applied: 1, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 2, remaining: 0, held: 0 });
     expect(world.chain.stateOf(wallet)).toEqual({ contains: true, verified: true, frozen: false });
     expect(world.chain.countryOf(wallet)).toBe(276);
     expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['createInvestorIdentity', 'register']);
@@ -96,7 +96,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
     world.chain.registerByHand(wallet);
     await world.pend(world.change(investor, 'add'), world.change(investor, 'unfreeze'));
 
-    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 2, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 2, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0, held: 0 });
     expect(world.chain.mined()).toEqual([]);
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'allowlist.unfrozen', 'investor.allowlisted']);
     expect(world.records(investor)[0]!.data).toEqual({
@@ -120,7 +120,7 @@ describe('flushing a registry: adds, removes, freezes, unfreezes', () => {
 
   it('does nothing when nothing is pending', async () => {
     const world = allowlistWorld();
-    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toEqual({ applied: 0, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 0, remaining: 0, held: 0 });
     expect(world.chain.mined()).toEqual([]);
   });
 });
@@ -239,7 +239,7 @@ describe('flushing what the chain refuses', () => {
     world.chain.registerByHand(investor.wallets[1]!, { verified: false, identity: world.chain.identityOfInvestor(investor.investorId) });
     await world.pend(world.change(investor, 'add', investor.wallets[1]));
 
-    expect(await flush(world)).toMatchObject({ applied: 0, deadLettered: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toMatchObject({ applied: 0, deadLettered: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.deadLetters.reasons()).toEqual([
       'REJECTED: the wallet is registered to the investor identity, which holds our current KYC claim, and still not verified (another required claim is missing)',
     ]);
@@ -270,7 +270,7 @@ describe('flushing changes that no longer hold', () => {
 
     const result = await flush(world);
 
-    expect(result).toEqual({ applied: 2, alreadyInState: 0, skipped: 6, deadLettered: 0, transactions: 2, remaining: 0 });
+    expect(result).toEqual({ applied: 2, alreadyInState: 0, skipped: 6, deadLettered: 0, transactions: 2, remaining: 0, held: 0 });
     expect(world.chain.mined().map((transaction) => transaction.call.kind)).toEqual(['setFrozen', 'delete']);
     const skipped = (investorId: string) =>
       world.store
@@ -344,7 +344,7 @@ describe('eligible → allowlisted', () => {
     await expect(flush(world)).rejects.toThrow('throughput exceeded');
     expect((await world.pending()).map((intent) => intent.attempts)).toEqual([1]);
 
-    expect(await flush(world)).toMatchObject({ alreadyInState: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toMatchObject({ alreadyInState: 1, transactions: 0, remaining: 0, held: 0 });
     expect((await world.investors.get(investor.investorId))?.status).toBe('allowlisted');
     expect(world.trail(investor)).toEqual(['allowlist.registered', 'investor.allowlisted']);
   });
@@ -546,7 +546,7 @@ describe('flush failures', () => {
     expect((await world.pending()).map((intent) => [intent.change.action, intent.attempts])).toEqual([['freeze', 0]]);
 
     world.chain.mine();
-    expect(await flush(world)).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world)).toMatchObject({ applied: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.trail(investor)).toEqual(['allowlist.failed', 'allowlist.frozen']);
   });
 
@@ -595,7 +595,7 @@ describe('crash recovery', () => {
     world.advance(1_001);
     const result = await flush(world, { holder: 'survivor' });
 
-    expect(result).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(result).toMatchObject({ applied: 1, transactions: 0, remaining: 0, held: 0 });
     expect(sent(world, 'register')).toHaveLength(1);
     expect(world.journal.allSlots().find((slot) => slot.nonce === crashed!.nonce)).toMatchObject({
       status: 'mined',
@@ -632,7 +632,7 @@ describe('crash recovery', () => {
 
     const result = await flush(world, { holder: 'survivor' });
 
-    expect(result).toMatchObject({ applied: 0, alreadyInState: 1, transactions: 0, remaining: 0 });
+    expect(result).toMatchObject({ applied: 0, alreadyInState: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.journal.allSlots().map((slot) => slot.status)).toEqual(['reverted']);
     expect(world.trail(investor)).toEqual(['allowlist.removed']);
     expect(world.records(investor)[0]!.data).toMatchObject({ observedOnChain: true });
@@ -665,7 +665,7 @@ describe('crash recovery', () => {
     expect((await world.pending()).map((intent) => intent.attempts)).toEqual([0]);
 
     world.chain.mine();
-    expect(await flush(world, { holder: 'survivor' })).toMatchObject({ applied: 1, transactions: 0, remaining: 0 });
+    expect(await flush(world, { holder: 'survivor' })).toMatchObject({ applied: 1, transactions: 0, remaining: 0, held: 0 });
     expect(world.trail(investor)).toEqual(['allowlist.frozen']);
   });
 });

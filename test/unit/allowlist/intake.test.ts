@@ -195,7 +195,10 @@ describe('allowlist intake: flush requests', () => {
 
     const outcome = await handleAllowlistMessage(deps, message(request!, 3, world.group), soon());
 
-    expect(outcome).toEqual({ status: 'flushed', flush: { applied: 2, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 3, remaining: 0 } });
+    expect(outcome).toEqual({
+      status: 'flushed',
+      flush: { applied: 2, alreadyInState: 0, skipped: 0, deadLettered: 0, transactions: 3, remaining: 0, held: 0 },
+    });
     for (const investor of investors) expect(world.chain.stateOf(investor.wallets[0]!).verified).toBe(true);
   });
 

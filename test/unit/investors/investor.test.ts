@@ -8,11 +8,11 @@ const valid = {
   legalName: 'Jane Doe',
   dateOfBirth: '1980-01-31',
   countryOfResidence: 'us',
-  wallets: ['0xAbCdEf0123456789abcdef0123456789ABCDEF01'],
+  wallets: ['0xabCDeF0123456789AbcdEf0123456789aBCDEF01'],
 };
 
 describe('registration schema', () => {
-  it('accepts a complete individual and normalises country and wallet case', () => {
+  it('accepts a complete individual (an EIP-55 checksummed wallet) and normalises country and wallet case', () => {
     const parsed = registrationSchema.parse(valid);
     expect(parsed.countryOfResidence).toBe('US');
     expect(parsed.wallets).toEqual(['0xabcdef0123456789abcdef0123456789abcdef01']);
@@ -28,6 +28,8 @@ describe('registration schema', () => {
   it.each([
     ['an unknown country', { countryOfResidence: 'ZZ' }, 'countryOfResidence'],
     ['a short wallet', { wallets: ['0x1234'] }, 'wallets.0'],
+    ['a short mixed-case wallet', { wallets: ['0:Aa0'] }, 'wallets.0'],
+    ['a mixed-case wallet with a wrong checksum', { wallets: ['0xAbCdEf0123456789abcdef0123456789ABCDEF01'] }, 'wallets.0'],
     ['no wallet', { wallets: [] }, 'wallets'],
     ['a repeated wallet', { wallets: [valid.wallets[0], valid.wallets[0]!.toLowerCase()] }, 'wallets'],
     ['an impossible date', { dateOfBirth: '1980-02-31' }, 'dateOfBirth'],

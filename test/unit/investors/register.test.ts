@@ -158,3 +158,37 @@ describe('registerInvestor', () => {
     expect(store.all()).toEqual([]);
   });
 });
+
+describe('registration refuses addresses and dates that cannot be right, naming the field and storing nothing', () => {
+  // EIP-55 checksummed spelling of 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed (the EIP's own example).
+  const CHECKSUMMED = '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed';
+
+  it.each([
+    ['a mixed-case address with a wrong checksum', { wallets: [CHECKSUMMED.replace('5aA', '5Aa')] }, 'wallets.0'],
+    ['the zero address', { wallets: [`0x${'0'.repeat(40)}`] }, 'wallets.0'],
+    ['a date of birth in the future', { dateOfBirth: '2027-01-01' }, 'dateOfBirth'],
+    ['a date of birth before 1900', { dateOfBirth: '1899-12-31' }, 'dateOfBirth'],
+    ['an impossible date of birth', { dateOfBirth: '1980-02-30' }, 'dateOfBirth'],
+  ])('refuses %s', async (_label, change, field) => {
+    const { deps, investors, store } = setUp();
+    const error = await registerInvestor(deps, { ...registration, ...change }, 'portal:fund').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual([field]);
+    expect(errorResponse(error).statusCode).toBe(400);
+    expect(await investors.findByExternalId(registration.externalId)).toBeUndefined();
+    expect(store.all()).toEqual([]);
+  });
+
+  it('accepts a correctly checksummed, an all-lower and an all-upper address, stored lower case', async () => {
+    const { deps } = setUp();
+    const lower = CHECKSUMMED.toLowerCase();
+    const { investor } = await registerInvestor(deps, { ...registration, wallets: [CHECKSUMMED, `0x${'C'.repeat(40)}`] }, 'portal:fund');
+    expect(investor.wallets).toEqual([lower, `0x${'c'.repeat(40)}`]);
+  });
+
+  it('accepts a date of birth of today (the clock is the deps’)', async () => {
+    const { deps } = setUp();
+    const today = deps.now().toISOString().slice(0, 10);
+    await expect(registerInvestor(deps, { ...registration, dateOfBirth: today }, 'portal:fund')).resolves.toMatchObject({ created: true });
+  });
+});

@@ -1,7 +1,13 @@
 import { NotFoundError, TransientError, type KycVendor } from '../../../lambda/shared';
 import { applyKycEvent, receiveKycWebhook, signWebhook } from '../../../lambda/modules/kyc';
 import type { ApplyKycDeps } from '../../../lambda/modules/kyc/apply';
-import { InMemoryKycEventStore, RecordingKycEventQueue, TableKycVendorApi, type VendorApplicantTable } from '../../../lambda/modules/kyc/fakes';
+import {
+  InMemoryKycEventStore,
+  InMemoryWebhookRefusals,
+  RecordingKycEventQueue,
+  TableKycVendorApi,
+  type VendorApplicantTable,
+} from '../../../lambda/modules/kyc/fakes';
 import { expireKycApprovals, streamOf, type Investor } from '../../../lambda/modules/investors';
 import { InMemoryInvestorRepository, RecordingAllowlistRequests, RecordingScreeningRequests, anInvestor } from '../../../lambda/modules/investors/fakes';
 import { InMemoryCaseRepository } from '../../../lambda/modules/cases/fakes';
@@ -47,10 +53,16 @@ function kycWorld(vendorTables: Partial<Record<KycVendor, VendorApplicantTable>>
   /** Delivers a vendor's webhook body through receiveKycWebhook; returns the stored event's key. */
   const deliver = async (vendor: KycVendor, body: unknown): Promise<string> => {
     const rawBody = Buffer.from(JSON.stringify(body));
-    const headers = signWebhook(vendor, rawBody, vendor === 'standard-webhooks' ? STANDARD_SECRET : SECRET, { now: NOW, id: `msg_${requestId}` });
+    const headers = signWebhook(vendor, rawBody, vendor === 'standard-webhooks' ? STANDARD_SECRET : SECRET, { now: NOW, id: `msg_${++requestId}` });
     const { eventKey } = await receiveKycWebhook(
-      { secretsFor: async (v) => ({ secrets: [v === 'standard-webhooks' ? STANDARD_SECRET : SECRET] }), store: events, queue, audit, now: () => NOW },
-      { vendor, headers, rawBody, requestId: `req-${++requestId}` },
+      {
+        secretsFor: async (v) => ({ secrets: [v === 'standard-webhooks' ? STANDARD_SECRET : SECRET] }),
+        store: events,
+        queue,
+        refusals: new InMemoryWebhookRefusals(),
+        now: () => NOW,
+      },
+      { vendor, headers, rawBody },
     );
     return eventKey;
   };
@@ -121,6 +133,23 @@ describe('applyKycEvent applies a verdict to the investor it is about', () => {
     await expect(applyKycEvent(world.deps, eventKey)).resolves.toBe('applied');
     expect((await world.current(investor.investorId)).version).toBe(investor.version + 1);
     expect(world.auditStore.types(streamOf(investor.investorId))).toEqual(['investor.kyc_approved']);
+    // The receipt (recorded by the worker, not the webhook) is there once, without the person.
+    const receipts = world.auditStore.records('kyc#veriff:veriff-session-1').filter((record) => record.type === 'kyc.webhook.received');
+    expect(receipts).toEqual([
+      expect.objectContaining({
+        actor: 'vendor:veriff',
+        data: {
+          vendor: 'veriff',
+          receivedAt: NOW.toISOString(),
+          eventKey,
+          eventType: 'decision.approved',
+          occurredAt: expect.any(String),
+          verdict: 'approved',
+          bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        },
+      }),
+    ]);
+    expect(JSON.stringify(receipts)).not.toMatch(/JANE|DOE|1980-01-31/);
     expect(world.screening.requests).toEqual([
       { investorId: investor.investorId, reason: 'kyc approved' },
       { investorId: investor.investorId, reason: 'kyc approved' },

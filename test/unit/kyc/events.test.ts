@@ -156,3 +156,136 @@ describe('bad payloads', () => {
     );
   });
 });
+
+/** The fields a normalisation refused, or `accepted`. */
+const refusedFields = (vendor: KycVendor, body: unknown, headers: Record<string, string> = {}, now = new Date('2026-11-24T12:00:00Z')) => {
+  try {
+    normaliseKycEvent({ vendor, rawBody: Buffer.from(JSON.stringify(body)), headers, now });
+    return 'accepted';
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as ValidationError).issues.map((issue) => issue.field).join(',');
+  }
+};
+
+describe('bounds on ids (they end up in DynamoDB keys)', () => {
+  const long = 'a'.repeat(3_000);
+  const standardHeaders = { 'webhook-id': 'msg_1', 'webhook-timestamp': '1795000000' };
+  const persona = kycPayload.persona({ name: 'inquiry.approved' });
+  const personaWithInquiry = (id: string) => {
+    const body = structuredClone(persona);
+    body.data.attributes.payload.data.id = id;
+    return body;
+  };
+
+  it.each([
+    ['persona', { ...persona, data: { ...persona.data, id: long } }, {}, 'data.id'],
+    ['persona', personaWithInquiry(long), {}, 'data.attributes.payload.data.id'],
+    ['persona', { ...persona, data: { ...persona.data, id: 'a'.repeat(200_000) } }, {}, 'data.id'],
+    ['veriff', kycPayload.veriff({ status: 'approved', applicantId: long }), {}, 'verification.id'],
+    ['onfido', kycPayload.onfido({ status: 'approved', runId: long }), {}, 'payload.object.id'],
+    ['sumsub', kycPayload.sumsub({ applicantId: long }), {}, 'applicantId'],
+    ['standard-webhooks', kycPayload['standard-webhooks']({ status: 'approved', applicantId: long }), standardHeaders, 'data.applicantId'],
+    ['standard-webhooks', kycPayload['standard-webhooks']({ status: 'approved' }), { ...standardHeaders, 'webhook-id': `msg_${long}` }, 'webhook-id (header)'],
+    ['standard-webhooks', kycPayload['standard-webhooks']({ status: 'approved' }), { ...standardHeaders, 'webhook-id': 'msg_ä' }, 'webhook-id (header)'],
+    ['veriff', kycPayload.veriff({ status: 'approved', applicantId: 'séance-1' }), {}, 'verification.id'],
+    ['veriff', kycPayload.veriff({ status: 'approved', applicantId: '' }), {}, 'verification.id'],
+    ['veriff', kycPayload.veriff({ status: 'approved', externalReference: 'r'.repeat(129) }), {}, 'verification.vendorData'],
+  ] as const)('%s: refuses an oversize, non-ASCII or empty id, naming %#', (vendor, body, headers, field) => {
+    expect(refusedFields(vendor, body, headers)).toBe(field);
+  });
+
+  it('accepts the ids of the vendors’ documented formats, and any of up to 128 allowed characters', () => {
+    expect(refusedFields('sumsub', kycPayload.sumsub({ applicantId: '5cb56e8e0a975a35f333cb83' }))).toBe('accepted');
+    expect(refusedFields('veriff', kycPayload.veriff({ status: 'approved', applicantId: '12df6045-3846-3e45-946a-14fa6136d78b' }))).toBe('accepted');
+    expect(refusedFields('persona', personaWithInquiry('inq_2Xd4nP7tV1cJmQwR8sYzLk3h'))).toBe('accepted');
+    expect(refusedFields('veriff', kycPayload.veriff({ status: 'approved', applicantId: 'A_b-c.d:'.repeat(16) }))).toBe('accepted');
+    const svix = { ...standardHeaders, 'webhook-id': 'msg_2KWPBgLlAfxdpx2AI54pPJ85f4W' };
+    expect(refusedFields('standard-webhooks', kycPayload['standard-webhooks']({ status: 'approved' }), svix)).toBe('accepted');
+  });
+
+  it('bounds every id of every vendor whatever the payload: no accepted event has an event key over 300 bytes', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...KYC_VENDORS), fc.string({ unit: 'binary', maxLength: 400 }), (vendor, id) => {
+        const body =
+          vendor === 'onfido'
+            ? kycPayload.onfido({ status: 'approved', runId: id })
+            : vendor === 'persona'
+              ? { ...persona, data: { ...persona.data, id } }
+              : (kycPayload[vendor] as (options: object) => unknown)({ status: 'approved', applicantId: id });
+        try {
+          const event = normaliseKycEvent({
+            vendor,
+            rawBody: Buffer.from(JSON.stringify(body)),
+            headers: { ...standardHeaders, 'webhook-id': id },
+            now: new Date('2026-11-24T12:00:00Z'),
+          });
+          expect(Buffer.byteLength(`${vendor}#${event.eventId}`)).toBeLessThan(300);
+          expect(Buffer.byteLength(event.applicantId ?? '')).toBeLessThanOrEqual(128);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ValidationError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('event times are real calendar dates and times in a sane range', () => {
+  const sumsubAt = (createdAtMs: string) => ({ ...kycPayload.sumsub({}), createdAtMs });
+
+  it.each(['2024-02-30 10:00:00', '2024-02-30 25:61:61', '2024-13-01 00:00:00', '2023-02-29 12:00:00', '2024-04-31 00:00:00', '2024-01-01 24:00:00'])(
+    'Sumsub: refuses %s rather than rolling it over',
+    (createdAtMs) => {
+      expect(refusedFields('sumsub', sumsubAt(createdAtMs))).toBe('createdAtMs');
+    },
+  );
+
+  it('Sumsub: accepts a leap day and the last second of a day', () => {
+    expect(normalise('sumsub', sumsubAt('2024-02-29 23:59:59.999')).occurredAt).toBe('2024-02-29T23:59:59.999Z');
+  });
+
+  it.each([
+    [
+      'veriff',
+      (at: string) => ({
+        ...kycPayload.veriff({ status: 'approved' }),
+        verification: { ...kycPayload.veriff({ status: 'approved' }).verification, decisionTime: at },
+      }),
+      'verification.decisionTime',
+    ],
+    [
+      'persona',
+      (at: string) => ({ data: { ...persona().data, attributes: { ...persona().data.attributes, 'created-at': at } } }),
+      'data.attributes.created-at',
+    ],
+    [
+      'onfido',
+      (at: string) => {
+        const body = kycPayload.onfido({ status: 'approved' });
+        body.payload.object.completed_at_iso8601 = at;
+        return body;
+      },
+      'payload.object.completed_at_iso8601',
+    ],
+    ['standard-webhooks', (at: string) => ({ ...kycPayload['standard-webhooks']({ status: 'approved' }), timestamp: at }), 'timestamp'],
+  ] as const)('%s: refuses impossible, ancient and far-future times, naming the field', (vendor, bodyAt, field) => {
+    const headers = { 'webhook-id': 'msg_1', 'webhook-timestamp': '1795000000' };
+    for (const at of [
+      '2024-02-30T10:00:00Z',
+      '2024-13-01T00:00:00Z',
+      '2024-01-01T25:00:00Z',
+      '1999-12-31T23:59:59Z',
+      '2026-11-25T12:00:01Z',
+      '9999-12-31T23:59:59Z',
+    ]) {
+      expect([at, refusedFields(vendor, bodyAt(at), headers)]).toEqual([at, field]);
+    }
+    expect(refusedFields(vendor, bodyAt('2026-11-25T11:59:59Z'), headers)).toBe('accepted');
+    expect(refusedFields(vendor, bodyAt('2000-01-01T00:00:00Z'), headers)).toBe('accepted');
+  });
+});
+
+function persona() {
+  return kycPayload.persona({ name: 'inquiry.approved' });
+}

@@ -1,8 +1,7 @@
 import { NotFoundError, PayloadTooLargeError, UnauthorizedError, ValidationError, type KycVendor } from '../../../lambda/shared';
 import { receiveKycWebhook, signWebhook, type WebhookRejection } from '../../../lambda/modules/kyc';
 import { HANDOFF_GRACE_MS, MAX_WEBHOOK_BYTES, type ReceiveDeps, type ReceivedWebhook, type VendorSecrets } from '../../../lambda/modules/kyc/receive';
-import { InMemoryKycEventStore, RecordingKycEventQueue } from '../../../lambda/modules/kyc/fakes';
-import { inMemoryAuditLog } from '../../../lambda/modules/audit/fakes';
+import { InMemoryKycEventStore, InMemoryWebhookRefusals, RecordingKycEventQueue } from '../../../lambda/modules/kyc/fakes';
 import { kycPayload } from '../../../bin/local/vendor-simulator/payloads';
 
 const NOW = new Date('2026-11-24T12:00:00.000Z');
@@ -16,7 +15,7 @@ function edge(secrets: Partial<Record<KycVendor, VendorSecrets>> = {}) {
   const clock = { now: NOW };
   const store = new InMemoryKycEventStore();
   const queue = new RecordingKycEventQueue();
-  const { audit, store: auditStore } = inMemoryAuditLog(() => clock.now);
+  const refusals = new InMemoryWebhookRefusals();
   const rejections: WebhookRejection[] = [];
   const configured: Partial<Record<KycVendor, VendorSecrets>> = {
     sumsub: { secrets: [SECRET] },
@@ -30,15 +29,13 @@ function edge(secrets: Partial<Record<KycVendor, VendorSecrets>> = {}) {
     secretsFor: async (vendor) => configured[vendor] ?? { secrets: [] },
     store,
     queue,
-    audit,
+    refusals,
     onRejected: (rejection) => rejections.push(rejection),
     now: () => clock.now,
   };
   const later = (ms: number) => (clock.now = new Date(clock.now.getTime() + ms));
-  return { deps, store, queue, auditStore, rejections, later };
+  return { deps, store, queue, refusals, rejections, later };
 }
-
-let requests = 0;
 
 /** A webhook as API Gateway hands it over: signed by the vendor with `secret` at `signedAt` unless told otherwise. */
 function webhook(
@@ -49,28 +46,27 @@ function webhook(
   const rawBody = options.raw ?? Buffer.from(JSON.stringify(body));
   const secret = options.secret ?? (vendor === 'standard-webhooks' ? STANDARD_SECRET : SECRET);
   const signed = vendor === 'nobody' ? {} : signWebhook(vendor as KycVendor, rawBody, secret, { now: options.signedAt ?? NOW });
-  requests += 1;
-  return { vendor, headers: { ...signed, ...options.headers }, rawBody, requestId: `req-${requests}` };
+  return { vendor, headers: { ...signed, ...options.headers }, rawBody };
 }
 
 const approvedVeriff = () => kycPayload.veriff({ status: 'approved', applicantId: 'veriff-session-1' });
 
-describe('receiveKycWebhook refuses what is not a vendor webhook, changing nothing but the audit trail', () => {
-  it('answers 404 for a vendor that is not configured, without naming it in the metric or auditing anything', async () => {
-    const { deps, store, queue, auditStore, rejections } = edge();
+describe('receiveKycWebhook refuses what is not a vendor webhook, changing nothing but a refusal counter', () => {
+  it('answers 404 for a vendor that is not configured, without naming it in the metric or the counter', async () => {
+    const { deps, store, queue, refusals, rejections } = edge();
     await expect(receiveKycWebhook(deps, webhook('nobody', approvedVeriff()))).rejects.toThrow(NotFoundError);
     expect(rejections).toEqual([{ kind: 'unknown_vendor', vendor: 'unknown' }]);
     expect(store.all()).toEqual([]);
     expect(queue.enqueued).toEqual([]);
-    expect(auditStore.all()).toEqual([]);
+    expect(refusals.totals()).toEqual({ '2026-11-24T12 unknown unknown_vendor': 1 });
   });
 
   it('refuses a body over the limit before reading its signature, and accepts one exactly at it as far as size goes', async () => {
-    const { deps, store, auditStore, rejections } = edge();
+    const { deps, store, refusals, rejections } = edge();
     const tooLarge = webhook('veriff', undefined, { raw: Buffer.alloc(MAX_WEBHOOK_BYTES + 1, 0x20) });
     await expect(receiveKycWebhook(deps, tooLarge)).rejects.toThrow(PayloadTooLargeError);
     expect(rejections).toEqual([{ kind: 'too_large', vendor: 'veriff' }]);
-    expect(auditStore.all()).toEqual([]);
+    expect(refusals.totals()).toEqual({ '2026-11-24T12 veriff too_large': 1 });
 
     // At the limit the size passes; blanks are no JSON, so the schema refuses it.
     const atLimit = webhook('veriff', undefined, { raw: Buffer.alloc(MAX_WEBHOOK_BYTES, 0x20) });
@@ -79,8 +75,8 @@ describe('receiveKycWebhook refuses what is not a vendor webhook, changing nothi
     expect(store.all()).toEqual([]);
   });
 
-  it('refuses a wrong signature with 401, counts it for the spike alarm and audits it by body hash only', async () => {
-    const { deps, store, queue, auditStore, rejections } = edge();
+  it('refuses a wrong signature with 401, counts it for the spike alarm and in one counter per vendor, reason and hour', async () => {
+    const { deps, store, queue, refusals, rejections } = edge();
     const forged = webhook('veriff', approvedVeriff(), { secret: 'not-the-secret' });
     await expect(receiveKycWebhook(deps, forged)).rejects.toThrow(UnauthorizedError);
     await expect(receiveKycWebhook(deps, forged)).rejects.toThrow(/does not match the body/);
@@ -88,25 +84,19 @@ describe('receiveKycWebhook refuses what is not a vendor webhook, changing nothi
       { kind: 'signature', vendor: 'veriff', failure: 'signature_mismatch' },
       { kind: 'signature', vendor: 'veriff', failure: 'signature_mismatch' },
     ]);
-    const records = auditStore.records(`webhook#veriff#${forged.requestId}`);
-    // One record per request: the repeat is keyed by the same request id.
-    expect(records).toHaveLength(1);
-    expect(records[0]).toMatchObject({
-      type: 'webhook.rejected',
-      actor: 'vendor:veriff',
-      data: { vendor: 'veriff', reason: 'signature_mismatch', bodySha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
-    });
-    for (const value of PERSONAL) expect(JSON.stringify(auditStore.all())).not.toContain(value);
+    // One counter, added to twice: refusals never become items of their own.
+    expect(refusals.totals()).toEqual({ '2026-11-24T12 veriff signature:signature_mismatch': 2 });
+    for (const value of PERSONAL) expect(JSON.stringify(refusals.totals())).not.toContain(value);
     expect(store.all()).toEqual([]);
     expect(queue.enqueued).toEqual([]);
   });
 
   it('refuses every webhook of a vendor with no secret configured', async () => {
-    const { deps, rejections, auditStore } = edge({ veriff: { secrets: [] } });
+    const { deps, rejections, refusals } = edge({ veriff: { secrets: [] } });
     const signed = webhook('veriff', approvedVeriff());
     await expect(receiveKycWebhook(deps, signed)).rejects.toThrow(/no webhook secret is configured/);
     expect(rejections).toEqual([{ kind: 'signature', vendor: 'veriff', failure: 'no_secret_configured' }]);
-    expect(auditStore.records(`webhook#veriff#${signed.requestId}`)[0]!.data).toMatchObject({ reason: 'no_secret_configured' });
+    expect(refusals.totals()).toEqual({ '2026-11-24T12 veriff signature:no_secret_configured': 1 });
   });
 
   it('accepts a webhook signed with any active secret during a rotation', async () => {
@@ -142,8 +132,8 @@ describe('receiveKycWebhook refuses what is not a vendor webhook, changing nothi
     });
   });
 
-  it('refuses a signed body the schema does not allow with a 400 naming the fields, and audits the names, not the values', async () => {
-    const { deps, store, queue, auditStore, rejections } = edge();
+  it('refuses a signed body the schema does not allow with a 400 naming the fields, and counts the first name, not the values', async () => {
+    const { deps, store, queue, refusals, rejections } = edge();
     const body = approvedVeriff();
     const signed = webhook('veriff', { ...body, verification: { ...body.verification, status: 'maybe', decisionTime: 'yesterday' } });
     const error = await receiveKycWebhook(deps, signed).catch((caught: unknown) => caught);
@@ -151,25 +141,23 @@ describe('receiveKycWebhook refuses what is not a vendor webhook, changing nothi
     const fields = (error as ValidationError).issues.map((issue) => issue.field);
     expect(fields).toEqual(expect.arrayContaining(['verification.status', 'verification.decisionTime']));
     expect(rejections).toEqual([{ kind: 'malformed', vendor: 'veriff' }]);
-    expect(auditStore.records(`webhook#veriff#${signed.requestId}`)).toEqual([
-      expect.objectContaining({ type: 'webhook.malformed', data: expect.objectContaining({ reason: fields.join(',') }) }),
-    ]);
-    for (const value of [...PERSONAL, 'maybe', 'yesterday']) expect(JSON.stringify(auditStore.all())).not.toContain(value);
+    expect(refusals.totals()).toEqual({ [`2026-11-24T12 veriff malformed:${fields[0]}`]: 1 });
+    for (const value of [...PERSONAL, 'maybe', 'yesterday']) expect(JSON.stringify(refusals.totals())).not.toContain(value);
     expect(store.all()).toEqual([]);
     expect(queue.enqueued).toEqual([]);
   });
 
   it('refuses a signed body that is not JSON', async () => {
-    const { deps, auditStore } = edge();
+    const { deps, refusals } = edge();
     const signed = webhook('onfido', undefined, { raw: Buffer.from('{"payload":') });
     await expect(receiveKycWebhook(deps, signed)).rejects.toThrow(ValidationError);
-    expect(auditStore.records(`webhook#onfido#${signed.requestId}`)[0]).toMatchObject({ type: 'webhook.malformed', data: { reason: '(body)' } });
+    expect(refusals.totals()).toEqual({ '2026-11-24T12 onfido malformed:(body)': 1 });
   });
 });
 
 describe('receiveKycWebhook stores a verified event once and hands it over', () => {
-  it('stores the normalised event as received, queues its key and audits its receipt without personal data', async () => {
-    const { deps, store, queue, auditStore, rejections } = edge();
+  it('stores the normalised event as received and queues its key; the receipt is audited by the worker, not here', async () => {
+    const { deps, store, queue, refusals, rejections } = edge();
     const signed = webhook('veriff', approvedVeriff());
     const outcome = await receiveKycWebhook(deps, signed);
     const eventKey = `veriff#veriff-session-1:approved:2026-11-24T11:59:00.123Z`;
@@ -188,35 +176,19 @@ describe('receiveKycWebhook stores a verified event once and hands it over', () 
     ]);
     expect(queue.enqueued).toEqual([eventKey]);
     expect(rejections).toEqual([]);
-    expect(auditStore.records('kyc#veriff:veriff-session-1')).toEqual([
-      expect.objectContaining({
-        type: 'kyc.webhook.received',
-        actor: 'vendor:veriff',
-        data: {
-          vendor: 'veriff',
-          eventKey,
-          eventType: 'decision.approved',
-          occurredAt: '2026-11-24T11:59:00.123Z',
-          verdict: 'approved',
-          bodySha256: store.all()[0]!.bodySha256,
-        },
-      }),
-    ]);
-    for (const value of PERSONAL) expect(JSON.stringify(auditStore.all())).not.toContain(value);
+    expect(refusals.totals()).toEqual({});
   });
 
-  it('keys vendors that send no event id by the body hash, and an event without a verdict records null', async () => {
-    const { deps, auditStore } = edge();
+  it('keys vendors that send no event id by the body hash', async () => {
+    const { deps, store } = edge();
     const body = { ...kycPayload.sumsub({}), type: 'applicantCreated', reviewResult: undefined };
-    const signed = webhook('sumsub', body);
-    const { eventKey } = await receiveKycWebhook(deps, signed);
-    const [received] = auditStore.records('kyc#sumsub:sumsub-applicant-1');
-    expect(eventKey).toBe(`sumsub#${(received!.data as { bodySha256: string }).bodySha256}`);
-    expect(received!.data).toMatchObject({ verdict: null, eventType: 'applicantCreated' });
+    const { eventKey } = await receiveKycWebhook(deps, webhook('sumsub', body));
+    expect(eventKey).toBe(`sumsub#${store.all()[0]!.bodySha256}`);
+    expect(store.all()[0]).toMatchObject({ verdict: undefined, eventType: 'applicantCreated' });
   });
 
   it('answers a burst of duplicates without queuing them again, and audits the receipt once', async () => {
-    const { deps, store, queue, auditStore, later } = edge();
+    const { deps, store, queue, later } = edge();
     const first = await receiveKycWebhook(deps, webhook('veriff', approvedVeriff()));
     later(HANDOFF_GRACE_MS);
     const repeat = await receiveKycWebhook(deps, webhook('veriff', approvedVeriff(), { signedAt: new Date(NOW.getTime() + HANDOFF_GRACE_MS) }));
@@ -224,7 +196,6 @@ describe('receiveKycWebhook stores a verified event once and hands it over', () 
     expect(queue.enqueued).toEqual([first.eventKey]);
     expect(store.all()).toHaveLength(1);
     expect(store.all()[0]!.receivedAt).toBe(NOW.toISOString());
-    expect(auditStore.types('kyc#veriff:veriff-session-1')).toEqual(['kyc.webhook.received']);
   });
 
   it('queues a duplicate again when the event is still unprocessed more than 2 s after it was stored (a lost hand-over)', async () => {

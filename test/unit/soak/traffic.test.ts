@@ -1,5 +1,5 @@
 import { receiveKycWebhook } from '../../../lambda/modules/kyc';
-import { InMemoryKycEventStore, RecordingKycEventQueue } from '../../../lambda/modules/kyc/fakes';
+import { InMemoryKycEventStore, InMemoryWebhookRefusals, RecordingKycEventQueue } from '../../../lambda/modules/kyc/fakes';
 import { inMemoryAuditLog } from '../../../lambda/modules/audit/fakes';
 import { errorResponse } from '../../../lambda/platform/http';
 import { KYC_VENDORS } from '../../../lambda/shared';
@@ -15,12 +15,12 @@ function edge() {
     store,
     queue: new RecordingKycEventQueue(),
     audit,
+    refusals: new InMemoryWebhookRefusals(),
   };
-  let request = 0;
   const answer = async (delivery: Delivery) => {
     const headers = Object.fromEntries(Object.entries(delivery.headers).map(([name, value]) => [name.toLowerCase(), value]));
     try {
-      await receiveKycWebhook(deps, { vendor: delivery.vendor, headers, rawBody: delivery.body, requestId: `req-${++request}` });
+      await receiveKycWebhook(deps, { vendor: delivery.vendor, headers, rawBody: delivery.body });
       return 200;
     } catch (error) {
       return errorResponse(error).statusCode ?? 500;

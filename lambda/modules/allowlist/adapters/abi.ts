@@ -26,6 +26,14 @@ export const TOKEN_ABI = [
   'function setAddressFrozen(address _userAddress, bool _freeze)',
   'function batchSetAddressFrozen(address[] _userAddresses, bool[] _freeze)',
   'function identityRegistry() view returns (address)',
+  'function paused() view returns (bool)',
+  'function pause()',
+  'function unpause()',
+  'function balanceOf(address _userAddress) view returns (uint256)',
+  'function getFrozenTokens(address _userAddress) view returns (uint256)',
+  'function freezePartialTokens(address _userAddress, uint256 _amount)',
+  'function forcedTransfer(address _from, address _to, uint256 _amount) returns (bool)',
+  'function recoveryAddress(address _lostWallet, address _newWallet, address _investorOnchainID) returns (bool)',
   'event AddressFrozen(address indexed _userAddress, bool indexed _isFrozen, address indexed _owner)',
 ] as const;
 

@@ -247,6 +247,8 @@ export class EvmRegistryChain implements RegistryChain {
         return call.wallets.length === 1
           ? { to: this.chain.token, data: tokenAbi.encodeFunctionData('setAddressFrozen', [call.wallets[0], call.frozen]) }
           : { to: this.chain.token, data: tokenAbi.encodeFunctionData('batchSetAddressFrozen', [call.wallets, call.wallets.map(() => call.frozen)]) };
+      case 'token':
+        return { to: this.chain.token, data: tokenAbi.encodeFunctionData(call.method, [...call.args]) };
       default:
         throw new TypeError(`no encoding for a ${call.kind} call`);
     }

@@ -100,6 +100,7 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
   private minedNonce = 0;
   private head = 1;
   private outage: string | undefined;
+  private tokenPaused = false;
 
   constructor(options: FakeRegistryChainOptions = {}) {
     this.chainId = options.chainId ?? 31337;
@@ -368,6 +369,11 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
         if (this.agentless.has('registry')) throw new ChainRevertError(AGENT_ROLE);
         if (!this.registrations.has(call.wallet)) throw new ChainRevertError('address not stored yet');
         return;
+      case 'token':
+        if (this.agentless.has('token')) throw new ChainRevertError(AGENT_ROLE);
+        if (call.method === 'pause' && this.tokenPaused) throw new ChainRevertError('Pausable: paused');
+        if (call.method === 'unpause' && !this.tokenPaused) throw new ChainRevertError('Pausable: not paused');
+        return;
     }
   }
 
@@ -409,7 +415,16 @@ export class FakeRegistryChain implements RegistryChain, RegistryEventSource {
         this.registrations.set(call.wallet, { ...registration, identity: call.identity, verified: true });
         return;
       }
+      case 'token':
+        if (call.method === 'pause' || call.method === 'unpause') this.tokenPaused = call.method === 'pause';
+        return;
     }
+  }
+
+  /** The token's `paused()`. */
+  async paused(): Promise<boolean> {
+    this.rpc();
+    return this.tokenPaused;
   }
 
   private rpc(): void {
@@ -431,12 +446,14 @@ function walletsOf(call: ChainCall): string[] {
     case 'createInvestorIdentity':
     case 'addClaim':
     case 'revokeClaim':
+    case 'token':
       return [];
   }
 }
 
 /** Gas a call uses: a base cost and a cost per wallet it touches (identity and claim calls: a fixed cost). */
 function gasOf(call: ChainCall): bigint {
+  if (call.kind === 'token') return 50_000n;
   const perWallet = { createIdentity: 250_000n, register: 90_000n, delete: 40_000n, setFrozen: 30_000n, updateIdentity: 30_000n }[call.kind as string];
   const fixed = { createInvestorIdentity: 300_000n, addClaim: 120_000n, revokeClaim: 50_000n }[call.kind as string] ?? 0n;
   return 21_000n + fixed + (perWallet ?? 0n) * BigInt(walletsOf(call).length);

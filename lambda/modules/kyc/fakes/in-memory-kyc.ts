@@ -1,6 +1,7 @@
 import { InvariantError, NotFoundError, TransientError, type KycVerdict } from '../../../shared';
 import type { KycEvent, KycPerson, StoredKycEvent } from '../events';
-import type { KycEventQueue, KycEventStore, KycVendorApi } from '../ports';
+import type { KycEventQueue, KycEventStore, KycVendorApi, WebhookRefusalCounts } from '../ports';
+import { hourOf, type RefusalCount, type WebhookRefusal } from '../refusals';
 import type { ApplicantDetails } from '../vendor-api';
 
 /**
@@ -110,5 +111,26 @@ export class TableKycVendorApi implements KycVendorApi {
   private known<T>(value: T | undefined, what: string): T {
     if (value === undefined) throw new NotFoundError(`vendor API has no such ${what}`);
     return value;
+  }
+}
+
+/** The refusal counters in memory: one per hour, vendor and reason, as the table keeps them. */
+export class InMemoryWebhookRefusals implements WebhookRefusalCounts {
+  private readonly counters = new Map<string, RefusalCount>();
+
+  async add({ vendor, reason, at }: WebhookRefusal): Promise<void> {
+    const hour = hourOf(at);
+    const key = `${hour}#${vendor}#${reason}`;
+    const count = (this.counters.get(key)?.count ?? 0) + 1;
+    this.counters.set(key, { hour, vendor, reason, count, lastAt: at.toISOString() });
+  }
+
+  async list(fromHour: string, toHour: string): Promise<readonly RefusalCount[]> {
+    return [...this.counters.values()].filter((count) => count.hour >= fromHour && count.hour <= toHour);
+  }
+
+  /** Every counter, as `hour vendor reason` → count. */
+  totals(): Record<string, number> {
+    return Object.fromEntries([...this.counters.values()].map((count) => [`${count.hour} ${count.vendor} ${count.reason}`, count.count]));
   }
 }

@@ -1,1 +1,8 @@
-export { InMemoryKycEventStore, RecordingKycEventQueue, TableKycVendorApi, type VendorApplicant, type VendorApplicantTable } from './in-memory-kyc';
+export {
+  InMemoryKycEventStore,
+  InMemoryWebhookRefusals,
+  RecordingKycEventQueue,
+  TableKycVendorApi,
+  type VendorApplicant,
+  type VendorApplicantTable,
+} from './in-memory-kyc';
