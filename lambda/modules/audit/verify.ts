@@ -57,6 +57,16 @@ export class AuditVerifier {
     if (record.stream === CHECKPOINT_STREAM) this.checkpointRecords.push(record);
   }
 
+  /**
+   * A checkpoint chain record read again after the scan: a run stores its body, then this record, and a scan is no
+   * snapshot, so the record of a run that was between the two may have landed where the scan had passed. Kept only
+   * when the scan did not see it.
+   */
+  addLateCheckpoint(record: AuditRecord): void {
+    if (record.stream !== CHECKPOINT_STREAM || this.checkpointRecords.some((seen) => seen.seq === record.seq)) return;
+    this.addRecord(record);
+  }
+
   /** An idempotency key's marker: the record it names must exist. */
   addMarker(key: string, stream: string, seq: number): void {
     if (!this.onlyStream || stream === this.onlyStream) this.markers.push({ key, stream, seq });

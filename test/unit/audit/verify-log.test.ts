@@ -2,6 +2,7 @@ import { sealCheckpoint, verifyAuditLog, type AuditRecord, type VerifyReport } f
 import { checkpointEntryOf, headerHash } from '../../../lambda/modules/audit/checkpoint';
 import { CHECKPOINT_STREAM, hashOf } from '../../../lambda/modules/audit/record';
 import { InMemoryAuditSigner } from '../../../lambda/modules/audit/fakes';
+import type { AuditLogItems } from '../../../lambda/modules/audit/ports';
 import { canonicalBytes, sha256Hex } from '../../../lambda/modules/audit/signing';
 import { at, fakeTrail } from '../../helpers/audit-fixtures';
 
@@ -183,6 +184,21 @@ describe('verifyAuditLog', () => {
       ]);
       expect(report.breaks[0]!.message).toMatch(/checkpoints were deleted from the table and sealed again/);
     });
+  });
+
+  it("reads the checkpoint chain again when the scan missed a run's record (written behind the scan): no break", async () => {
+    const { records, bodies, signer } = await sealedTrail();
+    // A scan that passed checkpoint 4's place before its run recorded it; the chain read after it has the record.
+    const behindTheScan: AuditLogItems = {
+      estimateCount: () => records.estimateCount(),
+      async *scan(options) {
+        for await (const batch of records.scan(options)) {
+          yield options.onlyStream ? batch : { ...batch, records: batch.records.filter((r) => !(r.stream === CHECKPOINT_STREAM && r.seq === 4)) };
+        }
+      },
+    };
+    const report = await verifyAuditLog({ items: behindTheScan, bodies, publicKeyPem: await signer.publicKeyPem() });
+    expect(report).toMatchObject({ ok: true, checkpoints: 4, breaks: [], warnings: [] });
   });
 
   it('accepts the body a lost race left behind, as a warning', async () => {
