@@ -18,7 +18,6 @@ export type BreakKind =
   | 'checkpoint_number_gap'
   | 'checkpoint_fork'
   | 'checkpoint_unreferenced'
-  | 'checkpoint_in_progress'
   | 'uncovered'
   | 'manifest_signature_invalid'
   | 'manifest_checkpoint_mismatch'

@@ -1,9 +1,9 @@
 /** What the KYC module needs from the outside: the event store, the hand-off queue, the vendors' applicant APIs. */
 
 import type { AuditRecord } from '../audit';
+import type { KycVendor } from '../../shared';
 import type { StoredKycEvent, KycEvent } from './events';
 import type { ApplicantDetails } from './vendor-api';
-import type { RefusalCount, WebhookRefusal } from './refusals';
 
 export interface KycEventStore {
   /** Stores the event unless its key exists; returns the stored one either way. */
@@ -32,4 +32,21 @@ export interface WebhookRefusalCounts {
   add(refusal: WebhookRefusal): Promise<void>;
   /** Every counter of the hours `fromHour`..`toHour` (`YYYY-MM-DDTHH`), inclusive. */
   list(fromHour: string, toHour: string): Promise<readonly RefusalCount[]>;
+}
+
+export interface WebhookRefusal {
+  /** `unknown` for a path naming no configured vendor (the path is the caller's to choose). */
+  readonly vendor: KycVendor | 'unknown';
+  /** `signature:<failure>`, `malformed:<first field>`, `unknown_vendor` or `too_large`. */
+  readonly reason: string;
+  readonly at: Date;
+}
+
+export interface RefusalCount {
+  /** The hour the refusals fell in, `YYYY-MM-DDTHH` (UTC). */
+  readonly hour: string;
+  readonly vendor: string;
+  readonly reason: string;
+  readonly count: number;
+  readonly lastAt: string;
 }

@@ -1,29 +1,14 @@
 import { z } from 'zod';
-import { ValidationError, fieldIssuesFrom, type KycVendor } from '../../shared';
+import { ValidationError, fieldIssuesFrom } from '../../shared';
 import type { WebhookRefusalCounts } from './ports';
+
+export type { RefusalCount, WebhookRefusal } from './ports';
 
 /**
  * Refused webhooks (forged, stale, malformed, unknown vendor, oversize) are counted, not recorded one
  * by one: a flood of them must not grow the insert-only audit trail, whose records are decisions.
  * One counter per vendor, reason and hour, added to atomically.
  */
-export interface WebhookRefusal {
-  /** `unknown` for a path naming no configured vendor (the path is the caller's to choose). */
-  readonly vendor: KycVendor | 'unknown';
-  /** `signature:<failure>`, `malformed:<first field>`, `unknown_vendor` or `too_large`. */
-  readonly reason: string;
-  readonly at: Date;
-}
-
-export interface RefusalCount {
-  /** The hour the refusals fell in, `YYYY-MM-DDTHH` (UTC). */
-  readonly hour: string;
-  readonly vendor: string;
-  readonly reason: string;
-  readonly count: number;
-  readonly lastAt: string;
-}
-
 /** Reasons are a bounded vocabulary: array indexes in field names collapse to `*`, and the reason is cut at 120 characters. */
 export function refusalReason(kind: string, detail?: string): string {
   const reason = detail === undefined ? kind : `${kind}:${detail.replace(/\.\d+(?=\.|$)/g, '.*')}`;
