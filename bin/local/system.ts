@@ -23,8 +23,11 @@ import { QueuePoller, type SqsLambda } from './sqs-poller';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const LOCAL_REGION = 'us-east-1';
-/** Batches of a standard queue in flight at once locally: Lambda runs several, so one at a time would hide races and throttle. */
-const STANDARD_QUEUE_CONCURRENCY = 4;
+/**
+ * Batches of a standard queue in flight at once locally. Lambda runs several; 4 here made two verdicts of one investor
+ * in separate batches conflict and wait out the visibility timeout (60 s) in the e2e tests, so locally one at a time.
+ */
+const STANDARD_QUEUE_CONCURRENCY = 1;
 
 export interface LocalSystemOptions {
   /** Preferred ports; 0 (the default) picks free ones. */
