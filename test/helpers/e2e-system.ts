@@ -1,14 +1,8 @@
-import type { DeployedSuite } from '../../bin/local/chain-deploy';
+import type { ReadyLine } from '../../bin/local/runner-process';
 import { E2E_SYSTEM_ENV } from './e2e-setup';
 
-export interface RunningSystem {
-  readonly apiUrl: string;
-  readonly consoleUrl: string;
-  readonly vendorSimulatorUrl: string;
-  readonly chains: readonly DeployedSuite[];
-  readonly env: Record<string, string>;
-  readonly tokens: readonly { subject: string; role: string; token: string }[];
-}
+/** What the local runner printed when it was ready: the e2e tests' view of the system. */
+export type RunningSystem = Pick<ReadyLine, 'apiUrl' | 'consoleUrl' | 'vendorSimulatorUrl' | 'chains' | 'env' | 'tokens'>;
 
 /** What the local runner printed when it was ready (see e2e-setup.ts). */
 export function runningSystem(): RunningSystem {
